@@ -1,0 +1,227 @@
+//! The command line: arguments (clap), the commands they run, and exit statuses
+//! (0 every applicant ready, 1 some applicant has findings, 2 the batch could not be
+//! processed).
+
+use std::io::Write;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::error::Error;
+use crate::findings::Lang;
+use crate::outdir::OutDir;
+use crate::report::{Report, text};
+use crate::schema::Schemas;
+
+const BATCH_HELP: &str = "\
+BATCH LAYOUT:
+  A batch is a folder. Only applicants.csv is required:
+    my-batch/
+      applicants.csv     one row per principal applicant (applicant_id, last_name, …)
+      family.csv         family members: applicant_id, member_id, relation, …
+      expenses.csv       relocation expenses: applicant_id, member_id, kind, amount_rub, …
+      documents/
+        A001/            scans for applicant A001, named by document code:
+          id_card.pdf
+          diploma.jpg
+          birth_certificate-F2.png     (a family member's: <code>-<member_id>)
+  Files may be UTF-8 (with or without BOM), UTF-16 or Windows-1251, separated by `,`
+  `;` or tab, as Excel saves them; headers may be Russian (Фамилия, Дата рождения, ИИН).
+  `resettle init my-batch` writes a blank batch with every column and a README.
+
+EXIT STATUS:
+  0  every applicant is ready
+  1  some applicant has findings, or some row could not be attached to an applicant
+  2  the batch could not be processed (the message names the file, row and column)
+
+EXAMPLES:
+  resettle init my-batch
+  resettle validate samples/batch --as-of 2026-11-24
+  resettle validate samples/batch --format json > report.json
+  resettle run samples/batch --out out --as-of 2026-11-24";
+
+/// Validate batches of applicants to the State Program for the voluntary resettlement of
+/// compatriots, and prepare their application packets.
+#[derive(Debug, Parser)]
+#[command(name = "resettle", version, after_help = BATCH_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Process a batch: validate every applicant and write the report into OUT.
+    ///
+    /// Writes OUT/report.json (the same object `validate --format json` prints). OUT is
+    /// created readable by its owner only; files are replaced atomically.
+    #[command(after_help = BATCH_HELP)]
+    Run(RunArgs),
+    /// Check a batch and print the report, writing nothing.
+    #[command(after_help = BATCH_HELP)]
+    Validate(ValidateArgs),
+    /// Write a blank batch folder to fill in: the CSV files with every column,
+    /// documents/ and a README for caseworkers.
+    Init(InitArgs),
+}
+
+/// Options every batch command takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The date every date rule is judged on ("today"), YYYY-MM-DD or DD.MM.YYYY.
+    /// Defaults to today; fix it to make a run reproducible.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Read schemas (fields.toml, documents.toml, …) from DIR instead of the built-in
+    /// copies; a file missing from DIR falls back to the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Number of worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+    /// Language of messages on the console [default: ru in a Russian locale, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The batch folder (holding applicants.csv).
+    pub batch: PathBuf,
+    /// Output folder; created if needed.
+    #[arg(long, short, value_name = "OUT")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per applicant with its findings, for people.
+    Text,
+    /// The report.json object, for programs.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The batch folder (holding applicants.csv).
+    pub batch: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create (or an empty existing one).
+    pub dir: PathBuf,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    crate::ingest::values::date(s)
+        .ok_or_else(|| format!("{s:?} is not a date: use YYYY-MM-DD or DD.MM.YYYY"))
+}
+
+/// Runs the command and returns the process exit status.
+pub fn main(cli: Cli) -> ExitCode {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate(args) => validate(&args),
+        Command::Init(args) => {
+            let schemas = Schemas::embedded()?;
+            let written = crate::init::init(&args.dir, &schemas)?;
+            println!(
+                "wrote a blank batch in {}: {}",
+                args.dir.display(),
+                written.join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Everything a batch command needs before reading the batch.
+struct Setup {
+    schemas: Schemas,
+    as_of: Date,
+    lang: Lang,
+}
+
+fn setup(common: &Common) -> Result<Setup, Error> {
+    if let Some(n) = common.jobs {
+        // Fails only if the pool was already built, in which case it is in use anyway.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global();
+    }
+    Ok(Setup {
+        schemas: Schemas::load(common.schemas.as_deref())?,
+        as_of: common.as_of.unwrap_or_else(today),
+        lang: common.lang.unwrap_or_else(Lang::from_env),
+    })
+}
+
+fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+fn exit_for(report: &Report) -> ExitCode {
+    if report.all_ready() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
+    let batch = crate::ingest::load(batch, &setup.schemas)?;
+    let report = Report::build(&batch, setup.as_of);
+    Ok((report, batch.formats))
+}
+
+fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
+    let setup = setup(&args.common)?;
+    let (report, formats) = load(&args.batch, &setup)?;
+    let out = match args.format {
+        Format::Json => report.to_json() + "\n",
+        Format::Text => text::render(&report, &formats, setup.lang),
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = stdout.write_all(out.as_bytes());
+    Ok(exit_for(&report))
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, Error> {
+    let setup = setup(&args.common)?;
+    let (report, formats) = load(&args.batch, &setup)?;
+    let out = OutDir::create(&args.out)?;
+    let path = out.write("report.json", (report.to_json() + "\n").as_bytes())?;
+    for f in &formats {
+        eprintln!("read {f}");
+    }
+    let s = &report.summary;
+    let rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
+    eprintln!(
+        "{} applicants: {} ready, {} incomplete, {} refused, {} invalid; {rejected} rows not processed",
+        s.applicants, s.ready, s.incomplete, s.refused, s.invalid
+    );
+    eprintln!("wrote {}", path.display());
+    Ok(exit_for(&report))
+}

@@ -1,0 +1,286 @@
+//! The fixed set of columns of the three batch files (input contract v1): their canonical
+//! names and which file has which. Spellings and synonyms live in `schemas/fields.toml`.
+
+use serde::Serialize;
+
+macro_rules! columns {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// One column of a batch file, by its canonical name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Col { $($variant),* }
+
+        impl Col {
+            /// Every column, in declaration order.
+            pub const ALL: &'static [Col] = &[$(Col::$variant),*];
+
+            /// The canonical (English, snake_case) header name.
+            pub const fn name(self) -> &'static str {
+                match self { $(Col::$variant => $name),* }
+            }
+        }
+    };
+}
+
+columns! {
+    ApplicantId => "applicant_id",
+    MemberId => "member_id",
+    Relation => "relation",
+    LastName => "last_name",
+    FirstName => "first_name",
+    Patronymic => "patronymic",
+    LastNameLat => "last_name_lat",
+    FirstNameLat => "first_name_lat",
+    Sex => "sex",
+    BirthDate => "birth_date",
+    BirthPlace => "birth_place",
+    Citizenship => "citizenship",
+    Iin => "iin",
+    IdDocType => "id_doc_type",
+    IdDocNumber => "id_doc_number",
+    IdDocIssuedBy => "id_doc_issued_by",
+    IdDocIssueDate => "id_doc_issue_date",
+    IdDocExpiryDate => "id_doc_expiry_date",
+    KzRegion => "kz_region",
+    Address => "address",
+    Phone => "phone",
+    Email => "email",
+    Education => "education",
+    Profession => "profession",
+    RussianLanguage => "russian_language",
+    LegalCapacity => "legal_capacity",
+    MaritalStatus => "marital_status",
+    TargetRegion => "target_region",
+    EmployerOffer => "employer_offer",
+    MilitaryDeregistered => "military_deregistered",
+    AlimonyRecipients => "alimony_recipients",
+    Extremism => "extremism",
+    UnderProsecution => "under_prosecution",
+    SeriousConviction => "serious_conviction",
+    OtherStateResidence => "other_state_residence",
+    FalseInformation => "false_information",
+    DeportationDate => "deportation_date",
+    AdminOffences12m => "admin_offences_12m",
+    MigrationViolations => "migration_violations",
+    Documents => "documents",
+    CertificateNumber => "certificate_number",
+    CertificateDate => "certificate_date",
+    ArrivalDate => "arrival_date",
+    Stage1PaidDate => "stage1_paid_date",
+    BankBik => "bank_bik",
+    BankAccount => "bank_account",
+    Snils => "snils",
+    Inn => "inn",
+    Relocating => "relocating",
+    Pensioner => "pensioner",
+    Kind => "kind",
+    Date => "date",
+    AmountRub => "amount_rub",
+    WeightKg => "weight_kg",
+    Receipt => "receipt",
+}
+
+impl Col {
+    /// Looks a column up by its canonical name.
+    pub fn from_name(name: &str) -> Option<Col> {
+        Col::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Index of the column in [`Col::ALL`], for dense per-column tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Serialize for Col {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Which field of a record holds each column, and the header as the file spells it.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    index: Vec<Option<usize>>,
+    headers: Vec<String>,
+}
+
+impl ColumnMap {
+    /// `index[c.index()]` is the field of column `c`; `headers` the header row as read.
+    pub fn new(index: Vec<Option<usize>>, headers: Vec<String>) -> ColumnMap {
+        debug_assert_eq!(index.len(), Col::ALL.len());
+        ColumnMap { index, headers }
+    }
+
+    /// The header text of field `i`, if the header row has one.
+    pub fn header_at(&self, i: usize) -> Option<&str> {
+        self.headers.get(i).map(String::as_str)
+    }
+
+    /// The 0-based field index of `col`, when the file has it.
+    pub fn index(&self, col: Col) -> Option<usize> {
+        self.index.get(col.index()).copied().flatten()
+    }
+
+    /// The 1-based column number of `col`, for sources.
+    pub fn number(&self, col: Col) -> Option<u32> {
+        self.index(col).and_then(|i| u32::try_from(i + 1).ok())
+    }
+
+    /// The header of `col` as written in the file, or its canonical name.
+    pub fn header(&self, col: Col) -> &str {
+        match self.index(col) {
+            Some(i) => &self.headers[i],
+            None => col.name(),
+        }
+    }
+
+    pub fn has(&self, col: Col) -> bool {
+        self.index(col).is_some()
+    }
+}
+
+/// The three files of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum FileKind {
+    #[serde(rename = "applicants.csv")]
+    Applicants,
+    #[serde(rename = "family.csv")]
+    Family,
+    #[serde(rename = "expenses.csv")]
+    Expenses,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 3] = [FileKind::Applicants, FileKind::Family, FileKind::Expenses];
+
+    /// The file's name inside the batch folder.
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            FileKind::Applicants => "applicants.csv",
+            FileKind::Family => "family.csv",
+            FileKind::Expenses => "expenses.csv",
+        }
+    }
+
+    /// The key of this file's section in `fields.toml`.
+    pub const fn schema_key(self) -> &'static str {
+        match self {
+            FileKind::Applicants => "applicants",
+            FileKind::Family => "family",
+            FileKind::Expenses => "expenses",
+        }
+    }
+
+    /// The columns this file has, in the order `resettle init` writes them.
+    pub fn columns(self) -> &'static [Col] {
+        use Col::*;
+        match self {
+            FileKind::Applicants => &[
+                ApplicantId,
+                LastName,
+                FirstName,
+                Patronymic,
+                LastNameLat,
+                FirstNameLat,
+                Sex,
+                BirthDate,
+                BirthPlace,
+                Citizenship,
+                Iin,
+                IdDocType,
+                IdDocNumber,
+                IdDocIssuedBy,
+                IdDocIssueDate,
+                IdDocExpiryDate,
+                KzRegion,
+                Address,
+                Phone,
+                Email,
+                Education,
+                Profession,
+                RussianLanguage,
+                LegalCapacity,
+                MaritalStatus,
+                TargetRegion,
+                EmployerOffer,
+                MilitaryDeregistered,
+                AlimonyRecipients,
+                Extremism,
+                UnderProsecution,
+                SeriousConviction,
+                OtherStateResidence,
+                FalseInformation,
+                DeportationDate,
+                AdminOffences12m,
+                MigrationViolations,
+                Documents,
+                CertificateNumber,
+                CertificateDate,
+                ArrivalDate,
+                Stage1PaidDate,
+                BankBik,
+                BankAccount,
+                Snils,
+                Inn,
+            ],
+            FileKind::Family => &[
+                ApplicantId,
+                MemberId,
+                Relation,
+                LastName,
+                FirstName,
+                Patronymic,
+                Sex,
+                BirthDate,
+                Citizenship,
+                Iin,
+                Relocating,
+                Pensioner,
+                LegalCapacity,
+            ],
+            FileKind::Expenses => &[
+                ApplicantId,
+                MemberId,
+                Kind,
+                Date,
+                AmountRub,
+                WeightKg,
+                Receipt,
+            ],
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.file_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        for (i, c) in Col::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert_eq!(Col::from_name(c.name()), Some(*c));
+        }
+        let mut names: Vec<_> = Col::ALL.iter().map(|c| c.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Col::ALL.len());
+    }
+
+    #[test]
+    fn every_column_belongs_to_a_file() {
+        for c in Col::ALL {
+            assert!(
+                FileKind::ALL.iter().any(|f| f.columns().contains(c)),
+                "{} is in no file",
+                c.name()
+            );
+        }
+    }
+}

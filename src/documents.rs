@@ -1,0 +1,354 @@
+//! Document evidence: walks `documents/<applicant_id>/` (never following a link out of the
+//! batch folder), recognises scans by file name, and accepts a file only when its bytes
+//! really are a PDF, JPEG or PNG.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::findings::{Finding, RowError, Severity, Source, Text};
+use crate::ingest::values::show;
+use crate::model::{Applicant, Batch, DocRef, Evidence, Held};
+use crate::schema::{DocumentSchema, Person};
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+/// Recognises PDF, JPEG and PNG by their magic numbers.
+pub fn sniff(head: &[u8]) -> Option<FileType> {
+    if head.starts_with(b"%PDF-") {
+        Some(FileType::Pdf)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(FileType::Jpeg)
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(FileType::Png)
+    } else {
+        None
+    }
+}
+
+/// Why a file does not count as a scan.
+enum Unreadable {
+    Empty,
+    NotAScan,
+    Io(std::io::Error),
+}
+
+fn check_file(path: &Path) -> Result<FileType, Unreadable> {
+    let mut head = [0u8; 8];
+    let mut f = std::fs::File::open(path).map_err(Unreadable::Io)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Unreadable::Io(e)),
+        }
+    }
+    if n == 0 {
+        return Err(Unreadable::Empty);
+    }
+    sniff(&head[..n]).ok_or(Unreadable::NotAScan)
+}
+
+/// Scans `documents/` of the batch at `dir` and attaches what it finds to each applicant.
+pub fn scan(dir: &Path, batch: &mut Batch, docs: &DocumentSchema) {
+    let Some(root) = crate::ingest::find_entry(dir, "documents") else {
+        return;
+    };
+    let Ok(batch_root) = dir.canonicalize() else {
+        return;
+    };
+    if !is_inside(&root, &batch_root) {
+        batch.warnings.push(RowError {
+            rule: "docs.outside",
+            source: Source::Path("documents".into()),
+            message: Text::new(
+                "папка documents — ссылка за пределы папки пакета; не прочитана",
+                "documents is a link leading outside the batch folder; it was not read",
+            ),
+        });
+        return;
+    }
+    let root_name = root
+        .file_name()
+        .map_or("documents".into(), |n| n.to_string_lossy().into_owned());
+
+    // Folders that belong to no applicant.
+    let ids: HashSet<&str> = batch
+        .applicants
+        .iter()
+        .map(|a| a.applicant_id.as_str())
+        .collect();
+    let mut strays = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !ids.contains(name.as_str()) {
+                strays.push(name);
+            }
+        }
+    }
+    strays.sort();
+    for name in strays {
+        batch.warnings.push(RowError {
+            rule: "docs.unrecognized",
+            source: Source::Path(format!("{root_name}/{}", show(&name))),
+            message: Text::new(
+                "нет заявителя с таким ID в applicants.csv; не прочитано",
+                "no applicant with this id in applicants.csv; not read",
+            ),
+        });
+    }
+
+    batch.applicants.par_iter_mut().for_each(|a| {
+        let folder = root.join(&a.applicant_id);
+        let rel = format!("{root_name}/{}", a.applicant_id);
+        scan_applicant(a, &folder, &rel, &batch_root, docs);
+    });
+}
+
+/// Whether `path` (after resolving every link) lies inside `root` (already canonical).
+fn is_inside(path: &Path, root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(root))
+}
+
+fn scan_applicant(
+    a: &mut Applicant,
+    folder: &Path,
+    rel: &str,
+    batch_root: &Path,
+    docs: &DocumentSchema,
+) {
+    if !folder.exists() && std::fs::symlink_metadata(folder).is_err() {
+        return;
+    }
+    let receipts: HashSet<String> = a
+        .expenses
+        .iter()
+        .filter(|e| !e.receipt.is_empty())
+        .map(|e| e.receipt.to_lowercase())
+        .collect();
+    let members: HashSet<&str> = a.family.iter().map(|m| m.member_id.as_str()).collect();
+    let mut found: Vec<Held> = Vec::new();
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+
+    let walker = WalkDir::new(folder)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(folder).ok())
+                    .map_or(rel.to_string(), |p| join_rel(rel, p));
+                findings.push(unreadable(&at, &format!("{e}"), &format!("{e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Ok(inner) = path.strip_prefix(folder) else {
+            continue;
+        };
+        let at = join_rel(rel, inner);
+        let mut target: PathBuf = path.to_path_buf();
+        if entry.path_is_symlink() {
+            if !is_inside(path, batch_root) {
+                findings.push(Finding {
+                    rule: "docs.unreadable",
+                    severity: Severity::Warning,
+                    member_id: None,
+                    field: None,
+                    source: Some(Source::Path(at)),
+                    message: Text::new(
+                        "ссылка ведёт за пределы папки пакета; файл не прочитан",
+                        "a link leading outside the batch folder; not read",
+                    ),
+                });
+                continue;
+            }
+            match path.canonicalize() {
+                Ok(t) if t.is_file() => target = t,
+                // A link to a folder inside the batch: not followed (no loops, no doubles).
+                _ => continue,
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(name) = inner.to_str() else {
+            findings.push(unrecognized(
+                &at,
+                "имя файла не в UTF-8",
+                "the file name is not valid UTF-8",
+            ));
+            continue;
+        };
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if file_name.starts_with('.') {
+            continue; // .DS_Store, ._x, editor temp files
+        }
+        let (stem, ext) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+        let is_receipt = receipts.contains(&file_name.to_lowercase());
+        let (code, member) = match stem.split_once('-') {
+            Some((c, m)) => (c, Some(m)),
+            None => (stem, None),
+        };
+        let spec = docs.by_stem(code);
+        if spec.is_none() && !is_receipt {
+            findings.push(unrecognized(
+                &at,
+                "имя файла не соответствует ни одному коду документа (см. `resettle init`, README)",
+                "the file name matches no document code (see the batch README)",
+            ));
+            continue;
+        }
+        if !docs.accepts_extension(ext) {
+            findings.push(unreadable(
+                &at,
+                &format!("принимаются только файлы {}", docs.extensions().join(", ")),
+                &format!("only {} files are accepted", docs.extensions().join(", ")),
+            ));
+            continue;
+        }
+        match check_file(&target) {
+            Ok(_) => {}
+            Err(why) => {
+                let (ru, en) = match why {
+                    Unreadable::Empty => {
+                        ("файл пустой".to_string(), "the file is empty".to_string())
+                    }
+                    Unreadable::NotAScan => (
+                        "содержимое не является PDF, JPEG или PNG".to_string(),
+                        "the contents are not a PDF, JPEG or PNG".to_string(),
+                    ),
+                    Unreadable::Io(e) => {
+                        (format!("не читается: {e}"), format!("cannot be read: {e}"))
+                    }
+                };
+                findings.push(unreadable(&at, &ru, &en));
+                continue;
+            }
+        }
+        files.push(name.replace('\\', "/"));
+        let Some(spec) = spec else { continue };
+        let member = match (spec.person, member) {
+            (Person::Applicant, None) => None,
+            (Person::Member, Some(m)) if members.contains(m) => Some(m.to_string()),
+            (Person::Member, Some(m)) => {
+                findings.push(unrecognized(
+                    &at,
+                    &format!("в family.csv нет члена семьи «{}»", show(m)),
+                    &format!("family.csv has no member «{}»", show(m)),
+                ));
+                continue;
+            }
+            (Person::Member, None) => {
+                findings.push(unrecognized(
+                    &at,
+                    &format!(
+                        "документ члена семьи: назовите файл {}-<ID члена семьи>.{ext}",
+                        spec.code
+                    ),
+                    &format!(
+                        "a family member's document: name the file {}-<member_id>.{ext}",
+                        spec.code
+                    ),
+                ));
+                continue;
+            }
+            (Person::Applicant, Some(_)) if is_receipt => continue,
+            (Person::Applicant, Some(_)) => {
+                findings.push(unrecognized(
+                    &at,
+                    &format!(
+                        "документ самого заявителя: назовите файл {}.{ext}",
+                        spec.code
+                    ),
+                    &format!(
+                        "the applicant's own document: name the file {}.{ext}",
+                        spec.code
+                    ),
+                ));
+                continue;
+            }
+        };
+        found.push(Held {
+            doc: DocRef {
+                code: spec.code.clone(),
+                member_id: member,
+            },
+            evidence: Evidence::Scan(at),
+        });
+    }
+    a.documents.extend(found);
+    a.files = files;
+    a.findings.extend(findings);
+}
+
+fn join_rel(rel: &str, inner: &Path) -> String {
+    let mut s = rel.to_string();
+    for c in inner.components() {
+        s.push('/');
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+fn unreadable(at: &str, ru: &str, en: &str) -> Finding {
+    Finding {
+        rule: "docs.unreadable",
+        severity: Severity::Error,
+        member_id: None,
+        field: None,
+        source: Some(Source::Path(at.to_string())),
+        message: Text::new(
+            format!("скан не принят: {ru}"),
+            format!("scan not accepted: {en}"),
+        ),
+    }
+}
+
+fn unrecognized(at: &str, ru: &str, en: &str) -> Finding {
+    Finding {
+        rule: "docs.unrecognized",
+        severity: Severity::Warning,
+        member_id: None,
+        field: None,
+        source: Some(Source::Path(at.to_string())),
+        message: Text::new(
+            format!("файл не учтён: {ru}"),
+            format!("file not counted: {en}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_magic_numbers() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some(FileType::Pdf));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileType::Jpeg));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(FileType::Png));
+        assert_eq!(sniff(b"PK\x03\x04"), None);
+        assert_eq!(sniff(b"%PD"), None);
+        assert_eq!(sniff(b""), None);
+    }
+}

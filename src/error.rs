@@ -1,0 +1,36 @@
+//! Errors that stop a run (exit status 2): bad usage, unreadable files, broken schemas,
+//! and batch files that cannot be read at all. Each names the file (row, column) at fault.
+
+use crate::schema::SchemaError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// A batch file that cannot be processed; `at` is `file[:row[:column]]`.
+    #[error("{at}: {message}")]
+    Input { at: String, message: String },
+    #[error("schema error: {0}")]
+    Schema(#[from] SchemaError),
+}
+
+impl Error {
+    pub fn input(at: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Input {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Bytes to text: detects the encoding a spreadsheet program wrote (UTF-8 with or without
+//! BOM, UTF-16 LE/BE with BOM, Windows-1251) and decodes without ever failing.
+
+use std::borrow::Cow;
+
+/// The encoding a file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1251,
+}
+
+impl Encoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1251 => "Windows-1251",
+        }
+    }
+}
+
+/// Decoded text and how it was obtained.
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: Encoding,
+    /// Byte sequences that were not valid in the detected encoding and were replaced by
+    /// U+FFFD, and the line of the first one.
+    pub replaced: usize,
+    pub first_replaced_line: Option<usize>,
+}
+
+/// Decodes `bytes`. A BOM decides; without one, valid UTF-8 is UTF-8; text that is
+/// mostly valid UTF-8 (a few broken bytes among many multi-byte letters) is UTF-8 with
+/// the broken bytes replaced; anything else is Windows-1251, which Excel writes in a
+/// Russian locale and which maps every byte.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return utf8_lossy(rest, Encoding::Utf8Bom);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, encoding_rs::UTF_16LE, Encoding::Utf16Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, encoding_rs::UTF_16BE, Encoding::Utf16Be);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: Cow::Borrowed(text),
+            encoding: Encoding::Utf8,
+            replaced: 0,
+            first_replaced_line: None,
+        };
+    }
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if multibyte >= 4 * invalid {
+        return utf8_lossy(bytes, Encoding::Utf8);
+    }
+    let (text, _) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
+    Decoded {
+        text,
+        encoding: Encoding::Windows1251,
+        replaced: 0,
+        first_replaced_line: None,
+    }
+}
+
+fn utf8_lossy(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
+    let text = String::from_utf8_lossy(bytes);
+    let (replaced, first_replaced_line) = count_replacements(&text, bytes);
+    Decoded {
+        text,
+        encoding,
+        replaced,
+        first_replaced_line,
+    }
+}
+
+fn utf16<'a>(
+    bytes: &'a [u8],
+    enc: &'static encoding_rs::Encoding,
+    encoding: Encoding,
+) -> Decoded<'a> {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let (replaced, first_replaced_line) = count_replacements(&text, bytes);
+    Decoded {
+        text,
+        encoding,
+        replaced,
+        first_replaced_line,
+    }
+}
+
+/// Counts U+FFFD introduced by decoding (those not already in the source bytes).
+fn count_replacements(text: &str, source: &[u8]) -> (usize, Option<usize>) {
+    let in_text = text.matches('\u{FFFD}').count();
+    if in_text == 0 {
+        return (0, None);
+    }
+    // A literal U+FFFD in UTF-8 input is rare; count it as already present.
+    let literal = source
+        .windows(3)
+        .filter(|w| *w == "\u{FFFD}".as_bytes())
+        .count();
+    let replaced = in_text.saturating_sub(literal);
+    let first = text
+        .find('\u{FFFD}')
+        .map(|i| text[..i].matches('\n').count() + 1);
+    (replaced, first.filter(|_| replaced > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        let d = decode("Фамилия,Имя".as_bytes());
+        assert_eq!(d.encoding, Encoding::Utf8);
+        assert!(matches!(d.text, Cow::Borrowed(_)));
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend_from_slice("Фамилия".as_bytes());
+        let d = decode(&b);
+        assert_eq!(d.encoding, Encoding::Utf8Bom);
+        assert_eq!(d.text, "Фамилия");
+    }
+
+    #[test]
+    fn utf16_both_orders() {
+        let s = "Қайрат;Әлия\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&le).text, s);
+        assert_eq!(decode(&le).encoding, Encoding::Utf16Le);
+        assert_eq!(decode(&be).text, s);
+        assert_eq!(decode(&be).encoding, Encoding::Utf16Be);
+    }
+
+    #[test]
+    fn windows_1251() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Фамилия;Имя;Отчество\r\nЁлкин;Пётр;");
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, Encoding::Windows1251);
+        assert_eq!(d.text, "Фамилия;Имя;Отчество\r\nЁлкин;Пётр;");
+    }
+
+    #[test]
+    fn mostly_utf8_with_a_broken_byte_stays_utf8() {
+        let mut b = "Фамилия,Имя\nИванов,Иван\n".as_bytes().to_vec();
+        b.extend_from_slice(b"\xFF\n");
+        let d = decode(&b);
+        assert_eq!(d.encoding, Encoding::Utf8);
+        assert_eq!(d.replaced, 1);
+        assert_eq!(d.first_replaced_line, Some(3));
+    }
+}

@@ -1,0 +1,543 @@
+//! Records to typed rows: every cell is parsed into its type, and every value that is
+//! empty where required or cannot be read becomes a finding pointing at its cell.
+
+use csv::StringRecord;
+use jiff::civil::Date;
+
+use crate::columns::ColumnMap;
+use crate::columns::{Col, FileKind};
+use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::ingest::values;
+use crate::model::{
+    Applicant, Citizenship, CitizenshipWord, DocRef, Education, Evidence, Expense, ExpenseKind,
+    FamilyMember, Held, IdDocType, LegalCapacity, MaritalStatus, Relation, RussianLanguage, Sex,
+    Vocabulary, YesNo,
+};
+use crate::schema::{DocumentSchema, FieldSchema, Person};
+
+/// Columns whose values are personal numbers: masked in every message.
+const PERSONAL: &[Col] = &[
+    Col::Iin,
+    Col::IdDocNumber,
+    Col::BankAccount,
+    Col::Snils,
+    Col::Inn,
+];
+
+/// What a value should have looked like, for the message of a `data.format` finding.
+enum Expected {
+    Date,
+    YesNo,
+    Count,
+    Decimal {
+        unit_ru: &'static str,
+        unit_en: &'static str,
+    },
+    Digits(usize),
+    Country,
+    OneOf(String),
+}
+
+impl Expected {
+    fn hint(&self) -> (String, String) {
+        match self {
+            Expected::Date => (
+                "ожидается дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ".into(),
+                "expected a date YYYY-MM-DD or DD.MM.YYYY".into(),
+            ),
+            Expected::YesNo => ("ожидается да или нет".into(), "expected yes or no".into()),
+            Expected::Count => (
+                "ожидается целое число не меньше 0".into(),
+                "expected a whole number, 0 or more".into(),
+            ),
+            Expected::Decimal { unit_ru, unit_en } => (
+                format!("ожидается число ({unit_ru}), например 12500,50"),
+                format!("expected a number ({unit_en}), e.g. 12500.50"),
+            ),
+            Expected::Digits(n) => (
+                format!("ожидается {n} цифр"),
+                format!("expected {n} digits"),
+            ),
+            Expected::Country => (
+                "ожидается код страны из двух латинских букв (KZ) или «без гражданства»".into(),
+                "expected a two-letter country code (KZ) or stateless".into(),
+            ),
+            Expected::OneOf(list) => (
+                format!("ожидается одно из: {list}"),
+                format!("expected one of: {list}"),
+            ),
+        }
+    }
+}
+
+/// The cells of one record, with the findings their parsing produces.
+pub struct Cells<'a> {
+    file: FileKind,
+    row: u64,
+    record: &'a StringRecord,
+    cols: &'a ColumnMap,
+    fields: &'a FieldSchema,
+    member_id: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Cells<'a> {
+    pub fn new(
+        file: FileKind,
+        row: u64,
+        record: &'a StringRecord,
+        cols: &'a ColumnMap,
+        fields: &'a FieldSchema,
+    ) -> Cells<'a> {
+        Cells {
+            file,
+            row,
+            record,
+            cols,
+            fields,
+            member_id: None,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The trimmed text of a cell, empty when the file has no such column.
+    pub fn raw(&self, col: Col) -> &'a str {
+        self.cols
+            .index(col)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or("")
+    }
+
+    pub fn source(&self, col: Col) -> Source {
+        Source::at(self.file, self.row, self.cols.number(col))
+    }
+
+    pub fn row_source(&self) -> Source {
+        Source::Row {
+            file: self.file,
+            row: self.row,
+        }
+    }
+
+    /// The header of `col` as the file spells it.
+    pub fn header(&self, col: Col) -> &'a str {
+        self.cols.header(col)
+    }
+
+    /// Findings from now on concern this family member.
+    pub fn set_member(&mut self, member_id: &str) {
+        self.member_id = Some(member_id.to_string());
+    }
+
+    pub fn push(&mut self, rule: &'static str, severity: Severity, col: Col, message: Text) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            member_id: self.member_id.clone(),
+            field: Some(col),
+            source: Some(self.source(col)),
+            message,
+        });
+    }
+
+    /// A `data.required` finding for an empty required value.
+    pub fn require_failed(&mut self, col: Col) {
+        let h = self.header(col);
+        self.push(
+            "data.required",
+            Severity::Error,
+            col,
+            Text::new(
+                format!("{h}: обязательное поле не заполнено"),
+                format!("{h}: required value is empty"),
+            ),
+        );
+    }
+
+    /// The non-empty value of `col`; an empty required one is a `data.required` finding.
+    fn present(&mut self, col: Col) -> Option<&'a str> {
+        let v = self.raw(col);
+        if v.is_empty() {
+            if self.fields.is_required(self.file, col) {
+                self.require_failed(col);
+            }
+            return None;
+        }
+        Some(v)
+    }
+
+    fn parse<T>(
+        &mut self,
+        col: Col,
+        expected: Expected,
+        f: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        let v = self.present(col)?;
+        let parsed = f(v);
+        if parsed.is_none() {
+            let shown = if PERSONAL.contains(&col) {
+                mask(v)
+            } else {
+                values::show(v)
+            };
+            let h = self.header(col);
+            let (ru, en) = expected.hint();
+            self.push(
+                "data.format",
+                Severity::Error,
+                col,
+                Text::new(
+                    format!("{h}: значение «{shown}» не распознано — {ru}"),
+                    format!("{h}: value «{shown}» not understood — {en}"),
+                ),
+            );
+        }
+        parsed
+    }
+
+    pub fn text(&mut self, col: Col) -> String {
+        self.present(col).unwrap_or("").to_string()
+    }
+
+    pub fn date(&mut self, col: Col) -> Option<Date> {
+        self.parse(col, Expected::Date, values::date)
+    }
+
+    pub fn yes_no(&mut self, col: Col) -> Option<bool> {
+        let fields = self.fields;
+        self.parse(col, Expected::YesNo, |v| {
+            fields.lookup::<YesNo>(v).map(|y| y == YesNo::Yes)
+        })
+    }
+
+    pub fn count(&mut self, col: Col) -> Option<u32> {
+        self.parse(col, Expected::Count, values::count)
+    }
+
+    pub fn vocab<V: Vocabulary>(&mut self, col: Col) -> Option<V> {
+        let fields = self.fields;
+        let list = V::VARIANTS
+            .iter()
+            .map(|(s, _)| *s)
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.parse(col, Expected::OneOf(list), |v| fields.lookup::<V>(v))
+    }
+
+    pub fn digits(&mut self, col: Col, len: usize) -> Option<String> {
+        self.parse(col, Expected::Digits(len), |v| values::digit_string(v, len))
+    }
+
+    pub fn decimal(
+        &mut self,
+        col: Col,
+        scale: u32,
+        unit_ru: &'static str,
+        unit_en: &'static str,
+    ) -> Option<i64> {
+        self.parse(col, Expected::Decimal { unit_ru, unit_en }, |v| {
+            values::decimal(v, scale)
+        })
+    }
+
+    pub fn citizenship(&mut self, col: Col) -> Option<Citizenship> {
+        let fields = self.fields;
+        self.parse(col, Expected::Country, |v| {
+            match fields.lookup::<CitizenshipWord>(v) {
+                Some(CitizenshipWord::Stateless) => Some(Citizenship::Stateless),
+                Some(CitizenshipWord::Kz) => Some(Citizenship::KZ),
+                Some(CitizenshipWord::Ru) => Some(Citizenship::Country(*b"RU")),
+                None => values::country_code(v).map(Citizenship::Country),
+            }
+        })
+    }
+
+    /// An IIN: 12 digits, required when the person is a citizen of Kazakhstan.
+    pub fn iin(&mut self, citizenship: Option<Citizenship>) -> Option<String> {
+        let iin = self.digits(Col::Iin, 12);
+        if self.raw(Col::Iin).is_empty() && citizenship == Some(Citizenship::KZ) {
+            let h = self.header(Col::Iin);
+            self.push(
+                "data.required",
+                Severity::Error,
+                Col::Iin,
+                Text::new(
+                    format!("{h}: ИИН обязателен для граждан Казахстана"),
+                    format!("{h}: an IIN is required for citizens of Kazakhstan"),
+                ),
+            );
+        }
+        iin
+    }
+}
+
+/// Parses an applicant row whose id has already been checked.
+pub fn applicant(c: &mut Cells<'_>, id: &str, docs: &DocumentSchema) -> Applicant {
+    let citizenship = c.citizenship(Col::Citizenship);
+    let mut a = Applicant {
+        applicant_id: id.to_string(),
+        row: c.row,
+        last_name: c.text(Col::LastName),
+        first_name: c.text(Col::FirstName),
+        patronymic: c.text(Col::Patronymic),
+        last_name_lat: c.text(Col::LastNameLat),
+        first_name_lat: c.text(Col::FirstNameLat),
+        sex: c.vocab::<Sex>(Col::Sex),
+        birth_date: c.date(Col::BirthDate),
+        birth_place: c.text(Col::BirthPlace),
+        citizenship,
+        iin: c.iin(citizenship),
+        id_doc_type: c.vocab::<IdDocType>(Col::IdDocType),
+        id_doc_number: c.text(Col::IdDocNumber),
+        id_doc_issued_by: c.text(Col::IdDocIssuedBy),
+        id_doc_issue_date: c.date(Col::IdDocIssueDate),
+        id_doc_expiry_date: c.date(Col::IdDocExpiryDate),
+        kz_region: c.text(Col::KzRegion),
+        address: c.text(Col::Address),
+        phone: c.text(Col::Phone),
+        email: c.text(Col::Email),
+        education: c.vocab::<Education>(Col::Education),
+        profession: c.text(Col::Profession),
+        russian_language: c.vocab::<RussianLanguage>(Col::RussianLanguage),
+        legal_capacity: c.vocab::<LegalCapacity>(Col::LegalCapacity),
+        marital_status: c.vocab::<MaritalStatus>(Col::MaritalStatus),
+        target_region: c.text(Col::TargetRegion),
+        employer_offer: c.yes_no(Col::EmployerOffer),
+        military_deregistered: c.yes_no(Col::MilitaryDeregistered),
+        alimony_recipients: c.yes_no(Col::AlimonyRecipients),
+        extremism: c.yes_no(Col::Extremism),
+        under_prosecution: c.yes_no(Col::UnderProsecution),
+        serious_conviction: c.yes_no(Col::SeriousConviction),
+        other_state_residence: c.yes_no(Col::OtherStateResidence),
+        false_information: c.yes_no(Col::FalseInformation),
+        deportation_date: c.date(Col::DeportationDate),
+        admin_offences_12m: c.count(Col::AdminOffences12m),
+        migration_violations: c.count(Col::MigrationViolations),
+        certificate_number: c.text(Col::CertificateNumber),
+        certificate_date: c.date(Col::CertificateDate),
+        arrival_date: c.date(Col::ArrivalDate),
+        stage1_paid_date: c.date(Col::Stage1PaidDate),
+        bank_bik: c.digits(Col::BankBik, 9),
+        bank_account: c.digits(Col::BankAccount, 20),
+        snils: c.digits(Col::Snils, 11),
+        inn: c.digits(Col::Inn, 12),
+        ..Applicant::default()
+    };
+    a.documents = paper_documents(c, docs);
+    a
+}
+
+/// Parses the `documents` column: `;`-separated codes, `code` for the applicant and
+/// `code-<member_id>` for a family member. Whether the member exists is checked once
+/// the family is attached.
+fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
+    let raw = c.raw(Col::Documents);
+    let source = c.source(Col::Documents).to_string();
+    let mut held = Vec::new();
+    for item in raw
+        .split([';', ',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let (code, member) = match item.split_once('-') {
+            Some((code, member)) => (code.trim(), Some(member.trim())),
+            None => (item, None),
+        };
+        let parsed = match (docs.by_stem(code), member) {
+            (None, _) => Err(("неизвестный код документа", "unknown document code")),
+            (Some(s), None) if s.person == Person::Member => Err((
+                "документ члена семьи: укажите код-ID_члена_семьи",
+                "a family member's document: write code-<member_id>",
+            )),
+            (Some(s), Some(_)) if s.person == Person::Applicant => Err((
+                "документ самого заявителя: укажите код без ID члена семьи",
+                "the applicant's own document: write the code without a member id",
+            )),
+            (Some(_), Some(m)) if !values::is_valid_id(m) => {
+                Err(("недопустимый ID члена семьи", "invalid member id"))
+            }
+            (Some(s), m) => Ok(DocRef {
+                code: s.code.clone(),
+                member_id: m.map(str::to_string),
+            }),
+        };
+        match parsed {
+            Ok(doc) => held.push(Held {
+                doc,
+                evidence: Evidence::Paper(source.clone()),
+            }),
+            Err((ru, en)) => {
+                let h = c.header(Col::Documents);
+                let shown = values::show(item);
+                c.push(
+                    "data.format",
+                    Severity::Error,
+                    Col::Documents,
+                    Text::new(
+                        format!("{h}: «{shown}» — {ru}"),
+                        format!("{h}: «{shown}» — {en}"),
+                    ),
+                );
+            }
+        }
+    }
+    held
+}
+
+/// Parses a family row whose ids have already been checked.
+pub fn member(c: &mut Cells<'_>, member_id: &str) -> FamilyMember {
+    c.set_member(member_id);
+    let citizenship = c.citizenship(Col::Citizenship);
+    FamilyMember {
+        member_id: member_id.to_string(),
+        row: c.row,
+        relation: c.vocab::<Relation>(Col::Relation),
+        last_name: c.text(Col::LastName),
+        first_name: c.text(Col::FirstName),
+        patronymic: c.text(Col::Patronymic),
+        sex: c.vocab::<Sex>(Col::Sex),
+        birth_date: c.date(Col::BirthDate),
+        citizenship,
+        iin: c.iin(citizenship),
+        relocating: c.yes_no(Col::Relocating),
+        pensioner: c.yes_no(Col::Pensioner),
+        legal_capacity: c.vocab::<LegalCapacity>(Col::LegalCapacity),
+    }
+}
+
+/// Parses an expense row whose applicant is known.
+pub fn expense(c: &mut Cells<'_>) -> Expense {
+    let member_id = Some(c.raw(Col::MemberId))
+        .filter(|m| !m.is_empty())
+        .map(str::to_string);
+    if let Some(m) = &member_id {
+        c.set_member(m);
+    }
+    let receipt = c.text(Col::Receipt);
+    if !receipt.is_empty() && !is_plain_file_name(&receipt) {
+        let h = c.header(Col::Receipt);
+        let shown = values::show(&receipt);
+        c.push(
+            "data.format",
+            Severity::Error,
+            Col::Receipt,
+            Text::new(
+                format!(
+                    "{h}: «{shown}» — укажите только имя файла в папке documents/<ID заявителя>/"
+                ),
+                format!("{h}: «{shown}» — give just a file name inside documents/<applicant_id>/"),
+            ),
+        );
+    }
+    Expense {
+        row: c.row,
+        member_id,
+        kind: c.vocab::<ExpenseKind>(Col::Kind),
+        date: c.date(Col::Date),
+        amount_kopecks: c.decimal(Col::AmountRub, 2, "руб.", "roubles"),
+        weight_grams: c.decimal(Col::WeightKg, 3, "кг", "kg"),
+        receipt,
+    }
+}
+
+/// A bare file name: no folder parts, not `.`/`..`, no characters Windows forbids.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name != "."
+        && name != ".."
+        && !name.chars().any(|c| {
+            matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::decode::decode;
+    use crate::ingest::table;
+    use crate::schema::Schemas;
+
+    fn with_row<T>(
+        file: FileKind,
+        text: &str,
+        f: impl FnOnce(&mut Cells<'_>) -> T,
+    ) -> (T, Vec<Finding>) {
+        let s = Schemas::embedded().unwrap();
+        let t = table::read(file, &decode(text.as_bytes()), &s.fields).unwrap();
+        let r = &t.records[0];
+        let mut c = Cells::new(file, r.row, &r.fields, &t.columns, &s.fields);
+        let out = f(&mut c);
+        (out, c.findings)
+    }
+
+    #[test]
+    fn expense_parses_amounts_and_points_at_bad_cells() {
+        let (e, findings) = with_row(
+            FileKind::Expenses,
+            "applicant_id,member_id,kind,date,amount_rub,weight_kg,receipt\nA1,F2,багаж,31.02.2026,\"12 500,50\",много,../x.pdf\n",
+            expense,
+        );
+        assert_eq!(e.kind, Some(ExpenseKind::Baggage));
+        assert_eq!(e.amount_kopecks, Some(1_250_050));
+        assert_eq!(e.member_id.as_deref(), Some("F2"));
+        let sources: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule, f.source.as_ref().unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("data.format", "expenses.csv:2:7".to_string()),
+                ("data.format", "expenses.csv:2:4".to_string()),
+                ("data.format", "expenses.csv:2:6".to_string()),
+            ]
+        );
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.member_id.as_deref() == Some("F2"))
+        );
+    }
+
+    #[test]
+    fn member_requires_values_and_iin_for_kz() {
+        let (m, findings) = with_row(
+            FileKind::Family,
+            "applicant_id,member_id,relation,last_name,first_name,birth_date,relocating,citizenship,iin\nA1,F1,сын,Ахметов,,2010-05-01,да,KZ,\n",
+            |c| member(c, "F1"),
+        );
+        assert_eq!(m.relation, Some(Relation::Child));
+        assert_eq!(m.relocating, Some(true));
+        let rules: Vec<_> = findings.iter().map(|f| (f.rule, f.field)).collect();
+        assert_eq!(
+            rules,
+            [
+                ("data.required", Some(Col::FirstName)),
+                ("data.required", Some(Col::Iin)),
+            ]
+        );
+    }
+
+    #[test]
+    fn personal_numbers_are_masked_in_messages() {
+        let (_, findings) = with_row(
+            FileKind::Family,
+            "applicant_id,member_id,relation,last_name,first_name,birth_date,relocating,iin\nA1,F1,child,A,B,2010-05-01,no,85021530012\n",
+            |c| member(c, "F1"),
+        );
+        assert_eq!(findings.len(), 1);
+        let msg = &findings[0].message.en;
+        assert!(!msg.contains("85021530012"), "{msg}");
+        assert!(msg.contains("0012"), "{msg}");
+    }
+
+    #[test]
+    fn plain_file_names() {
+        assert!(is_plain_file_name("receipt_1.pdf"));
+        assert!(!is_plain_file_name("../receipt.pdf"));
+        assert!(!is_plain_file_name("a/b.pdf"));
+        assert!(!is_plain_file_name("C:evil"));
+        assert!(!is_plain_file_name(".."));
+    }
+}

@@ -1,0 +1,371 @@
+//! Text to a table of records: detects the delimiter (`,` `;` tab, or an Excel `sep=`
+//! line), maps the header row to known columns, and keeps each record with its line.
+
+use csv::StringRecord;
+
+use crate::columns::{Col, ColumnMap, FileKind};
+use crate::error::Error;
+use crate::findings::{RowError, Source, Text};
+use crate::ingest::decode::Decoded;
+use crate::ingest::values::show;
+use crate::schema::FieldSchema;
+
+/// One data record and the line it starts on.
+pub struct Record {
+    pub row: u64,
+    pub fields: StringRecord,
+}
+
+/// A file read into records.
+pub struct Table {
+    pub file: FileKind,
+    pub columns: ColumnMap,
+    pub records: Vec<Record>,
+    pub warnings: Vec<RowError>,
+    /// How the file was read, e.g. "Windows-1251, ';'".
+    pub format: String,
+}
+
+/// Turns record byte offsets into 1-based line numbers, scanning the text once. (The
+/// csv crate's own line count lags by one after a CRLF record end.)
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line on which the record at byte `start` begins (skipping the line break
+    /// that ends the previous record).
+    fn line_of(&mut self, mut start: usize) -> u64 {
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(self.text.len()).max(self.pos);
+        self.line += self.text[self.pos..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.pos = start;
+        self.line
+    }
+}
+
+fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "','",
+        b';' => "';'",
+        b'\t' => "tab",
+        _ => "?",
+    }
+}
+
+/// Counts the candidate delimiters outside quotes in the first line and picks the most
+/// frequent (`;` before tab before `,` on a tie). A line with none is one column.
+fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [0usize; 3]; // ; \t ,
+    let mut in_quotes = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => break,
+            b';' if !in_quotes => counts[0] += 1,
+            b'\t' if !in_quotes => counts[1] += 1,
+            b',' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b';', b'\t', b','];
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(2);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+/// Reads `decoded` (the contents of `file`) into a table. Fails, naming the file, when
+/// there is no header row, a column is given twice, or a required column is missing.
+pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
+    let mut text: &str = &decoded.text;
+    let mut line_offset = 0u64;
+    let mut delimiter = None;
+    // Excel's "sep=;" hint line.
+    if let Some(rest) = text.strip_prefix("sep=") {
+        let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let hint = rest[..first_line_end].trim_end_matches(['\r', '\n']);
+        if let [d @ (b',' | b';' | b'\t')] = hint.as_bytes() {
+            delimiter = Some(*d);
+            text = &rest[first_line_end..];
+            line_offset = 1;
+        }
+    }
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
+    let format = format!(
+        "{}, {}",
+        decoded.encoding.label(),
+        delimiter_name(delimiter)
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+
+    let mut warnings = Vec::new();
+    if decoded.replaced > 0 {
+        warnings.push(RowError {
+            rule: "data.encoding",
+            source: Source::Row {
+                file,
+                row: decoded.first_replaced_line.unwrap_or(1) as u64,
+            },
+            message: Text::new(
+                format!(
+                    "{} байт(а) не являются допустимым текстом {} и заменены знаком �; первая замена в строке {}",
+                    decoded.replaced,
+                    decoded.encoding.label(),
+                    decoded.first_replaced_line.unwrap_or(1)
+                ),
+                format!(
+                    "{} byte sequence(s) are not valid {} and were replaced by �; the first on line {}",
+                    decoded.replaced,
+                    decoded.encoding.label(),
+                    decoded.first_replaced_line.unwrap_or(1)
+                ),
+            ),
+        });
+    }
+
+    let mut lines = LineCounter {
+        text: text.as_bytes(),
+        pos: 0,
+        line: 1 + line_offset,
+    };
+    let mut line_of =
+        |r: &StringRecord| lines.line_of(r.position().map_or(0, |p| p.byte() as usize));
+    let mut records = reader.records();
+    let header = loop {
+        match records.next() {
+            None => {
+                return Err(Error::input(
+                    file.file_name(),
+                    "the file is empty: the first row must name the columns (see `resettle init`)",
+                ));
+            }
+            Some(Err(e)) => return Err(csv_error(file, line_offset, &e)),
+            Some(Ok(r)) if r.iter().all(str::is_empty) => continue,
+            Some(Ok(r)) => break r,
+        }
+    };
+    let header_row = line_of(&header);
+    let columns = map_header(file, header_row, &header, fields, &mut warnings)?;
+
+    let mut out = Vec::new();
+    let mut unlabeled_values = 0usize;
+    let mut first_unlabeled: Option<u64> = None;
+    for record in records {
+        let record = record.map_err(|e| csv_error(file, line_offset, &e))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let row = line_of(&record);
+        // Values under no header (beyond the header row or under an empty header cell).
+        let stray = record
+            .iter()
+            .enumerate()
+            .filter(|(i, v)| !v.is_empty() && columns.header_at(*i).is_none_or(str::is_empty))
+            .count();
+        if stray > 0 {
+            unlabeled_values += stray;
+            first_unlabeled.get_or_insert(row);
+        }
+        out.push(Record {
+            row,
+            fields: record,
+        });
+    }
+    if let Some(row) = first_unlabeled {
+        warnings.push(RowError {
+            rule: "data.unknown_column",
+            source: Source::Row { file, row },
+            message: Text::new(
+                format!("{unlabeled_values} значение(й) стоят в столбцах без заголовка и не прочитаны; первое в строке {row}"),
+                format!("{unlabeled_values} value(s) stand in columns without a header and were ignored; the first on row {row}"),
+            ),
+        });
+    }
+    Ok(Table {
+        file,
+        columns,
+        records: out,
+        warnings,
+        format,
+    })
+}
+
+fn map_header(
+    file: FileKind,
+    row: u64,
+    header: &StringRecord,
+    fields: &FieldSchema,
+    warnings: &mut Vec<RowError>,
+) -> Result<ColumnMap, Error> {
+    let mut index: Vec<Option<usize>> = vec![None; Col::ALL.len()];
+    let headers: Vec<String> = header.iter().map(str::to_string).collect();
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        let source = Source::Cell {
+            file,
+            row,
+            column: (i + 1) as u32,
+        };
+        match fields.column_for_header(h) {
+            Some(col) if file.columns().contains(&col) => {
+                if let Some(prev) = index[col.index()] {
+                    return Err(Error::input(
+                        source.to_string(),
+                        format!(
+                            "columns {} («{}») and {} («{}») both mean `{}`; keep one",
+                            prev + 1,
+                            show(&headers[prev]),
+                            i + 1,
+                            show(h),
+                            col.name()
+                        ),
+                    ));
+                }
+                index[col.index()] = Some(i);
+            }
+            _ => warnings.push(RowError {
+                rule: "data.unknown_column",
+                source,
+                message: Text::new(
+                    format!("неизвестный столбец «{}» не прочитан", show(h)),
+                    format!("unknown column «{}» was ignored", show(h)),
+                ),
+            }),
+        }
+    }
+    let missing: Vec<String> = fields
+        .required(file)
+        .iter()
+        .filter(|c| index[c.index()].is_none())
+        .map(|c| {
+            let aliases = fields.aliases(*c);
+            if aliases.is_empty() {
+                format!("`{}`", c.name())
+            } else {
+                format!("`{}` (or «{}»)", c.name(), aliases.join("», «"))
+            }
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::input(
+            format!("{}:{row}", file.file_name()),
+            format!("missing required column(s): {}", missing.join(", ")),
+        ));
+    }
+    Ok(ColumnMap::new(index, headers))
+}
+
+fn csv_error(file: FileKind, line_offset: u64, e: &csv::Error) -> Error {
+    let at = match e.position() {
+        Some(p) => format!("{}:{}", file.file_name(), p.line() + line_offset),
+        None => file.file_name().to_string(),
+    };
+    Error::input(at, format!("cannot read the CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::decode::decode;
+
+    fn fields() -> FieldSchema {
+        crate::schema::Schemas::embedded().unwrap().fields
+    }
+
+    fn table(file: FileKind, text: &str) -> Result<Table, Error> {
+        read(file, &decode(text.as_bytes()), &fields())
+    }
+
+    const EXPENSES_HEAD: &str = "applicant_id,member_id,kind,date,amount_rub,weight_kg,receipt";
+
+    #[test]
+    fn detects_delimiters() {
+        assert_eq!(detect_delimiter("a;b;c\n1,5;2;3"), b';');
+        assert_eq!(detect_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(detect_delimiter("a,b,c"), b',');
+        assert_eq!(detect_delimiter("\"a;b\",c"), b',');
+        assert_eq!(detect_delimiter("single"), b',');
+    }
+
+    #[test]
+    fn reads_quoted_fields_with_newlines_and_crlf() {
+        let t = table(
+            FileKind::Expenses,
+            &format!(
+                "{EXPENSES_HEAD}\r\nA1,,travel,2026-01-01,\"1,5\",,\"a \"\"b\"\"\r\nc\"\r\n\r\n\r\nA2,,duty,,100,,\r\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.records[0].row, 2);
+        assert_eq!(&t.records[0].fields[4], "1,5");
+        assert_eq!(&t.records[0].fields[6], "a \"b\"\r\nc");
+        assert_eq!(t.records[1].row, 6);
+    }
+
+    #[test]
+    fn russian_headers_and_sep_line() {
+        let t = table(
+            FileKind::Expenses,
+            "sep=;\nID заявителя;Вид расхода;Сумма;Лишний\nA1;проезд;100;x\n",
+        )
+        .unwrap();
+        assert_eq!(t.columns.index(Col::Kind), Some(1));
+        assert_eq!(t.columns.header(Col::AmountRub), "Сумма");
+        assert_eq!(t.records[0].row, 3);
+        assert_eq!(t.warnings.len(), 1);
+        assert_eq!(t.warnings[0].source.to_string(), "expenses.csv:2:4");
+    }
+
+    #[test]
+    fn missing_required_column_names_it() {
+        let Err(e) = table(FileKind::Expenses, "applicant_id,amount_rub\nA1,5\n") else {
+            panic!("expected an error")
+        };
+        let msg = e.to_string();
+        assert!(msg.starts_with("expenses.csv:1:"), "{msg}");
+        assert!(msg.contains("`kind`"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_column_is_an_error() {
+        let Err(e) = table(FileKind::Expenses, "applicant_id,kind,amount_rub,Сумма\n") else {
+            panic!("expected an error")
+        };
+        assert!(e.to_string().contains("both mean `amount_rub`"), "{e}");
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(table(FileKind::Applicants, "").is_err());
+        assert!(table(FileKind::Applicants, "\n\n").is_err());
+    }
+
+    #[test]
+    fn values_without_header_are_reported() {
+        let t = table(
+            FileKind::Expenses,
+            &format!("{EXPENSES_HEAD},\nA1,,duty,,5,,,oops\n"),
+        )
+        .unwrap();
+        assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+        assert!(t.warnings[0].message.en.contains("without a header"));
+    }
+}

@@ -1,0 +1,248 @@
+//! Pure parsers for the cell values of the input contract: dates, counts, decimal
+//! amounts, digit strings and identifiers. Each returns `None` on a value it cannot read;
+//! the caller turns that into a `data.format` finding.
+
+use jiff::civil::Date;
+
+/// Parses `YYYY-MM-DD` or `DD.MM.YYYY` (day and month may have one digit, as Excel
+/// sometimes writes them). Impossible dates such as 31.02 are rejected.
+pub fn date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let (y, m, d) = if let Some((y, rest)) = s.split_once('-') {
+        let (m, d) = rest.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        (y, m, d)
+    } else {
+        let (d, rest) = s.split_once('.')?;
+        let (m, y) = rest.split_once('.')?;
+        if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+            return None;
+        }
+        (y, m, d)
+    };
+    let y: i16 = digits_only(y)?.parse().ok()?;
+    let m: i8 = digits_only(m)?.parse().ok()?;
+    let d: i8 = digits_only(d)?.parse().ok()?;
+    if y < 1800 {
+        return None;
+    }
+    Date::new(y, m, d).ok()
+}
+
+fn digits_only(s: &str) -> Option<&str> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+/// Parses a non-negative whole number such as a count of offences.
+pub fn count(s: &str) -> Option<u32> {
+    digits_only(s.trim())?.parse().ok()
+}
+
+/// Parses a non-negative decimal written the Russian or the English way ("12 500,50",
+/// "12500.50", "1,234.5", "1.234,5") into an integer scaled by 10^`scale` (kopecks for
+/// `scale` 2). A lone `.` or `,` is the decimal separator; a repeated one, or the first
+/// of two different ones, separates thousands. More fraction digits than `scale` are
+/// refused, never rounded.
+pub fn decimal(s: &str, scale: u32) -> Option<i64> {
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'')
+        .collect();
+    let (thousands, point) = match (cleaned.contains('.'), cleaned.contains(',')) {
+        (true, true) => {
+            let last = cleaned.as_bytes()[cleaned.rfind(['.', ','])?];
+            if last == b'.' {
+                (Some(','), Some('.'))
+            } else {
+                (Some('.'), Some(','))
+            }
+        }
+        (false, false) => (None, None),
+        (dot, _) => {
+            let sep = if dot { '.' } else { ',' };
+            if cleaned.matches(sep).count() > 1 {
+                (Some(sep), None)
+            } else {
+                (None, Some(sep))
+            }
+        }
+    };
+    let (int_part, frac_part) = match point {
+        Some(p) => cleaned.rsplit_once(p)?,
+        None => (cleaned.as_str(), ""),
+    };
+    if point.is_some() && (frac_part.is_empty() || frac_part.len() > scale as usize) {
+        return None;
+    }
+    let int_digits = match thousands {
+        Some(t) => {
+            let mut groups = int_part.split(t);
+            let first = groups.next()?;
+            let mut all = String::from(first);
+            if first.is_empty() || first.len() > 3 {
+                return None;
+            }
+            for g in groups {
+                if g.len() != 3 {
+                    return None;
+                }
+                all.push_str(g);
+            }
+            all
+        }
+        None => int_part.to_string(),
+    };
+    let int: i64 = digits_only(&int_digits)?.parse().ok()?;
+    let mut value = int.checked_mul(10i64.checked_pow(scale)?)?;
+    if !frac_part.is_empty() {
+        let frac: i64 = digits_only(frac_part)?.parse().ok()?;
+        let pad = 10i64.pow(scale - frac_part.len() as u32);
+        value = value.checked_add(frac * pad)?;
+    }
+    Some(value)
+}
+
+/// Parses a number of exactly `len` digits, allowing spaces and hyphens between them
+/// (SNILS is often written `123-456-789 01`).
+pub fn digit_string(s: &str, len: usize) -> Option<String> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    (digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// Whether `s` may be an applicant or member id: `[A-Za-z0-9_-]{1,64}`. Ids name output
+/// folders and scan files, so nothing else is ever accepted.
+pub fn is_valid_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// An ISO 3166 alpha-2 code as two upper-case ASCII letters.
+pub fn country_code(s: &str) -> Option<[u8; 2]> {
+    let b = s.trim().as_bytes();
+    (b.len() == 2 && b.iter().all(u8::is_ascii_alphabetic))
+        .then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
+}
+
+/// A value shown in a message: control characters escaped, cut to 60 characters.
+pub fn show(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date as d;
+
+    #[test]
+    fn dates_in_both_formats() {
+        assert_eq!(date("2026-11-24"), Some(d(2026, 11, 24)));
+        assert_eq!(date("24.11.2026"), Some(d(2026, 11, 24)));
+        assert_eq!(date("1.2.1990"), Some(d(1990, 2, 1)));
+        assert_eq!(date(" 01.02.1990 "), Some(d(1990, 2, 1)));
+    }
+
+    #[test]
+    fn impossible_or_ambiguous_dates_are_refused() {
+        for bad in [
+            "1985-02-31",
+            "31.02.1985",
+            "2026/11/24",
+            "11/24/2026",
+            "24.11.26",
+            "2026-1-5",
+            "",
+            "завтра",
+            "+2026-11-24",
+            "0001-01-01",
+            "24.11.2026.",
+        ] {
+            assert_eq!(date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count("0"), Some(0));
+        assert_eq!(count(" 3 "), Some(3));
+        assert_eq!(count("-1"), None);
+        assert_eq!(count("2.5"), None);
+        assert_eq!(count("99999999999"), None);
+    }
+
+    #[test]
+    fn decimals_russian_and_english() {
+        assert_eq!(decimal("12500,50", 2), Some(1_250_050));
+        assert_eq!(decimal("12 500,5", 2), Some(1_250_050));
+        assert_eq!(decimal("12500.50", 2), Some(1_250_050));
+        assert_eq!(decimal("1,234.50", 2), Some(123_450));
+        assert_eq!(decimal("1.234,50", 2), Some(123_450));
+        assert_eq!(decimal("1,234,567", 2), Some(123_456_700));
+        assert_eq!(decimal("48500", 2), Some(4_850_000));
+        assert_eq!(decimal("5400", 3), Some(5_400_000));
+        assert_eq!(decimal("5400,125", 3), Some(5_400_125));
+    }
+
+    #[test]
+    fn bad_decimals_are_refused() {
+        for bad in [
+            "", "-5", "12,3,4", "1.2.3", "abc", "12,345", "1e5", "12.5.0",
+        ] {
+            assert_eq!(decimal(bad, 2), None, "{bad}");
+        }
+        assert_eq!(decimal("99999999999999999999", 2), None);
+    }
+
+    #[test]
+    fn digit_strings() {
+        assert_eq!(
+            digit_string("123-456-789 01", 11).as_deref(),
+            Some("12345678901")
+        );
+        assert_eq!(digit_string("12345", 6), None);
+        assert_eq!(digit_string("12345a", 6), None);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("A001"));
+        assert!(is_valid_id("fam_01-b"));
+        assert!(!is_valid_id("../../x"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("A 1"));
+        assert!(!is_valid_id("Ж1"));
+        assert!(!is_valid_id(&"a".repeat(65)));
+        assert!(!is_valid_id("/etc"));
+    }
+
+    #[test]
+    fn country_codes() {
+        assert_eq!(country_code("kz"), Some(*b"KZ"));
+        assert_eq!(country_code("KAZ"), None);
+        assert_eq!(country_code("К1"), None);
+    }
+
+    #[test]
+    fn show_escapes_and_cuts() {
+        assert_eq!(show("a\nb"), "a\\nb");
+        assert_eq!(show(&"x".repeat(100)).chars().count(), 61);
+    }
+}

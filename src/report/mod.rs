@@ -1,0 +1,183 @@
+//! The batch report: each applicant's status and findings, row accounting, errors. Built
+//! once from a validated batch, then written as JSON (`report.json`) or console text.
+
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Serialize, Serializer};
+
+use crate::findings::{Finding, RowError, Severity};
+use crate::model::{Applicant, Batch, RowCounts};
+
+/// An applicant's overall standing: the most severe of their findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ready,
+    Incomplete,
+    Invalid,
+    Refused,
+}
+
+impl Status {
+    /// Any refusal → refused; else any error → invalid; else any missing document →
+    /// incomplete; else ready (warnings allowed).
+    pub fn of(findings: &[Finding]) -> Status {
+        match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Refusal) => Status::Refused,
+            Some(Severity::Error) => Status::Invalid,
+            Some(Severity::Missing) => Status::Incomplete,
+            Some(Severity::Warning) | None => Status::Ready,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ready => "ready",
+            Status::Incomplete => "incomplete",
+            Status::Invalid => "invalid",
+            Status::Refused => "refused",
+        }
+    }
+}
+
+fn date_str<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub applicants: usize,
+    pub ready: usize,
+    pub incomplete: usize,
+    pub refused: usize,
+    pub invalid: usize,
+}
+
+/// One applicant in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicantReport {
+    pub applicant_id: String,
+    /// Full name as in the ID document, for people reading the report.
+    pub name: String,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    /// Files written for this applicant, relative to OUT.
+    pub outputs: Vec<String>,
+}
+
+/// The whole report, in the shape of the output contract (design.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(serialize_with = "date_str")]
+    pub as_of: Date,
+    pub summary: Summary,
+    pub applicants: Vec<ApplicantReport>,
+    pub rows: BTreeMap<&'static str, RowCounts>,
+    pub errors: Vec<RowError>,
+    pub warnings: Vec<RowError>,
+}
+
+/// Full name: last, first, patronymic.
+pub fn full_name(a: &Applicant) -> String {
+    [&a.last_name, &a.first_name, &a.patronymic]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Report {
+    /// Builds the report; findings are sorted by rule id, then member, then source, so
+    /// the report is the same whatever order they were found in.
+    pub fn build(batch: &Batch, as_of: Date) -> Report {
+        let mut summary = Summary::default();
+        let applicants: Vec<ApplicantReport> = batch
+            .applicants
+            .iter()
+            .map(|a| {
+                let mut findings = a.findings.clone();
+                findings.sort_by(|x, y| {
+                    (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source))
+                });
+                let status = Status::of(&findings);
+                summary.applicants += 1;
+                *match status {
+                    Status::Ready => &mut summary.ready,
+                    Status::Incomplete => &mut summary.incomplete,
+                    Status::Invalid => &mut summary.invalid,
+                    Status::Refused => &mut summary.refused,
+                } += 1;
+                ApplicantReport {
+                    applicant_id: a.applicant_id.clone(),
+                    name: full_name(a),
+                    status,
+                    findings,
+                    outputs: Vec::new(),
+                }
+            })
+            .collect();
+        Report {
+            as_of,
+            summary,
+            applicants,
+            rows: batch
+                .rows
+                .iter()
+                .map(|(f, c)| (f.file_name(), *c))
+                .collect(),
+            errors: batch.errors.clone(),
+            warnings: batch.warnings.clone(),
+        }
+    }
+
+    /// Whether every applicant is ready and every row was accepted (exit status 0).
+    pub fn all_ready(&self) -> bool {
+        self.summary.applicants > 0
+            && self.summary.ready == self.summary.applicants
+            && self.errors.is_empty()
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Text;
+
+    fn f(severity: Severity) -> Finding {
+        Finding {
+            rule: "x",
+            severity,
+            member_id: None,
+            field: None,
+            source: None,
+            message: Text::new("", ""),
+        }
+    }
+
+    #[test]
+    fn status_is_the_most_severe_finding() {
+        assert_eq!(Status::of(&[]), Status::Ready);
+        assert_eq!(Status::of(&[f(Severity::Warning)]), Status::Ready);
+        assert_eq!(
+            Status::of(&[f(Severity::Warning), f(Severity::Missing)]),
+            Status::Incomplete
+        );
+        assert_eq!(
+            Status::of(&[f(Severity::Missing), f(Severity::Error)]),
+            Status::Invalid
+        );
+        assert_eq!(
+            Status::of(&[f(Severity::Refusal), f(Severity::Error)]),
+            Status::Refused
+        );
+    }
+}

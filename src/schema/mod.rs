@@ -1,0 +1,177 @@
+//! The program's schemas (`schemas/*.toml`): embedded in the binary, or read from a
+//! folder given with `--schemas DIR`. Loading checks them fully and points at the file,
+//! line and column of any mistake.
+
+pub mod documents;
+pub mod fields;
+
+use std::path::Path;
+
+pub use documents::{DocSpec, DocumentSchema, Person};
+pub use fields::FieldSchema;
+
+/// A mistake in a schema file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: {message}", position(*line, *column))]
+pub struct SchemaError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+/// The text of one schema file and the name to use for it in messages.
+pub struct SchemaText {
+    pub name: String,
+    pub text: String,
+}
+
+impl SchemaText {
+    /// An error at byte `offset` of this file.
+    pub fn error_at(&self, offset: Option<usize>, message: impl Into<String>) -> SchemaError {
+        let (line, column) = match offset {
+            Some(o) => {
+                let (l, c) = line_col(&self.text, o);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        SchemaError {
+            file: self.name.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// Parses the file as TOML into `T`, mapping syntax and type errors to positions.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, SchemaError> {
+        toml::from_str(&self.text).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            self.error_at(offset, e.message().to_string())
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+const EMBEDDED: &[(&str, &str)] = &[
+    ("fields.toml", include_str!("../../schemas/fields.toml")),
+    (
+        "documents.toml",
+        include_str!("../../schemas/documents.toml"),
+    ),
+];
+
+/// Reads schema file `name`: from `dir` when given and the file exists there, else the
+/// copy built into the binary.
+pub fn read(dir: Option<&Path>, name: &str) -> Result<SchemaText, SchemaError> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.exists() {
+            return std::fs::read_to_string(&path)
+                .map(|text| SchemaText {
+                    name: path.display().to_string(),
+                    text,
+                })
+                .map_err(|e| SchemaError {
+                    file: path.display().to_string(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot read: {e}"),
+                });
+        }
+    }
+    let text = EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| SchemaError {
+            file: name.to_string(),
+            line: None,
+            column: None,
+            message: "no such schema".into(),
+        })?;
+    Ok(SchemaText {
+        name: format!("schemas/{name} (built in)"),
+        text: text.to_string(),
+    })
+}
+
+/// All schemas of a run.
+pub struct Schemas {
+    pub fields: FieldSchema,
+    pub documents: DocumentSchema,
+}
+
+impl Schemas {
+    /// Loads every schema, from `dir` where it has the file, else the built-in copy.
+    pub fn load(dir: Option<&Path>) -> Result<Schemas, SchemaError> {
+        if let Some(dir) = dir
+            && !dir.is_dir()
+        {
+            return Err(SchemaError {
+                file: dir.display().to_string(),
+                line: None,
+                column: None,
+                message: "--schemas must name a folder holding fields.toml, documents.toml…".into(),
+            });
+        }
+        Ok(Schemas {
+            fields: FieldSchema::load(&read(dir, "fields.toml")?)?,
+            documents: DocumentSchema::load(&read(dir, "documents.toml")?)?,
+        })
+    }
+
+    /// The schemas built into the binary.
+    pub fn embedded() -> Result<Schemas, SchemaError> {
+        Schemas::load(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "a = 1\nпривет = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        let o = t.find('=').unwrap();
+        assert_eq!(line_col(t, o), (1, 3));
+        let o = t.rfind('=').unwrap();
+        assert_eq!(line_col(t, o), (2, 8));
+    }
+
+    #[test]
+    fn embedded_schemas_load() {
+        Schemas::embedded().expect("built-in schemas are valid");
+    }
+
+    #[test]
+    fn syntax_error_points_at_line() {
+        let s = SchemaText {
+            name: "x.toml".into(),
+            text: "[columns]\nlast_name = [\"Фамилия\"\n".into(),
+        };
+        let e = FieldSchema::load(&s).unwrap_err();
+        assert_eq!(e.file, "x.toml");
+        assert!(e.line.is_some(), "{e}");
+    }
+}
