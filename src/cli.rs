@@ -66,6 +66,35 @@ pub enum Command {
     /// Write a blank batch folder to fill in: the CSV files with every column,
     /// documents/ and a README for caseworkers.
     Init(InitArgs),
+    /// List every rule: id, severity, condition and legal basis.
+    Rules(RulesArgs),
+    /// Explain one rule (or `docs.missing.<code>`): what it checks, when, and why.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// List the facts conditions can use instead of the rules.
+    #[arg(long)]
+    pub facts: bool,
+    /// Read schemas from DIR instead of the built-in copies.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Language of descriptions [default: ru in a Russian locale, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. refusal.deportation_5y or docs.missing.diploma.
+    pub rule_id: String,
+    /// Read schemas from DIR instead of the built-in copies.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Language of descriptions [default: ru in a Russian locale, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// Options every batch command takes.
@@ -153,6 +182,29 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Rules(args) => {
+            let schemas = Schemas::load(args.schemas.as_deref())?;
+            let lang = args.lang.unwrap_or_else(Lang::from_env);
+            let text = if args.facts {
+                crate::explain::facts()
+            } else {
+                crate::explain::list(&schemas, lang)
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain(args) => {
+            let schemas = Schemas::load(args.schemas.as_deref())?;
+            let lang = args.lang.unwrap_or_else(Lang::from_env);
+            let text = crate::explain::explain(&schemas, &args.rule_id, lang).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no rule `{}`: `resettle rules` lists them",
+                    args.rule_id
+                ))
+            })?;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -190,9 +242,7 @@ fn exit_for(report: &Report) -> ExitCode {
 }
 
 fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
-    let batch = crate::ingest::load(batch, &setup.schemas)?;
-    let report = Report::build(&batch, setup.as_of);
-    Ok((report, batch.formats))
+    crate::validate(batch, &setup.schemas, setup.as_of)
 }
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {

@@ -310,10 +310,12 @@ fn join_rel(rel: &str, inner: &Path) -> String {
     s
 }
 
+/// A file that does not count as a scan. A warning: if the document is required, its
+/// absence is reported (`docs.missing.<code>`) and decides the status.
 fn unreadable(at: &str, ru: &str, en: &str) -> Finding {
     Finding {
         rule: "docs.unreadable",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         member_id: None,
         field: None,
         source: Some(Source::Path(at.to_string())),

@@ -2,22 +2,40 @@
 //! resettlement of compatriots (from Kazakhstan) and prepares their application packets.
 //!
 //! Data flows one way: bytes ([`ingest`]) → typed records ([`model`]) → findings
-//! ([`datacheck`], [`documents`]) → reports ([`report`]). [`cli`] ties the commands
+//! ([`datacheck`], [`documents`], [`rules`]) → reports ([`report`]). [`cli`] ties the commands
 //! together; the binary only parses arguments and calls it.
 
+pub mod benefits;
 pub mod checks;
 pub mod cli;
 pub mod columns;
+pub mod consulate;
 pub mod datacheck;
 pub mod documents;
 pub mod error;
+pub mod explain;
 pub mod findings;
 pub mod ingest;
 pub mod init;
 pub mod model;
 pub mod outdir;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod text;
 
 pub use error::Error;
+
+/// Reads the batch folder `dir` and validates every applicant as of `as_of`: ingest,
+/// data checks, documents, rules, allowances and missions. Returns the report and how
+/// each file was read (encoding, delimiter).
+pub fn validate(
+    dir: &std::path::Path,
+    schemas: &schema::Schemas,
+    as_of: jiff::civil::Date,
+) -> Result<(report::Report, Vec<String>), Error> {
+    let batch = ingest::load(dir, schemas)?;
+    let outcomes = rules::evaluate(&batch, schemas, as_of)?;
+    let report = report::Report::build(&batch, outcomes, as_of);
+    Ok((report, batch.formats))
+}

@@ -8,8 +8,11 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 
+use crate::benefits::{Allowance, Fees};
+use crate::consulate::Consulate;
 use crate::findings::{Finding, RowError, Severity};
 use crate::model::{Applicant, Batch, RowCounts};
+use crate::rules::Outcome;
 
 /// An applicant's overall standing: the most severe of their findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -63,7 +66,11 @@ pub struct ApplicantReport {
     /// Full name as in the ID document, for people reading the report.
     pub name: String,
     pub status: Status,
+    /// The mission to apply to; `None` when the region of residence is unknown.
+    pub consulate: Option<Consulate>,
     pub findings: Vec<Finding>,
+    pub allowance: Allowance,
+    pub fees: Fees,
     /// Files written for this applicant, relative to OUT.
     pub outputs: Vec<String>,
 }
@@ -91,15 +98,18 @@ pub fn full_name(a: &Applicant) -> String {
 }
 
 impl Report {
-    /// Builds the report; findings are sorted by rule id, then member, then source, so
-    /// the report is the same whatever order they were found in.
-    pub fn build(batch: &Batch, as_of: Date) -> Report {
+    /// Builds the report from the batch and the engine's outcome for each applicant
+    /// (in batch order). Findings are sorted by rule id, then member, then source, so the
+    /// report is the same whatever order they were found in.
+    pub fn build(batch: &Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
         let mut summary = Summary::default();
         let applicants: Vec<ApplicantReport> = batch
             .applicants
             .iter()
-            .map(|a| {
+            .zip(outcomes)
+            .map(|(a, outcome)| {
                 let mut findings = a.findings.clone();
+                findings.extend(outcome.findings);
                 findings.sort_by(|x, y| {
                     (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source))
                 });
@@ -115,7 +125,10 @@ impl Report {
                     applicant_id: a.applicant_id.clone(),
                     name: full_name(a),
                     status,
+                    consulate: outcome.consulate,
                     findings,
+                    allowance: outcome.allowance,
+                    fees: outcome.fees,
                     outputs: Vec::new(),
                 }
             })

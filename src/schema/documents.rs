@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::rules::{compile_condition, intern};
 use super::{SchemaError, SchemaText};
 use crate::findings::Text;
+use crate::rules::expr::Condition;
+use crate::rules::facts::Scope;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +33,12 @@ struct RawDoc {
     #[serde(default)]
     files: Vec<Spanned<String>>,
     title: RawText,
+    #[serde(default)]
+    when: Option<Spanned<String>>,
+    #[serde(default)]
+    rendered: bool,
+    #[serde(default)]
+    basis: String,
 }
 
 #[derive(Deserialize)]
@@ -48,15 +57,23 @@ pub enum Person {
 }
 
 /// One document code.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DocSpec {
     pub code: String,
     pub person: Person,
     pub title: Text,
+    /// When the document is required; `None`: always.
+    pub when: Option<Condition>,
+    pub when_src: Option<String>,
+    /// Produced by the program itself: never missing.
+    pub rendered: bool,
+    pub basis: String,
+    /// The public rule id of its absence, `docs.missing.<code>`.
+    pub missing_rule: &'static str,
 }
 
 /// The loaded `documents.toml`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DocumentSchema {
     pub docs: Vec<DocSpec>,
     extensions: Vec<String>,
@@ -95,10 +112,24 @@ impl DocumentSchema {
                     ));
                 }
             }
+            let scope = match d.person {
+                Person::Applicant => Scope::Applicant,
+                Person::Member => Scope::Member,
+            };
+            let when = d
+                .when
+                .as_ref()
+                .map(|w| compile_condition(src, w, scope))
+                .transpose()?;
             docs.push(DocSpec {
+                missing_rule: intern(&format!("docs.missing.{}", d.code.get_ref())),
                 code: d.code.into_inner(),
                 person: d.person,
                 title: Text::new(d.title.ru, d.title.en),
+                when,
+                when_src: d.when.map(Spanned::into_inner),
+                rendered: d.rendered,
+                basis: d.basis,
             });
         }
         let extensions = raw

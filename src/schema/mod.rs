@@ -4,11 +4,17 @@
 
 pub mod documents;
 pub mod fields;
+pub mod rates;
+pub mod regions;
+pub mod rules;
 
 use std::path::Path;
 
 pub use documents::{DocSpec, DocumentSchema, Person};
 pub use fields::FieldSchema;
+pub use rates::{RateSchema, Rates};
+pub use regions::RegionSchema;
+pub use rules::RuleSchema;
 
 /// A mistake in a schema file.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +83,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "documents.toml",
         include_str!("../../schemas/documents.toml"),
     ),
+    ("rules.toml", include_str!("../../schemas/rules.toml")),
+    ("rates.toml", include_str!("../../schemas/rates.toml")),
+    ("regions.toml", include_str!("../../schemas/regions.toml")),
+];
+
+/// The names of every schema file.
+pub const FILES: [&str; 5] = [
+    "fields.toml",
+    "documents.toml",
+    "rules.toml",
+    "rates.toml",
+    "regions.toml",
 ];
 
 /// Reads schema file `name`: from `dir` when given and the file exists there, else the
@@ -118,6 +136,9 @@ pub fn read(dir: Option<&Path>, name: &str) -> Result<SchemaText, SchemaError> {
 pub struct Schemas {
     pub fields: FieldSchema,
     pub documents: DocumentSchema,
+    pub rules: RuleSchema,
+    pub rates: RateSchema,
+    pub regions: RegionSchema,
 }
 
 impl Schemas {
@@ -136,6 +157,9 @@ impl Schemas {
         Ok(Schemas {
             fields: FieldSchema::load(&read(dir, "fields.toml")?)?,
             documents: DocumentSchema::load(&read(dir, "documents.toml")?)?,
+            rules: RuleSchema::load(&read(dir, "rules.toml")?)?,
+            rates: RateSchema::load(&read(dir, "rates.toml")?)?,
+            regions: RegionSchema::load(&read(dir, "regions.toml")?)?,
         })
     }
 

@@ -1,0 +1,354 @@
+//! The rule engine: derives each applicant's facts, evaluates every rule of
+//! `rules.toml` and every document requirement of `documents.toml` (conditions compiled
+//! once at load), checks expense claims, and works out the family's allowance and
+//! mission. Applicants are evaluated in parallel (rayon); the result is in batch order
+//! and identical whatever the number of threads.
+
+pub mod expr;
+pub mod facts;
+
+use std::collections::HashSet;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::benefits::{self, Allowance, Fees, Territory};
+use crate::columns::{Col, FileKind};
+use crate::consulate::{self, Consulate};
+use crate::findings::{Finding, Lang, Severity, Source, Text};
+use crate::model::{Applicant, Batch};
+use crate::schema::regions::Participation;
+use crate::schema::rules::Display;
+use crate::schema::{Person, Rates, SchemaError, Schemas};
+use facts::{AppFacts, Ctx, MemberFacts, RegionFacts, RunFacts};
+
+/// What the engine concluded for one applicant (besides ingest's findings).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub consulate: Option<Consulate>,
+    pub allowance: Allowance,
+    pub fees: Fees,
+}
+
+/// Evaluates every applicant of `batch` as of `as_of`.
+pub fn evaluate(
+    batch: &Batch,
+    schemas: &Schemas,
+    as_of: Date,
+) -> Result<Vec<Outcome>, SchemaError> {
+    let rates = schemas.rates.on(as_of)?;
+    let run = RunFacts {
+        as_of,
+        baggage_limit_kg: rates.compensation.baggage_limit_kg,
+        certificate_validity_years: rates.certificate.validity_years,
+        stage2_min_months: rates.lifting.stage2_min_months,
+    };
+    Ok(batch
+        .applicants
+        .par_iter()
+        .map(|a| evaluate_one(batch, schemas, rates, &run, a))
+        .collect())
+}
+
+fn format_date(d: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => d.strftime("%d.%m.%Y").to_string(),
+        Lang::En => d.to_string(),
+    }
+}
+
+fn data_format(batch: &Batch, a: &Applicant, col: Col, ru: String, en: String) -> Finding {
+    let h = batch.header(FileKind::Applicants, col);
+    Finding {
+        rule: "data.format",
+        severity: Severity::Error,
+        member_id: None,
+        field: Some(col),
+        source: Some(batch.source(FileKind::Applicants, a.row, col)),
+        message: Text::new(format!("{h}: {ru}"), format!("{h}: {en}")),
+    }
+}
+
+/// The source of a finding about `col`: its cell in applicants.csv, or the first
+/// expense row of this applicant that has it.
+fn source_for(batch: &Batch, a: &Applicant, col: Col) -> Source {
+    if FileKind::Applicants.columns().contains(&col) {
+        return batch.source(FileKind::Applicants, a.row, col);
+    }
+    let row = a
+        .expenses
+        .iter()
+        .find(|e| col != Col::WeightKg || e.weight_grams.is_some())
+        .map(|e| e.row);
+    match row {
+        Some(row) => batch.source(FileKind::Expenses, row, col),
+        None => Source::Row {
+            file: FileKind::Applicants,
+            row: a.row,
+        },
+    }
+}
+
+fn evaluate_one(
+    batch: &Batch,
+    schemas: &Schemas,
+    rates: &Rates,
+    run: &RunFacts,
+    a: &Applicant,
+) -> Outcome {
+    let mut findings = Vec::new();
+    let members: Vec<MemberFacts> = a
+        .family
+        .iter()
+        .map(|m| MemberFacts::derive(m, run.as_of))
+        .collect();
+
+    // The target region.
+    let regions = &schemas.regions;
+    let region = if a.target_region.is_empty() {
+        None
+    } else {
+        let r = regions.russian(&a.target_region);
+        if r.is_none() {
+            let shown = crate::ingest::values::show(&a.target_region);
+            findings.push(data_format(
+                batch,
+                a,
+                Col::TargetRegion,
+                format!("«{shown}» — не субъект РФ из regions.toml; укажите название или код региона"),
+                format!("«{shown}» is not a subject of the Russian Federation in regions.toml; give its name or code"),
+            ));
+        }
+        r
+    };
+    let region_info = region.map(|i| &regions.russia[i]);
+    let region_facts = match (region, region_info) {
+        (Some(i), Some(r)) => RegionFacts {
+            participation: Some(r.participating),
+            priority: Some(r.priority),
+            has_demand_list: regions.has_demand_list(i),
+            profession_in_demand: regions.in_demand(i, &a.profession),
+        },
+        _ => RegionFacts::default(),
+    };
+    let app = AppFacts::derive(a, &members, region_facts, run.as_of);
+
+    // The mission.
+    let kz = if a.kz_region.is_empty() {
+        None
+    } else {
+        let k = regions.kazakh(&a.kz_region);
+        if k.is_none() {
+            let shown = crate::ingest::values::show(&a.kz_region);
+            findings.push(data_format(
+                batch,
+                a,
+                Col::KzRegion,
+                format!("«{shown}» — не область или город Казахстана из regions.toml"),
+                format!("«{shown}» is not a region or city of Kazakhstan in regions.toml"),
+            ));
+        }
+        k
+    };
+    let priority = region_info.is_some_and(|r| r.priority);
+    let consulate = kz
+        .and_then(|k| regions.mission(k.mission.get_ref()))
+        .map(|m| consulate::consulate(m, run.as_of, priority));
+
+    let display = |d: Display, lang: Lang| -> String {
+        let date = |x: Option<Date>| x.map_or("—".to_string(), |x| format_date(x, lang));
+        match d {
+            Display::TargetRegion => a.target_region.clone(),
+            Display::Region => match (region_info, lang) {
+                (Some(r), Lang::Ru) => r.ru.clone(),
+                (Some(r), Lang::En) => r.en.clone(),
+                (None, _) => a.target_region.clone(),
+            },
+            Display::KzRegion => a.kz_region.clone(),
+            Display::Profession => a.profession.clone(),
+            Display::IdDocExpiryDate => date(a.id_doc_expiry_date),
+            Display::DeportationDate => date(a.deportation_date),
+            Display::Stage2From => date(
+                a.stage1_paid_date
+                    .and_then(|d| d.checked_add(run.stage2_min_months.months()).ok()),
+            ),
+            Display::CertificateValidUntil => date(
+                a.certificate_date
+                    .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok()),
+            ),
+        }
+    };
+
+    let ctx = Ctx {
+        run,
+        app: &app,
+        member: None,
+    };
+    for rule in &schemas.rules.rules {
+        let Some(when) = &rule.when else { continue };
+        if when.holds(&ctx) {
+            findings.push(Finding {
+                rule: rule.id,
+                severity: rule.severity,
+                member_id: None,
+                field: rule.field,
+                source: Some(match rule.field {
+                    Some(col) => source_for(batch, a, col),
+                    None => Source::Row {
+                        file: FileKind::Applicants,
+                        row: a.row,
+                    },
+                }),
+                message: rule.message(&ctx, &display),
+            });
+        }
+    }
+
+    missing_documents(schemas, a, &members, &ctx, &mut findings);
+    claims(batch, a, &members, &mut findings);
+
+    let territory = match region_info {
+        Some(r) if r.participating != Participation::No => Some(if r.priority {
+            Territory::Priority
+        } else {
+            Territory::Other
+        }),
+        _ => None,
+    };
+    let allowance = benefits::allowance(
+        a,
+        territory,
+        region_info.and_then(|r| r.subsistence_minimum_rub),
+        &members,
+        rates,
+    );
+    let fees = benefits::fees(app.age, &members, rates);
+    Outcome {
+        findings,
+        consulate,
+        allowance,
+        fees,
+    }
+}
+
+fn missing_documents(
+    schemas: &Schemas,
+    a: &Applicant,
+    members: &[MemberFacts],
+    ctx: &Ctx<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    let held: HashSet<(&str, Option<&str>)> = a
+        .documents
+        .iter()
+        .map(|h| (h.doc.code.as_str(), h.doc.member_id.as_deref()))
+        .collect();
+    let folder = format!("documents/{}", a.applicant_id);
+    for doc in schemas.documents.docs.iter().filter(|d| !d.rendered) {
+        let required = |c: &Ctx<'_>| doc.when.as_ref().is_none_or(|w| w.holds(c));
+        match doc.person {
+            Person::Applicant => {
+                if required(ctx) && !held.contains(&(doc.code.as_str(), None)) {
+                    findings.push(Finding {
+                        rule: doc.missing_rule,
+                        severity: Severity::Missing,
+                        member_id: None,
+                        field: None,
+                        source: Some(Source::Path(format!("{folder}/{}.*", doc.code))),
+                        message: Text::new(
+                            format!("Нет документа: {}", doc.title.ru),
+                            format!("Missing: {}", doc.title.en),
+                        ),
+                    });
+                }
+            }
+            Person::Member => {
+                for (m, fm) in members.iter().zip(&a.family) {
+                    let mctx = Ctx {
+                        run: ctx.run,
+                        app: ctx.app,
+                        member: Some(m),
+                    };
+                    if required(&mctx)
+                        && !held.contains(&(doc.code.as_str(), Some(m.member_id.as_str())))
+                    {
+                        let name = format!("{} {}", fm.last_name, fm.first_name);
+                        findings.push(Finding {
+                            rule: doc.missing_rule,
+                            severity: Severity::Missing,
+                            member_id: Some(m.member_id.clone()),
+                            field: None,
+                            source: Some(Source::Path(format!(
+                                "{folder}/{}-{}.*",
+                                doc.code, m.member_id
+                            ))),
+                            message: Text::new(
+                                format!(
+                                    "Нет документа: {} — {name} ({})",
+                                    doc.title.ru, m.member_id
+                                ),
+                                format!("Missing: {} — {name} ({})", doc.title.en, m.member_id),
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Expense rows that will not be compensated as they stand.
+fn claims(batch: &Batch, a: &Applicant, members: &[MemberFacts], findings: &mut Vec<Finding>) {
+    let files: HashSet<String> = a.files.iter().map(|f| f.to_lowercase()).collect();
+    for e in &a.expenses {
+        let member = e.member_id.as_deref();
+        if !files.contains(&e.receipt.to_lowercase()) {
+            let what = if e.receipt.is_empty() {
+                (
+                    "квитанция не указана".to_string(),
+                    "no receipt is given".to_string(),
+                )
+            } else {
+                let r = crate::ingest::values::show(&e.receipt);
+                (
+                    format!("файла {r} нет в documents/{}/", a.applicant_id),
+                    format!("{r} is not in documents/{}/", a.applicant_id),
+                )
+            };
+            findings.push(Finding {
+                rule: "claim.receipt_missing",
+                severity: Severity::Warning,
+                member_id: member.map(str::to_string),
+                field: Some(Col::Receipt),
+                source: Some(batch.source(FileKind::Expenses, e.row, Col::Receipt)),
+                message: Text::new(
+                    format!(
+                        "Расход без квитанции: {} — не будет компенсирован без неё",
+                        what.0
+                    ),
+                    format!(
+                        "Expense without a receipt: {} — it will not be compensated without one",
+                        what.1
+                    ),
+                ),
+            });
+        }
+        if !benefits::expense_qualifies(member, members)
+            && members.iter().any(|m| Some(m.member_id.as_str()) == member)
+        {
+            findings.push(Finding {
+                rule: "claim.not_relocating",
+                severity: Severity::Warning,
+                member_id: member.map(str::to_string),
+                field: Some(Col::MemberId),
+                source: Some(batch.source(FileKind::Expenses, e.row, Col::MemberId)),
+                message: Text::new(
+                    "Расход члена семьи, который не переезжает: не компенсируется",
+                    "An expense of a family member who does not relocate: not compensated",
+                ),
+            });
+        }
+    }
+}
