@@ -120,18 +120,53 @@ struct RawRegions {
     russia: Vec<Spanned<Russia>>,
 }
 
+/// Names → entries: full spellings first (each must name one entry), then spellings
+/// without designators ("Oblast", "край", "облысы"…) where only one entry has them.
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    exact: HashMap<String, usize>,
+    loose: HashMap<String, Option<usize>>,
+}
+
+impl NameIndex {
+    /// Adds `name` for entry `i`; returns the other entry when the full spelling is taken.
+    fn add(&mut self, name: &str, i: usize) -> Result<(), usize> {
+        let exact = fold_exact(name);
+        if exact.is_empty() {
+            return Ok(());
+        }
+        if let Some(j) = self.exact.insert(exact, i)
+            && j != i
+        {
+            return Err(j);
+        }
+        let loose = fold_region(name);
+        if !loose.is_empty() {
+            let slot = self.loose.entry(loose).or_insert(Some(i));
+            if *slot != Some(i) {
+                *slot = None;
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.exact
+            .get(&fold_exact(name))
+            .copied()
+            .or_else(|| self.loose.get(&fold_region(name)).copied().flatten())
+    }
+}
+
 /// The loaded `regions.toml`.
 #[derive(Debug, Clone)]
 pub struct RegionSchema {
     pub missions: Vec<Mission>,
     pub kazakhstan: Vec<Kazakhstan>,
     pub russia: Vec<Russia>,
-    /// Folded full spellings and codes → region (each names exactly one region).
-    ru_exact: HashMap<String, usize>,
-    /// Spellings with designators dropped → region, or `None` when two regions share
-    /// one ("Moscow" city and "Moscow Oblast").
-    ru_loose: HashMap<String, Option<usize>>,
-    kz_index: HashMap<String, usize>,
+    ru_names: NameIndex,
+    ru_codes: HashMap<u32, usize>,
+    kz_names: NameIndex,
     /// Folded in-demand stems per Russian region.
     demand: Vec<Vec<String>>,
 }
@@ -182,13 +217,10 @@ pub fn fold_region(s: &str) -> String {
         .collect()
 }
 
-/// Folds a Kazakh region name: [`fold`] with punctuation dropped ("Almaty" and "Almaty
-/// Region" stay different).
-fn fold_kz(s: &str) -> String {
-    fold(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .collect()
+/// Folds a full spelling: [`fold`] with spaces and punctuation dropped ("Almaty" and
+/// "Almaty Region" stay different).
+fn fold_exact(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 impl RegionSchema {
@@ -213,7 +245,7 @@ impl RegionSchema {
             }
         }
 
-        let mut kz_index = HashMap::new();
+        let mut kz_names = NameIndex::default();
         for (i, k) in raw.kazakhstan.iter().enumerate() {
             let r = k.get_ref();
             if !missions.iter().any(|m| m.id == *r.mission.get_ref()) {
@@ -222,24 +254,22 @@ impl RegionSchema {
                     format!("no [[mission]] with id `{}`", r.mission.get_ref()),
                 ));
             }
-            for name in [&r.en, &r.ru, &r.kk]
-                .into_iter()
-                .chain(&r.aliases)
-                .filter(|n| !n.is_empty())
-            {
-                if let Some(j) = kz_index.insert(fold_kz(name), i)
-                    && j != i
-                {
+            for name in [&r.en, &r.ru, &r.kk].into_iter().chain(&r.aliases) {
+                if let Err(j) = kz_names.add(name, i) {
                     return Err(at(
                         k.span().start,
-                        format!("«{name}» names two regions of Kazakhstan"),
+                        format!(
+                            "«{name}» names two regions of Kazakhstan: {} and {}",
+                            raw.kazakhstan[j].get_ref().en,
+                            r.en
+                        ),
                     ));
                 }
             }
         }
 
-        let mut ru_exact = HashMap::new();
-        let mut ru_loose: HashMap<String, Option<usize>> = HashMap::new();
+        let mut ru_names = NameIndex::default();
+        let mut ru_codes = HashMap::new();
         let mut demand = Vec::new();
         for (i, r) in raw.russia.iter().enumerate() {
             let reg = r.get_ref();
@@ -249,31 +279,22 @@ impl RegionSchema {
                     format!("code `{}` is not a number", reg.code),
                 )
             })?;
-            let names = [&reg.ru, &reg.en].into_iter().chain(&reg.aliases);
-            for key in [code.to_string()]
-                .into_iter()
-                .chain(names.clone().map(|n| fold_kz(n).replace(' ', "")))
-            {
-                if key.is_empty() {
-                    continue;
-                }
-                if let Some(j) = ru_exact.insert(key.clone(), i)
-                    && j != i
-                {
+            if let Some(j) = ru_codes.insert(code, i) {
+                return Err(at(
+                    r.span().start,
+                    format!("code {code} is used by {} too", raw.russia[j].get_ref().en),
+                ));
+            }
+            for name in [&reg.ru, &reg.en].into_iter().chain(&reg.aliases) {
+                if let Err(j) = ru_names.add(name, i) {
                     return Err(at(
                         r.span().start,
                         format!(
-                            "«{key}» names two regions: {} and {}",
+                            "«{name}» names two regions: {} and {}",
                             raw.russia[j].get_ref().en,
                             reg.en
                         ),
                     ));
-                }
-            }
-            for key in names.map(|n| fold_region(n)).filter(|k| !k.is_empty()) {
-                let slot = ru_loose.entry(key).or_insert(Some(i));
-                if *slot != Some(i) {
-                    *slot = None;
                 }
             }
             if reg.priority && reg.participating != Participation::Yes {
@@ -302,34 +323,28 @@ impl RegionSchema {
                 .map(Spanned::into_inner)
                 .collect(),
             russia: raw.russia.into_iter().map(Spanned::into_inner).collect(),
-            ru_exact,
-            ru_loose,
-            kz_index,
+            ru_names,
+            ru_codes,
+            kz_names,
             demand,
         })
     }
 
-    /// The Russian region a caseworker's spelling or code names: an exact spelling (or
-    /// code) first, then the spelling without designators when only one region has it.
+    /// The Russian region a caseworker's spelling or subject code names.
     pub fn russian(&self, name: &str) -> Option<usize> {
         let t = name.trim();
         if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
             return t
                 .parse::<u32>()
                 .ok()
-                .and_then(|c| self.ru_exact.get(&c.to_string()).copied());
+                .and_then(|c| self.ru_codes.get(&c).copied());
         }
-        self.ru_exact
-            .get(&fold_kz(name).replace(' ', ""))
-            .copied()
-            .or_else(|| self.ru_loose.get(&fold_region(name)).copied().flatten())
+        self.ru_names.get(name)
     }
 
     /// The Kazakh region (or city) a spelling names.
     pub fn kazakh(&self, name: &str) -> Option<&Kazakhstan> {
-        self.kz_index
-            .get(&fold_kz(name))
-            .map(|&i| &self.kazakhstan[i])
+        self.kz_names.get(name).map(|i| &self.kazakhstan[i])
     }
 
     pub fn mission(&self, id: &str) -> Option<&Mission> {
@@ -355,6 +370,29 @@ impl RegionSchema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookups_forgive_spelling_but_not_ambiguity() {
+        let r = crate::schema::Schemas::embedded().unwrap().regions;
+        let ru = |n: &str| r.russian(n).map(|i| r.russia[i].en.as_str());
+        assert_eq!(ru("Kaliningrad Oblast"), Some("Kaliningrad Oblast"));
+        assert_eq!(ru("калининградская  обл."), Some("Kaliningrad Oblast"));
+        assert_eq!(ru("39"), Some("Kaliningrad Oblast"));
+        assert_eq!(ru("039"), Some("Kaliningrad Oblast"));
+        assert_eq!(ru("Moscow"), Some("Moscow"));
+        assert_eq!(ru("Moscow Oblast"), Some("Moscow Oblast"));
+        assert_eq!(ru("Приморье"), ru("Primorsky Krai"));
+        assert!(ru("Altai").is_none(), "two subjects are called Altai");
+        assert!(ru("Narnia").is_none());
+        let kz = |n: &str| r.kazakh(n).map(|k| k.mission.get_ref().as_str());
+        assert_eq!(kz("Almaty"), Some("almaty"));
+        assert_eq!(kz("Akmola oblast"), Some("astana"));
+        assert_eq!(kz("Абай"), kz("Abai Region"));
+        assert_eq!(kz("Abai"), Some("ust_kamenogorsk"));
+        assert_eq!(kz("Turkistan"), Some("almaty"));
+        assert_eq!(kz("Ulytau"), Some("astana"));
+        assert_eq!(kz("Mangistau"), Some("uralsk"));
+    }
 
     #[test]
     fn folds_region_designators() {
