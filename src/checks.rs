@@ -18,21 +18,23 @@ fn digits<const N: usize>(s: &str) -> Option<[u32; N]> {
     Some(out)
 }
 
+/// The check digit of the first eleven digits of an IIN, or `None` when no digit is
+/// valid (the second weighting gives 10 too) or the input is not eleven digits.
+pub fn iin_check_digit(first11: &str) -> Option<u32> {
+    let d = digits::<11>(first11)?;
+    let weighted = |w: &dyn Fn(usize) -> u32| (0..11).map(|i| d[i] * w(i)).sum::<u32>() % 11;
+    let c = weighted(&|i| i as u32 + 1);
+    if c != 10 {
+        return Some(c);
+    }
+    const W: [u32; 11] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+    Some(weighted(&|i| W[i])).filter(|c| *c != 10)
+}
+
 /// Whether the 12th digit of an IIN is its correct check digit.
 pub fn iin_checksum_ok(iin: &str) -> bool {
-    let Some(d) = digits::<12>(iin) else {
-        return false;
-    };
-    let weighted = |w: &dyn Fn(usize) -> u32| (0..11).map(|i| d[i] * w(i)).sum::<u32>() % 11;
-    let mut c = weighted(&|i| i as u32 + 1);
-    if c == 10 {
-        const W: [u32; 11] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
-        c = weighted(&|i| W[i]);
-        if c == 10 {
-            return false;
-        }
-    }
-    c == d[11]
+    digits::<12>(iin).is_some()
+        && iin_check_digit(&iin[..11]).is_some_and(|c| iin.as_bytes()[11] == b'0' + c as u8)
 }
 
 /// The birth date and sex an IIN encodes (digits 1–6 YYMMDD, digit 7 century and sex),

@@ -22,6 +22,7 @@ pub mod outdir;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod synth;
 pub mod text;
 
 pub use error::Error;

@@ -1,0 +1,178 @@
+//! `OUT/findings.csv` (`validate --format csv`): one row per finding, for filtering and
+//! sorting in a spreadsheet. Made for Excel in a Russian locale: UTF-8 with a BOM, `;`
+//! between fields, CRLF line ends. Rows that belong to no applicant (and batch-wide
+//! warnings) come last, with the applicant columns empty.
+//!
+//! Columns: applicant_id; name; status; severity; rule; member_id; field; source;
+//! message (in the chosen language). Status and severity are the stable codes of
+//! report.json (`refused`, `missing`, …) so that filters do not depend on the language.
+
+use crate::findings::{Lang, Severity};
+
+use super::Report;
+
+/// The header row.
+pub const HEADERS: [&str; 9] = [
+    "applicant_id",
+    "name",
+    "status",
+    "severity",
+    "rule",
+    "member_id",
+    "field",
+    "source",
+    "message",
+];
+
+/// A spreadsheet reads a cell starting with one of these as a formula: a name like
+/// `=HYPERLINK(…)` must stay text. Such free-text cells get a leading apostrophe, which
+/// Excel and LibreOffice hide.
+fn defuse(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Refusal => "refusal",
+        Severity::Error => "error",
+        Severity::Missing => "missing",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The findings of `report` as CSV text (starting with a BOM), messages in `lang`.
+pub fn findings_csv(report: &Report, lang: Lang) -> String {
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer("\u{FEFF}".as_bytes().to_vec());
+    // Writing into memory cannot fail: only I/O errors are possible.
+    let _ = w.write_record(HEADERS);
+    for a in &report.applicants {
+        for f in &a.findings {
+            let _ = w.write_record([
+                a.applicant_id.as_str(),
+                &defuse(&a.name),
+                a.status.label(),
+                severity(f.severity),
+                f.rule,
+                f.member_id.as_deref().unwrap_or(""),
+                f.field.map(|c| c.name()).unwrap_or(""),
+                &f.source.as_ref().map(ToString::to_string).unwrap_or_default(),
+                &defuse(f.message.get(lang)),
+            ]);
+        }
+    }
+    for (sev, list) in [("error", &report.errors), ("warning", &report.warnings)] {
+        for e in list {
+            let _ = w.write_record([
+                "",
+                "",
+                "",
+                sev,
+                e.rule,
+                "",
+                "",
+                &e.source.to_string(),
+                &defuse(e.message.get(lang)),
+            ]);
+        }
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    // Every field written was a &str: the bytes are UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schemas;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn validate(dir: &Path) -> Report {
+        let schemas = Schemas::embedded().unwrap();
+        crate::validate(dir, &schemas, jiff::civil::date(2026, 11, 24))
+            .unwrap()
+            .0
+    }
+
+    fn samples() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch")
+    }
+
+    fn parse(text: &str) -> Vec<Vec<String>> {
+        let body = text.strip_prefix('\u{FEFF}').expect("starts with a BOM");
+        ::csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn bom_semicolons_crlf_and_one_row_per_finding() {
+        let report = validate(&samples());
+        let text = findings_csv(&report, Lang::Ru);
+        assert!(text.starts_with("\u{FEFF}applicant_id;name;status;severity;rule;"));
+        assert!(text.contains("\r\n"));
+        assert!(text.ends_with("\r\n"));
+        let rows = parse(&text);
+        assert_eq!(rows[0], HEADERS);
+        assert!(rows.iter().all(|r| r.len() == HEADERS.len()));
+        let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+        for a in &report.applicants {
+            for f in &a.findings {
+                *expected.entry(f.rule.to_string()).or_default() += 1;
+            }
+        }
+        for e in report.errors.iter().chain(&report.warnings) {
+            *expected.entry(e.rule.to_string()).or_default() += 1;
+        }
+        let mut got: BTreeMap<String, usize> = BTreeMap::new();
+        for r in &rows[1..] {
+            *got.entry(r[4].clone()).or_default() += 1;
+        }
+        assert_eq!(got, expected);
+        // Row errors have no applicant.
+        let orphans: Vec<_> = rows.iter().filter(|r| r[4] == "data.orphan").collect();
+        assert!(!orphans.is_empty());
+        assert!(orphans.iter().all(|r| r[0].is_empty() && r[3] == "error"));
+        // Messages in the chosen language.
+        let en = parse(&findings_csv(&report, Lang::En));
+        let a027 = |rows: &[Vec<String>]| {
+            rows.iter()
+                .find(|r| r[0] == "A027" && r[4] == "eligibility.education")
+                .unwrap()[8]
+                .clone()
+        };
+        assert_ne!(a027(&rows), a027(&en));
+        assert!(a027(&rows).chars().any(|c| ('а'..='я').contains(&c)));
+    }
+
+    #[test]
+    fn hostile_values_stay_text() {
+        let t = tempfile::tempdir().unwrap();
+        let csv = std::fs::read_to_string(samples().join("applicants.csv")).unwrap();
+        // A033 has a finding (IIN check digit): give it a formula for a name and a
+        // name with the delimiter, quotes and a line break.
+        let csv = csv.replacen(
+            ",Соколов,Игорь,",
+            ",\"=HYPERLINK(\"\"http://x\"\")\",\"\"\"a;b\"\"\nc\",",
+            1,
+        );
+        std::fs::write(t.path().join("applicants.csv"), csv).unwrap();
+        let report = validate(t.path());
+        let rows = parse(&findings_csv(&report, Lang::En));
+        let row = rows.iter().find(|r| r[0] == "A033").unwrap();
+        assert!(row[1].starts_with("'=HYPERLINK(\"http://x\")"), "{}", row[1]);
+        assert!(row[1].contains("\"a;b\"\nc"), "{}", row[1]);
+        assert!(rows.iter().all(|r| r.len() == HEADERS.len()));
+    }
+}

@@ -1,0 +1,710 @@
+//! The HTML batch report (`OUT/report.html`, `validate --format html`): one self-contained
+//! page for caseworkers and the coordinator, readable on a phone and printed on A4.
+//!
+//! The template (`templates/report.html`, embedded) gets a context built here from the
+//! [`Report`]: the report itself (`report`), the interface labels in the chosen language
+//! (`t`), and ready-made groupings (`cards`, `groups`, `missions`, …) so that the template
+//! only lays things out. Every value is escaped by Tera's autoescaping: nothing from the
+//! batch is ever marked `safe`.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::{Date, Weekday};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{ApplicantReport, Report, Status};
+use crate::error::Error;
+use crate::findings::{Lang, RowError, Severity};
+
+/// The embedded template; `templates/report.html` in the repository is its source.
+pub const TEMPLATE: &str = include_str!("../../templates/report.html");
+
+/// The name the template is registered under: the `.html` suffix turns autoescaping on.
+const NAME: &str = "report.html";
+
+/// Renders the report with the embedded template, in `lang`.
+pub fn render(report: &Report, lang: Lang) -> Result<String, Error> {
+    render_with(TEMPLATE, report, lang)
+}
+
+/// Renders the report with the template `template_source` (e.g. an NGO's edited copy).
+pub fn render_with(template_source: &str, report: &Report, lang: Lang) -> Result<String, Error> {
+    let mut tera = Tera::default();
+    // The default already escapes `.html` templates; say it here, where it matters.
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_template(NAME, template_source)
+        .map_err(template_error)?;
+    let ctx = context(report, lang)?;
+    tera.render(NAME, &ctx).map_err(template_error)
+}
+
+/// The whole error chain: Tera's top-level message alone ("Failed to render") says little.
+fn template_error(e: tera::Error) -> Error {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::input(format!("templates/{NAME}"), message)
+}
+
+/// The template's context: see the module documentation.
+pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
+    let view = View::new(report, lang);
+    Context::from_serialize(&view).map_err(template_error)
+}
+
+// ---------------------------------------------------------------------------------------
+// Labels
+
+/// Interface labels: key, Russian, English.
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "Отчёт о проверке пакета", "Batch validation report"),
+    ("as_of", "по состоянию на", "as of"),
+    (
+        "confidential",
+        "Содержит персональные данные: не пересылайте и не оставляйте распечатку без присмотра.",
+        "Contains personal data: do not forward it or leave printouts unattended.",
+    ),
+    ("summary", "Итоги", "Summary"),
+    ("applicants", "Заявителей", "Applicants"),
+    ("applicants_note", "в пакете", "in the batch"),
+    ("rows_not_processed", "Строк не обработано", "Rows not processed"),
+    (
+        "rows_not_processed_note",
+        "не вошли ни в одно дело",
+        "belong to no applicant",
+    ),
+    ("col_id", "ID", "ID"),
+    ("col_name", "ФИО", "Name"),
+    ("col_mission", "Консульство, запись", "Mission, booking"),
+    ("col_allowance", "Подъёмные", "Lifting allowance"),
+    ("col_findings", "Замечания", "Findings"),
+    ("col_status", "Статус", "Status"),
+    ("col_walk_in", "Без записи", "Walk-in"),
+    ("col_source", "Где", "Where"),
+    ("col_rule", "Правило", "Rule"),
+    ("col_message", "Что не так", "Problem"),
+    ("col_file", "Файл", "File"),
+    ("col_read", "Прочитано", "Read"),
+    ("col_accepted", "Принято", "Accepted"),
+    ("col_rejected", "Не обработано", "Not processed"),
+    ("no_findings", "замечаний нет", "no findings"),
+    ("member", "член семьи", "family member"),
+    ("next_booking", "запись", "booking opens"),
+    (
+        "booking_unknown",
+        "график записи неизвестен — уточните в консульстве",
+        "booking schedule unknown — ask the mission",
+    ),
+    (
+        "mission_unknown",
+        "Консульство не определено",
+        "Mission not determined",
+    ),
+    (
+        "mission_unknown_note",
+        "регион проживания не распознан — проверьте kz_region",
+        "region of residence not recognised — check kz_region",
+    ),
+    ("stage1", "1-й этап", "stage 1"),
+    ("stage2", "2-й этап", "stage 2"),
+    ("compensation", "компенсация расходов", "expenses"),
+    ("monthly_benefit", "пособие в месяц", "monthly benefit"),
+    ("yes", "да", "yes"),
+    ("ready_short", "готовы", "ready"),
+    ("errors_title", "Строки, которые не обработаны", "Rows not processed"),
+    (
+        "errors_intro",
+        "Эти строки не вошли ни в одно дело. Исправьте их в файле и запустите проверку снова.",
+        "These rows belong to no applicant. Correct them in the file and run the check again.",
+    ),
+    ("warnings_title", "Предупреждения по пакету", "Batch warnings"),
+    ("rows_title", "Прочитано строк", "Rows read"),
+    ("missions_title", "Запись в консульства", "Consulate bookings"),
+    (
+        "missions_intro",
+        "Где подаёт документы каждый заявитель и когда открывается запись. Сначала готовые к подаче.",
+        "Where each applicant applies and when booking opens. Ready applicants first.",
+    ),
+    ("walk_in_some", "у заявителей, отмеченных ниже", "for the applicants marked below"),
+    ("contents", "Содержание", "Contents"),
+    (
+        "legend",
+        "Статус заявителя — самое серьёзное из его замечаний: отказ, затем ошибка в данных, затем нет документа; «внимание» подачу не блокирует.",
+        "An applicant's status is their most serious finding: refusal, then error, then missing document; warnings do not block.",
+    ),
+    ("generated", "Сформировано программой", "Generated by"),
+];
+
+fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    LABELS
+        .iter()
+        .map(|(k, ru, en)| (*k, if lang == Lang::Ru { *ru } else { *en }))
+        .collect()
+}
+
+/// A status as a heading (plural), a badge (singular) and what it means.
+fn status_text(s: Status, lang: Lang) -> (&'static str, &'static str, &'static str) {
+    match (lang, s) {
+        (Lang::Ru, Status::Refused) => (
+            "Отказ",
+            "отказ",
+            "Есть основание для отказа в свидетельстве участника.",
+        ),
+        (Lang::Ru, Status::Invalid) => (
+            "Ошибки в данных",
+            "ошибки",
+            "Данные неверны или не читаются: исправьте до подачи.",
+        ),
+        (Lang::Ru, Status::Incomplete) => (
+            "Не хватает документов",
+            "нет документов",
+            "Донесите или отсканируйте недостающие документы.",
+        ),
+        (Lang::Ru, Status::Ready) => (
+            "Готовы к подаче",
+            "готов",
+            "Можно записываться; предупреждения подачу не блокируют.",
+        ),
+        (Lang::En, Status::Refused) => (
+            "Refused",
+            "refused",
+            "A ground for refusing the participant certificate.",
+        ),
+        (Lang::En, Status::Invalid) => (
+            "Invalid",
+            "invalid",
+            "Data is wrong or unreadable: correct it before applying.",
+        ),
+        (Lang::En, Status::Incomplete) => (
+            "Incomplete",
+            "incomplete",
+            "Bring in or scan the missing documents.",
+        ),
+        (Lang::En, Status::Ready) => (
+            "Ready",
+            "ready",
+            "Can book an appointment; warnings do not block.",
+        ),
+    }
+}
+
+fn severity_label(s: Severity, lang: Lang) -> &'static str {
+    match (lang, s) {
+        (Lang::Ru, Severity::Refusal) => "отказ",
+        (Lang::Ru, Severity::Error) => "ошибка",
+        (Lang::Ru, Severity::Missing) => "нет документа",
+        (Lang::Ru, Severity::Warning) => "внимание",
+        (Lang::En, Severity::Refusal) => "refusal",
+        (Lang::En, Severity::Error) => "error",
+        (Lang::En, Severity::Missing) => "missing",
+        (Lang::En, Severity::Warning) => "warning",
+    }
+}
+
+fn severity_key(s: Severity) -> &'static str {
+    match s {
+        Severity::Refusal => "refusal",
+        Severity::Error => "error",
+        Severity::Missing => "missing",
+        Severity::Warning => "warning",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting
+
+/// Narrow no-break space: the thousands separator (a number never wraps inside).
+const THIN: char = '\u{202F}';
+
+/// `1234567` → `1 234 567` with narrow no-break spaces.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(THIN);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whole roubles: `500 000 ₽`.
+pub fn rub(n: i64) -> String {
+    format!("{}\u{A0}₽", group_thousands(n))
+}
+
+/// Roubles and kopecks: `12 500,50 ₽` (ru) or `12 500.50 ₽` (en); whole amounts
+/// without kopecks.
+pub fn rub_kopecks(amount: f64, lang: Lang) -> String {
+    let kopecks = (amount * 100.0).round() as i64;
+    let (whole, frac) = (kopecks / 100, (kopecks % 100).abs());
+    if frac == 0 {
+        rub(whole)
+    } else {
+        let sep = if lang == Lang::Ru { ',' } else { '.' };
+        format!("{}{sep}{frac:02}\u{A0}₽", group_thousands(whole))
+    }
+}
+
+/// A date for people: `пн, 30.11.2026` or `Mon 2026-11-30`.
+pub fn date_text(d: Date, lang: Lang) -> String {
+    let (ru, en) = match d.weekday() {
+        Weekday::Monday => ("пн", "Mon"),
+        Weekday::Tuesday => ("вт", "Tue"),
+        Weekday::Wednesday => ("ср", "Wed"),
+        Weekday::Thursday => ("чт", "Thu"),
+        Weekday::Friday => ("пт", "Fri"),
+        Weekday::Saturday => ("сб", "Sat"),
+        Weekday::Sunday => ("вс", "Sun"),
+    };
+    match lang {
+        Lang::Ru => format!("{ru}, {}", d.strftime("%d.%m.%Y")),
+        Lang::En => format!("{en} {d}"),
+    }
+}
+
+/// An ISO date string as [`date_text`]; any other string as it is.
+fn date_str_text(s: &str, lang: Lang) -> String {
+    s.parse::<Date>()
+        .map(|d| date_text(d, lang))
+        .unwrap_or_else(|_| s.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// The view
+
+#[derive(Serialize)]
+struct View<'a> {
+    lang: &'static str,
+    t: BTreeMap<&'static str, &'static str>,
+    version: &'static str,
+    as_of: String,
+    as_of_iso: String,
+    cards: Vec<Card>,
+    /// One per status, in the order refused, invalid, incomplete, ready.
+    groups: Vec<Group>,
+    errors: Vec<RowView>,
+    warnings: Vec<RowView>,
+    rows: Vec<RowsView>,
+    rows_rejected: u64,
+    missions: Vec<MissionView>,
+    /// The report as report.json has it, for templates that want more.
+    report: &'a Report,
+}
+
+#[derive(Serialize)]
+struct Card {
+    /// `total`, a status, or `rows`.
+    key: &'static str,
+    label: &'static str,
+    note: &'static str,
+    count: u64,
+    /// The section it links to, if any.
+    anchor: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    status: &'static str,
+    label: &'static str,
+    description: &'static str,
+    count: usize,
+    applicants: Vec<ApplicantView>,
+}
+
+#[derive(Serialize)]
+struct ApplicantView {
+    id: String,
+    name: String,
+    status: &'static str,
+    status_label: &'static str,
+    mission: Option<String>,
+    next_booking: Option<String>,
+    walk_in: Option<String>,
+    lifting_total: String,
+    stage1: Option<String>,
+    stage2: Option<String>,
+    compensation: Option<String>,
+    monthly_benefit: Option<String>,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    severity: &'static str,
+    severity_label: &'static str,
+    rule: &'static str,
+    member_id: Option<String>,
+    field: Option<&'static str>,
+    source: Option<String>,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    rule: &'static str,
+    source: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct RowsView {
+    file: &'static str,
+    read: u64,
+    accepted: u64,
+    rejected: u64,
+}
+
+#[derive(Serialize)]
+struct MissionView {
+    /// `None` for the applicants whose mission is unknown.
+    id: Option<String>,
+    name: String,
+    next_booking: Option<String>,
+    /// The walk-in hours, when some applicant of this mission may walk in.
+    walk_in: Option<String>,
+    /// Whether only some of its applicants may walk in (then they are marked).
+    walk_in_partial: bool,
+    ready: usize,
+    applicants: Vec<MissionApplicant>,
+}
+
+#[derive(Serialize)]
+struct MissionApplicant {
+    id: String,
+    name: String,
+    status: &'static str,
+    status_label: &'static str,
+    walk_in: bool,
+}
+
+/// The order of the status sections: most blocking first.
+const GROUP_ORDER: [Status; 4] = [
+    Status::Refused,
+    Status::Invalid,
+    Status::Incomplete,
+    Status::Ready,
+];
+
+impl<'a> View<'a> {
+    fn new(report: &'a Report, lang: Lang) -> View<'a> {
+        let t = labels(lang);
+        let s = &report.summary;
+        let rows_rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
+        let card = |status: Status, count: usize| {
+            let (label, _, note) = status_text(status, lang);
+            Card {
+                key: status.label(),
+                label,
+                note,
+                count: count as u64,
+                anchor: Some(status.label()),
+            }
+        };
+        let cards = vec![
+            Card {
+                key: "total",
+                label: t["applicants"],
+                note: t["applicants_note"],
+                count: s.applicants as u64,
+                anchor: None,
+            },
+            card(Status::Ready, s.ready),
+            card(Status::Incomplete, s.incomplete),
+            card(Status::Refused, s.refused),
+            card(Status::Invalid, s.invalid),
+            Card {
+                key: "rows",
+                label: t["rows_not_processed"],
+                note: t["rows_not_processed_note"],
+                count: rows_rejected,
+                anchor: (!report.errors.is_empty()).then_some("errors"),
+            },
+        ];
+        let groups = GROUP_ORDER
+            .iter()
+            .map(|&status| {
+                let (label, _, description) = status_text(status, lang);
+                let applicants: Vec<ApplicantView> = report
+                    .applicants
+                    .iter()
+                    .filter(|a| a.status == status)
+                    .map(|a| applicant_view(a, lang))
+                    .collect();
+                Group {
+                    status: status.label(),
+                    label,
+                    description,
+                    count: applicants.len(),
+                    applicants,
+                }
+            })
+            .collect();
+        let row_view = |e: &RowError| RowView {
+            rule: e.rule,
+            source: e.source.to_string(),
+            message: e.message.get(lang).to_string(),
+        };
+        View {
+            lang: match lang {
+                Lang::Ru => "ru",
+                Lang::En => "en",
+            },
+            version: env!("CARGO_PKG_VERSION"),
+            as_of: date_text(report.as_of, lang),
+            as_of_iso: report.as_of.to_string(),
+            cards,
+            groups,
+            errors: report.errors.iter().map(row_view).collect(),
+            warnings: report.warnings.iter().map(row_view).collect(),
+            rows: report
+                .rows
+                .iter()
+                .map(|(file, c)| RowsView {
+                    file,
+                    read: c.read,
+                    accepted: c.accepted,
+                    rejected: c.rejected,
+                })
+                .collect(),
+            rows_rejected,
+            missions: missions(report, lang),
+            report,
+            t,
+        }
+    }
+}
+
+fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
+    let al = &a.allowance;
+    let two_stages = al.stage2_rub > 0;
+    ApplicantView {
+        id: a.applicant_id.clone(),
+        name: a.name.clone(),
+        status: a.status.label(),
+        status_label: status_text(a.status, lang).1,
+        mission: a.consulate.as_ref().map(|c| c.name.get(lang).to_string()),
+        next_booking: a
+            .consulate
+            .as_ref()
+            .and_then(|c| c.next_booking.as_deref())
+            .map(|d| date_str_text(d, lang)),
+        walk_in: a
+            .consulate
+            .as_ref()
+            .and_then(|c| c.walk_in.as_ref())
+            .map(|w| w.get(lang).to_string()),
+        lifting_total: rub(al.lifting_total_rub),
+        stage1: two_stages.then(|| rub(al.stage1_rub)),
+        stage2: two_stages.then(|| rub(al.stage2_rub)),
+        compensation: (al.compensation_rub > 0.0).then(|| rub_kopecks(al.compensation_rub, lang)),
+        monthly_benefit: al.monthly_benefit_rub.map(rub),
+        findings: a
+            .findings
+            .iter()
+            .map(|f| FindingView {
+                severity: severity_key(f.severity),
+                severity_label: severity_label(f.severity, lang),
+                rule: f.rule,
+                member_id: f.member_id.clone(),
+                field: f.field.map(|c| c.name()),
+                source: f.source.as_ref().map(ToString::to_string),
+                message: f.message.get(lang).to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// The applicants of each mission, missions by next booking date (unknown last), the
+/// applicants with no known mission at the end; within a mission, ready first.
+fn missions(report: &Report, lang: Lang) -> Vec<MissionView> {
+    let mut by_id: BTreeMap<Option<&str>, MissionView> = BTreeMap::new();
+    let mut walk_ins: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for a in &report.applicants {
+        let c = a.consulate.as_ref();
+        let key = c.map(|c| c.id.as_str());
+        let m = by_id.entry(key).or_insert_with(|| MissionView {
+            id: c.map(|c| c.id.clone()),
+            name: c.map(|c| c.name.get(lang).to_string()).unwrap_or_default(),
+            next_booking: c
+                .and_then(|c| c.next_booking.as_deref())
+                .map(|d| date_str_text(d, lang)),
+            walk_in: None,
+            walk_in_partial: false,
+            ready: 0,
+            applicants: Vec::new(),
+        });
+        let walk_in = c.and_then(|c| c.walk_in.as_ref());
+        if let Some(w) = walk_in {
+            m.walk_in.get_or_insert_with(|| w.get(lang).to_string());
+            *walk_ins.entry(key).or_default() += 1;
+        }
+        if a.status == Status::Ready {
+            m.ready += 1;
+        }
+        m.applicants.push(MissionApplicant {
+            id: a.applicant_id.clone(),
+            name: a.name.clone(),
+            status: a.status.label(),
+            status_label: status_text(a.status, lang).1,
+            walk_in: walk_in.is_some(),
+        });
+    }
+    // Next booking (ISO dates sort as text) from the raw report, not the formatted text.
+    let next_iso: BTreeMap<&str, Option<&str>> = report
+        .applicants
+        .iter()
+        .filter_map(|a| a.consulate.as_ref())
+        .map(|c| (c.id.as_str(), c.next_booking.as_deref()))
+        .collect();
+    let mut list: Vec<(Option<&str>, MissionView)> = by_id.into_iter().collect();
+    for (key, m) in &mut list {
+        let walking = walk_ins.get(key).copied().unwrap_or(0);
+        m.walk_in_partial = walking > 0 && walking < m.applicants.len();
+        // Stable: batch order within a status.
+        m.applicants
+            .sort_by_key(|a| GROUP_ORDER.iter().rev().position(|s| s.label() == a.status));
+    }
+    list.sort_by(|(ka, a), (kb, b)| {
+        let next = |k: &Option<&str>| k.and_then(|k| next_iso.get(k).copied().flatten());
+        (ka.is_none(), next(ka).is_none(), next(ka), &a.name).cmp(&(
+            kb.is_none(),
+            next(kb).is_none(),
+            next(kb),
+            &b.name,
+        ))
+    });
+    list.into_iter().map(|(_, m)| m).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schemas;
+    use std::path::{Path, PathBuf};
+
+    fn samples() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch")
+    }
+
+    fn validate(dir: &Path) -> Report {
+        let schemas = Schemas::embedded().unwrap();
+        crate::validate(dir, &schemas, jiff::civil::date(2026, 11, 24))
+            .unwrap()
+            .0
+    }
+
+    /// A copy of the sample batch's applicants.csv with hostile values in it.
+    fn hostile_batch() -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        let csv = std::fs::read_to_string(samples().join("applicants.csv")).unwrap();
+        let csv = csv
+            .replacen("Кузнецов", "<script>alert(1)</script>", 1)
+            .replacen("Андрей", "\"><img src=x onerror=alert(2)>", 1)
+            .replacen("Шмидт", "{{ 7*7 }}{% raw %}", 1);
+        std::fs::write(t.path().join("applicants.csv"), csv).unwrap();
+        t
+    }
+
+    #[test]
+    fn hostile_values_are_escaped() {
+        let t = hostile_batch();
+        let report = validate(t.path());
+        for lang in [Lang::Ru, Lang::En] {
+            let html = render(&report, lang).unwrap();
+            assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+            assert!(!html.contains("<script"), "no script element at all");
+            assert!(!html.contains("<img"));
+            assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+            // Data is never evaluated as template code.
+            assert!(html.contains("{{ 7*7 }}{% raw %}"));
+            // Sample values with markup-like text print literally too.
+            assert!(html.contains("*]$\\"), "A008's profession ends in *]$\\");
+            assert!(!html.contains("<b>bold</b>"));
+        }
+    }
+
+    #[test]
+    fn every_finding_and_error_appears() {
+        let report = validate(&samples());
+        let html = render(&report, Lang::Ru).unwrap();
+        let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in &report.applicants {
+            for f in &a.findings {
+                *expected.entry(f.rule).or_default() += 1;
+            }
+        }
+        for e in report.errors.iter().chain(&report.warnings) {
+            *expected.entry(e.rule).or_default() += 1;
+        }
+        assert!(expected.values().sum::<usize>() > 10, "the sample has findings");
+        for (rule, n) in &expected {
+            let shown = html.matches(&format!("class=\"rule\">{rule}<")).count();
+            assert_eq!(shown, *n, "{rule}");
+        }
+        for a in &report.applicants {
+            assert!(html.contains(&a.applicant_id));
+            for f in &a.findings {
+                // Messages hold no markup characters except « » and quotes in the sample.
+                let msg = tera::escape_html(f.message.get(Lang::Ru));
+                assert!(html.contains(&msg), "{}: {msg}", a.applicant_id);
+            }
+        }
+        // Status sections in the order refused, invalid, incomplete, ready.
+        let pos = |id: &str| html.find(&format!("id=\"{id}\"")).unwrap();
+        assert!(pos("refused") < pos("invalid"));
+        assert!(pos("invalid") < pos("incomplete"));
+        assert!(pos("incomplete") < pos("ready"));
+    }
+
+    #[test]
+    fn labels_follow_the_language() {
+        let report = validate(&samples());
+        let ru = render(&report, Lang::Ru).unwrap();
+        let en = render(&report, Lang::En).unwrap();
+        assert!(ru.contains("<html lang=\"ru\">"));
+        assert!(ru.contains("Отчёт о проверке пакета"));
+        assert!(en.contains("<html lang=\"en\">"));
+        assert!(en.contains("Batch validation report"));
+        assert!(!en.contains("Отчёт о проверке пакета"));
+    }
+
+    #[test]
+    fn self_contained() {
+        let report = validate(&samples());
+        let html = render(&report, Lang::En).unwrap();
+        for bad in ["<script", "<link", "http://", "https://", "@import", "url("] {
+            assert!(!html.contains(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn broken_template_names_the_file() {
+        let report = validate(&samples());
+        let e = render_with("{% for x in %}", &report, Lang::En).unwrap_err();
+        assert!(e.to_string().contains("report.html"), "{e}");
+    }
+
+    #[test]
+    fn money_and_dates() {
+        assert_eq!(rub(500_000), "500\u{202F}000\u{A0}₽");
+        assert_eq!(rub(0), "0\u{A0}₽");
+        assert_eq!(group_thousands(1_234_567), "1\u{202F}234\u{202F}567");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(rub_kopecks(12_500.5, Lang::Ru), "12\u{202F}500,50\u{A0}₽");
+        assert_eq!(rub_kopecks(12_500.5, Lang::En), "12\u{202F}500.50\u{A0}₽");
+        assert_eq!(rub_kopecks(100.0, Lang::Ru), "100\u{A0}₽");
+        let d = jiff::civil::date(2026, 11, 30);
+        assert_eq!(date_text(d, Lang::Ru), "пн, 30.11.2026");
+        assert_eq!(date_text(d, Lang::En), "Mon 2026-11-30");
+    }
+}
