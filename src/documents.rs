@@ -129,7 +129,21 @@ fn scan_applicant(
     batch_root: &Path,
     docs: &DocumentSchema,
 ) {
-    if !folder.exists() && std::fs::symlink_metadata(folder).is_err() {
+    if std::fs::symlink_metadata(folder).is_err() {
+        return;
+    }
+    if !is_inside(folder, batch_root) {
+        a.findings.push(Finding {
+            rule: "docs.unreadable",
+            severity: Severity::Warning,
+            member_id: None,
+            field: None,
+            source: Some(Source::Path(rel.to_string())),
+            message: Text::new(
+                "папка — ссылка за пределы папки пакета; не прочитана",
+                "the folder is a link leading outside the batch folder; not read",
+            ),
+        });
         return;
     }
     let receipts: HashSet<String> = a

@@ -84,8 +84,7 @@ pub fn init(dir: &Path, schemas: &Schemas) -> Result<Vec<String>, Error> {
     }
     out.write("README.txt", readme(schemas).as_bytes())?;
     written.push("README.txt".into());
-    let docs = out.path("documents")?;
-    std::fs::create_dir(&docs).map_err(|e| Error::io(&docs, e))?;
+    out.create_dir("documents")?;
     written.push("documents/".into());
     Ok(written)
 }

@@ -87,6 +87,13 @@ impl OutDir {
         Ok(self.root.join(rel))
     }
 
+    /// Creates the folder `rel` (mode 0700) and any parents.
+    pub fn create_dir(&self, rel: &str) -> Result<PathBuf, Error> {
+        let path = self.path(rel)?;
+        create_private_dir(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
     /// Writes `bytes` to `rel` atomically: a temporary file beside it (mode 0600), synced,
     /// then renamed over the final name. A reader never sees a partial file.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, Error> {

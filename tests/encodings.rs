@@ -271,7 +271,6 @@ fn excel_sep_line_is_a_delimiter_hint() {
 /// An empty line above the header (an exporter's habit, or a row the caseworker left
 /// empty) is skipped for `,` files; a `;` or tab file must be read the same way.
 #[test]
-#[ignore = "bug: delimiter detection reads only the first line, so an empty first line makes a ';' file one column (exit 2, every column \"missing\")"]
 fn empty_first_line_before_a_semicolon_header() {
     let with_sep = Format {
         first_line: Some("sep=;"),
@@ -543,7 +542,6 @@ fn broken_bytes_in_utf8_are_a_warning() {
 /// Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: rows are read, and
 /// findings must point at the row's own line, not at the header.
 #[test]
-#[ignore = "bug: line numbers count only LF, so in a CR-only file every finding points at line 1 (the header)"]
 fn mac_cr_line_endings_keep_line_numbers() {
     let mut a = Table::new(APPLICANT_HEADERS);
     a.row(&applicant_row("A001", "Ёлкин", "Пётр", 1));

@@ -195,7 +195,6 @@ fn init_creates_private_files() {
 /// documents/ will hold the scans of ID cards: owner-only like the rest of the batch.
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: init creates documents/ with the umask's mode (0755 here), not 0700 like the batch folder"]
 fn init_creates_a_private_documents_folder() {
     use std::os::unix::fs::PermissionsExt;
     let t = tempfile::tempdir().unwrap();

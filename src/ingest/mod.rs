@@ -40,12 +40,42 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
     matches.into_iter().next()
 }
 
-fn read_table(dir: &Path, file: FileKind, schemas: &Schemas) -> Result<Option<Table>, Error> {
+/// What a file that is not text really is, from its first bytes.
+fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some("an Excel workbook (.xlsx) or another ZIP file, not CSV: in Excel use File → Save As → «CSV UTF-8» (or «CSV (разделители — точки с запятой)»)")
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        Some("an old Excel workbook (.xls), not CSV: in Excel use File → Save As → «CSV UTF-8»")
+    } else if crate::documents::sniff(bytes).is_some() {
+        Some("a PDF or an image, not CSV")
+    } else {
+        None
+    }
+}
+
+/// Reads one file of the batch; `None` when it is absent (or, for an optional file,
+/// empty: then a warning says it was ignored).
+fn read_table(dir: &Path, file: FileKind, schemas: &Schemas, batch: &mut Batch) -> Result<Option<Table>, Error> {
     let Some(path) = find_entry(dir, file.file_name()) else {
         return Ok(None);
     };
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    if let Some(what) = not_text(&bytes) {
+        return Err(Error::input(file.file_name(), format!("this file is {what}")));
+    }
     let decoded = decode::decode(&bytes);
+    if file != FileKind::Applicants && decoded.text.trim().is_empty() {
+        batch.rows.push((file, RowCounts::default()));
+        batch.warnings.push(RowError {
+            rule: "data.unknown_column",
+            source: Source::Row { file, row: 1 },
+            message: Text::new(
+                format!("{} пустой (нет даже заголовка) и не прочитан", file.file_name()),
+                format!("{} is empty (not even a header row) and was ignored", file.file_name()),
+            ),
+        });
+        return Ok(None);
+    }
     table::read(file, &decoded, &schemas.fields).map(Some)
 }
 
@@ -58,7 +88,8 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
             dir.display()
         )));
     }
-    let applicants = read_table(dir, FileKind::Applicants, schemas)?.ok_or_else(|| {
+    let mut batch = Batch::default();
+    let applicants = read_table(dir, FileKind::Applicants, schemas, &mut batch)?.ok_or_else(|| {
         Error::input(
             "applicants.csv",
             format!(
@@ -67,13 +98,12 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
             ),
         )
     })?;
-    let mut batch = Batch::default();
     let mut index = HashMap::new();
     add_applicants(&mut batch, &mut index, applicants, schemas);
-    if let Some(family) = read_table(dir, FileKind::Family, schemas)? {
+    if let Some(family) = read_table(dir, FileKind::Family, schemas, &mut batch)? {
         add_family(&mut batch, &index, family, schemas);
     }
-    if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas)? {
+    if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas, &mut batch)? {
         add_expenses(&mut batch, &index, expenses, schemas);
     }
     check_paper_members(&mut batch);

@@ -42,9 +42,10 @@ impl LineCounter<'_> {
             start += 1;
         }
         let start = start.min(self.text.len()).max(self.pos);
-        self.line += self.text[self.pos..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
+        // A line break is LF, CRLF, or a lone CR (Excel for Mac).
+        let text = self.text;
+        self.line += (self.pos..start)
+            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
             .count() as u64;
         self.pos = start;
         self.line
@@ -65,6 +66,8 @@ fn delimiter_name(d: u8) -> &'static str {
 fn detect_delimiter(text: &str) -> u8 {
     let mut counts = [0usize; 3]; // ; \t ,
     let mut in_quotes = false;
+    // The header is the first non-blank line.
+    let text = text.trim_start_matches(['\r', '\n', ' ', '\t']);
     for b in text.bytes() {
         match b {
             b'"' => in_quotes = !in_quotes,
@@ -318,6 +321,17 @@ mod tests {
         assert_eq!(&t.records[0].fields[4], "1,5");
         assert_eq!(&t.records[0].fields[6], "a \"b\"\r\nc");
         assert_eq!(t.records[1].row, 6);
+    }
+
+    #[test]
+    fn lone_cr_line_endings_count_as_lines() {
+        let t = table(
+            FileKind::Expenses,
+            &format!("{EXPENSES_HEAD}\rA1,,duty,,5,,\rA2,,duty,,6,,\r"),
+        )
+        .unwrap();
+        let rows: Vec<u64> = t.records.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [2, 3]);
     }
 
     #[test]

@@ -129,11 +129,14 @@ pub fn country_code(s: &str) -> Option<[u8; 2]> {
         .then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
 }
 
-/// A value shown in a message: control characters escaped, cut to 60 characters.
+/// A value shown in a message: control characters escaped, cut to 60 characters, and
+/// any run of 9 or more digits (an IIN, account or SNILS typed into the wrong column)
+/// masked to its last four.
 pub fn show(s: &str) -> String {
     const MAX: usize = 60;
+    let masked = mask_digit_runs(s);
     let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
+    for (i, c) in masked.chars().enumerate() {
         if i == MAX {
             out.push('…');
             break;
@@ -145,6 +148,38 @@ pub fn show(s: &str) -> String {
         }
     }
     out
+}
+
+/// Masks every run of 9 or more ASCII digits but its last four.
+fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
+    let b = s.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start >= 9 {
+                runs.push((start, i));
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    for (start, end) in runs {
+        out.push_str(&s[last..start]);
+        out.push_str(&crate::findings::mask(&s[start..end]));
+        last = end;
+    }
+    out.push_str(&s[last..]);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -238,6 +273,13 @@ mod tests {
         assert_eq!(country_code("kz"), Some(*b"KZ"));
         assert_eq!(country_code("KAZ"), None);
         assert_eq!(country_code("К1"), None);
+    }
+
+    #[test]
+    fn show_masks_long_digit_runs() {
+        assert_eq!(show("ИИН 850215300124 x"), "ИИН ••••••••0124 x");
+        assert_eq!(show("12345678"), "12345678");
+        assert_eq!(show("a123456789b"), "a•••••6789b");
     }
 
     #[test]
