@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use crate::error::Error;
 use crate::findings::Lang;
 use crate::outdir::OutDir;
-use crate::report::{Report, text};
+use crate::report::{Report, html, text};
 use crate::schema::Schemas;
 
 const BATCH_HELP: &str = "\
@@ -56,8 +56,9 @@ pub struct Cli {
 pub enum Command {
     /// Process a batch: validate every applicant and write the report into OUT.
     ///
-    /// Writes OUT/report.json (the same object `validate --format json` prints). OUT is
-    /// created readable by its owner only; files are replaced atomically.
+    /// Writes OUT/report.json (the same object `validate --format json` prints),
+    /// OUT/report.html and OUT/findings.csv. OUT is created readable by its owner only;
+    /// files are replaced atomically.
     #[command(after_help = BATCH_HELP)]
     Run(RunArgs),
     /// Check a batch and print the report, writing nothing.
@@ -111,7 +112,8 @@ pub struct Common {
     /// Number of worker threads [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
-    /// Language of messages on the console [default: ru in a Russian locale, else en].
+    /// Language of messages on the console, in report.html and findings.csv
+    /// [default: ru in a Russian locale, else en].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }
@@ -133,6 +135,10 @@ pub enum Format {
     Text,
     /// The report.json object, for programs.
     Json,
+    /// The report.html page (self-contained, prints on A4).
+    Html,
+    /// findings.csv: one row per finding, for Excel (UTF-8 with BOM, `;`).
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -249,8 +255,10 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
     let (report, formats) = load(&args.batch, &setup)?;
     let out = match args.format {
-        Format::Json => report.to_json() + "\n",
+        Format::Json => report.to_json(),
         Format::Text => text::render(&report, &formats, setup.lang),
+        Format::Html => html::render(&report, setup.lang)?,
+        Format::Csv => crate::report::csv::findings_csv(&report, setup.lang),
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
@@ -262,7 +270,12 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
     let (report, formats) = load(&args.batch, &setup)?;
     let out = OutDir::create(&args.out)?;
-    let path = out.write("report.json", (report.to_json() + "\n").as_bytes())?;
+    let path = out.write_with("report.json", |w| report.write_json(w))?;
+    let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
+    let csv_path = out.write(
+        "findings.csv",
+        crate::report::csv::findings_csv(&report, setup.lang).as_bytes(),
+    )?;
     for f in &formats {
         eprintln!("read {f}");
     }
@@ -272,6 +285,8 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         "{} applicants: {} ready, {} incomplete, {} refused, {} invalid; {rejected} rows not processed",
         s.applicants, s.ready, s.incomplete, s.refused, s.invalid
     );
-    eprintln!("wrote {}", path.display());
+    for p in [&path, &html_path, &csv_path] {
+        eprintln!("wrote {}", p.display());
+    }
     Ok(exit_for(&report))
 }

@@ -2,15 +2,12 @@
 //! with birth date and sex, bank account with BIK, SNILS, INN) and IINs repeated across
 //! the batch. Personal numbers appear in messages masked.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 use crate::checks;
 use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, Severity, Source, Text, mask};
-use crate::model::{Batch, Sex};
-
-/// Everyone carrying one IIN: applicant index, the cell, the member (None: applicant).
-type Holders<'a> = Vec<(usize, Source, Option<&'a str>)>;
+use crate::model::{Applicant, Batch, Sex};
 
 struct Person<'a> {
     file: FileKind,
@@ -42,8 +39,9 @@ fn finding(
 
 fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
     let Some(iin) = p.iin else { return };
-    let m = mask(iin);
+    let m = || mask(iin);
     if !checks::iin_checksum_ok(iin) {
+        let m = m();
         out.push(finding(
             batch,
             p,
@@ -55,14 +53,17 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
         return;
     }
     match checks::iin_birth(iin) {
-        None => out.push(finding(
-            batch,
-            p,
-            "data.iin_mismatch",
-            Col::Iin,
-            format!("ИИН {m} не содержит допустимой даты рождения и пола"),
-            format!("IIN {m} does not encode a valid birth date and sex"),
-        )),
+        None => {
+            let m = m();
+            out.push(finding(
+                batch,
+                p,
+                "data.iin_mismatch",
+                Col::Iin,
+                format!("ИИН {m} не содержит допустимой даты рождения и пола"),
+                format!("IIN {m} does not encode a valid birth date and sex"),
+            ))
+        }
         Some((date, sex)) => {
             if p.birth_date.is_some_and(|d| d != date) {
                 out.push(finding(
@@ -88,120 +89,134 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// Identifier checks of one applicant and their family.
+fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in people(a) {
+        iin_findings(batch, &p, &mut out);
+    }
+    let me = Person {
+        file: FileKind::Applicants,
+        row: a.row,
+        member_id: None,
+        iin: None,
+        birth_date: None,
+        sex: None,
+    };
+    match (&a.bank_bik, &a.bank_account) {
+        (Some(bik), Some(acc)) if !checks::bank_account_ok(bik, acc) => out.push(finding(
+            batch,
+            &me,
+            "data.bank_account",
+            Col::BankAccount,
+            format!(
+                "счёт {} не проходит проверку контрольного ключа с БИК {bik}",
+                mask(acc)
+            ),
+            format!(
+                "account {} fails the control key check with BIK {bik}",
+                mask(acc)
+            ),
+        )),
+        // An account without a BIK (unless the BIK was given but unreadable).
+        (None, Some(_)) if a.findings.iter().all(|f| f.field != Some(Col::BankBik)) => {
+            out.push(finding(
+                batch,
+                &me,
+                "data.required",
+                Col::BankBik,
+                "укажите БИК банка для номера счёта".into(),
+                "give the bank's BIK for the account number".into(),
+            ))
+        }
+        _ => {}
+    }
+    if let Some(s) = &a.snils
+        && !checks::snils_ok(s)
+    {
+        out.push(finding(
+            batch,
+            &me,
+            "data.snils",
+            Col::Snils,
+            format!("СНИЛС {}: неверная контрольная сумма", mask(s)),
+            format!("SNILS {}: the checksum is wrong", mask(s)),
+        ));
+    }
+    if let Some(s) = &a.inn
+        && !checks::inn_ok(s)
+    {
+        out.push(finding(
+            batch,
+            &me,
+            "data.inn",
+            Col::Inn,
+            format!("ИНН {}: неверные контрольные цифры", mask(s)),
+            format!("INN {}: the check digits are wrong", mask(s)),
+        ));
+    }
+    out
+}
+
+/// The applicant and each family member, as identifier checks see them.
+fn people(a: &Applicant) -> impl Iterator<Item = Person<'_>> {
+    let me = Person {
+        file: FileKind::Applicants,
+        row: a.row,
+        member_id: None,
+        iin: a.iin.as_deref(),
+        birth_date: a.birth_date,
+        sex: a.sex,
+    };
+    let members = a.family.iter().map(|f| Person {
+        file: FileKind::Family,
+        row: f.row,
+        member_id: Some(f.member_id.as_str()),
+        iin: f.iin.as_deref(),
+        birth_date: f.birth_date,
+        sex: f.sex,
+    });
+    std::iter::once(me).chain(members)
+}
+
 /// Runs every cross-cell data check and adds the findings to the applicants.
 pub fn check(batch: &mut Batch) {
-    let mut new: Vec<Vec<Finding>> = vec![Vec::new(); batch.applicants.len()];
-    // IIN → everyone carrying it: (applicant index, person).
-    let mut by_iin: HashMap<&str, Holders<'_>> = HashMap::new();
+    let mut new: Vec<Vec<Finding>> = batch
+        .applicants
+        .par_iter()
+        .map(|a| check_applicant(batch, a))
+        .collect();
 
-    for (i, a) in batch.applicants.iter().enumerate() {
-        let out = &mut new[i];
-        let me = Person {
-            file: FileKind::Applicants,
-            row: a.row,
-            member_id: None,
-            iin: a.iin.as_deref(),
-            birth_date: a.birth_date,
-            sex: a.sex,
-        };
-        let members = a.family.iter().map(|f| Person {
-            file: FileKind::Family,
-            row: f.row,
-            member_id: Some(f.member_id.as_str()),
-            iin: f.iin.as_deref(),
-            birth_date: f.birth_date,
-            sex: f.sex,
-        });
-        for p in std::iter::once(me).chain(members) {
-            iin_findings(batch, &p, out);
-            if let Some(iin) = p.iin {
-                by_iin.entry(iin).or_default().push((
-                    i,
-                    batch.source(p.file, p.row, Col::Iin),
-                    p.member_id,
-                ));
-            }
-        }
-
-        let me = Person {
-            file: FileKind::Applicants,
-            row: a.row,
-            member_id: None,
-            iin: None,
-            birth_date: None,
-            sex: None,
-        };
-        match (&a.bank_bik, &a.bank_account) {
-            (Some(bik), Some(acc)) if !checks::bank_account_ok(bik, acc) => out.push(finding(
-                batch,
-                &me,
-                "data.bank_account",
-                Col::BankAccount,
-                format!(
-                    "счёт {} не проходит проверку контрольного ключа с БИК {bik}",
-                    mask(acc)
-                ),
-                format!(
-                    "account {} fails the control key check with BIK {bik}",
-                    mask(acc)
-                ),
-            )),
-            // An account without a BIK (unless the BIK was given but unreadable).
-            (None, Some(_)) if a.findings.iter().all(|f| f.field != Some(Col::BankBik)) => out
-                .push(finding(
-                    batch,
-                    &me,
-                    "data.required",
-                    Col::BankBik,
-                    "укажите БИК банка для номера счёта".into(),
-                    "give the bank's BIK for the account number".into(),
-                )),
-            _ => {}
-        }
-        if let Some(s) = &a.snils
-            && !checks::snils_ok(s)
-        {
-            out.push(finding(
-                batch,
-                &me,
-                "data.snils",
-                Col::Snils,
-                format!("СНИЛС {}: неверная контрольная сумма", mask(s)),
-                format!("SNILS {}: the checksum is wrong", mask(s)),
-            ));
-        }
-        if let Some(s) = &a.inn
-            && !checks::inn_ok(s)
-        {
-            out.push(finding(
-                batch,
-                &me,
-                "data.inn",
-                Col::Inn,
-                format!("ИНН {}: неверные контрольные цифры", mask(s)),
-                format!("INN {}: the check digits are wrong", mask(s)),
-            ));
-        }
-    }
-
-    let mut groups: Vec<_> = by_iin.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    groups.sort();
-    for (iin, holders) in groups {
-        let m = mask(iin);
-        for (k, (i, source, member)) in holders.iter().enumerate() {
-            let others: Vec<String> = holders
+    // Repeated IINs: everyone carrying one, sorted so that equal IINs are neighbours.
+    let mut carriers: Vec<(&str, usize, FileKind, u64, Option<&str>)> = batch
+        .applicants
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            people(a).filter_map(move |p| Some((p.iin?, i, p.file, p.row, p.member_id)))
+        })
+        .collect();
+    carriers.par_sort_unstable();
+    for group in carriers.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
+        let m = mask(group[0].0);
+        let sources: Vec<Source> = group
+            .iter()
+            .map(|&(_, _, file, row, _)| batch.source(file, row, Col::Iin))
+            .collect();
+        for (k, &(_, i, _, _, member)) in group.iter().enumerate() {
+            let others: Vec<String> = sources
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| *j != k)
-                .map(|(_, (_, s, _))| s.to_string())
+                .map(|(_, s)| s.to_string())
                 .collect();
             let others = others.join(", ");
-            new[*i].push(Finding {
+            new[i].push(Finding {
                 rule: "data.duplicate",
                 severity: Severity::Error,
                 member_id: member.map(str::to_string),
                 field: Some(Col::Iin),
-                source: Some(source.clone()),
+                source: Some(sources[k].clone()),
                 message: Text::new(
                     format!("ИИН {m} повторяется: также {others}"),
                     format!("IIN {m} is repeated: also at {others}"),

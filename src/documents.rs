@@ -304,7 +304,7 @@ fn scan_applicant(
         };
         found.push(Held {
             doc: DocRef {
-                code: spec.code.clone(),
+                code: spec.code,
                 member_id: member,
             },
             evidence: Evidence::Scan(at),

@@ -35,8 +35,9 @@ pub fn validate(
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
 ) -> Result<(report::Report, Vec<String>), Error> {
-    let batch = ingest::load(dir, schemas)?;
+    let mut batch = ingest::load(dir, schemas)?;
     let outcomes = rules::evaluate(&batch, schemas, as_of)?;
-    let report = report::Report::build(&batch, outcomes, as_of);
-    Ok((report, batch.formats))
+    let formats = std::mem::take(&mut batch.formats);
+    let report = report::Report::build(batch, outcomes, as_of);
+    Ok((report, formats))
 }

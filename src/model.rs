@@ -112,7 +112,8 @@ impl Serialize for Citizenship {
 /// A document handed in, by code and the person it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct DocRef {
-    pub code: String,
+    /// A code of documents.toml (interned when the schema loads).
+    pub code: &'static str,
     /// `None` for the applicant's own document.
     pub member_id: Option<String>,
 }
@@ -123,8 +124,8 @@ pub struct DocRef {
 pub enum Evidence {
     /// A readable scan, path relative to the batch folder.
     Scan(String),
-    /// Listed in the `documents` column: handed in on paper.
-    Paper(String),
+    /// Listed in the `documents` column (that cell): handed in on paper.
+    Paper(Source),
 }
 
 /// A document the applicant has, with its evidence.

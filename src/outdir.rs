@@ -94,9 +94,19 @@ impl OutDir {
         Ok(path)
     }
 
-    /// Writes `bytes` to `rel` atomically: a temporary file beside it (mode 0600), synced,
-    /// then renamed over the final name. A reader never sees a partial file.
+    /// Writes `bytes` to `rel` atomically; see [`OutDir::write_with`].
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+        self.write_with(rel, |w| w.write_all(bytes))
+    }
+
+    /// Streams `rel` atomically: `fill` writes into a temporary file beside it (mode
+    /// 0600), which is synced, then renamed over the final name. A reader never sees a
+    /// partial file; on any error the temporary file is removed.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf, Error> {
         let path = self.path(rel)?;
         let dir = path.parent().unwrap_or(&self.root);
         create_private_dir(dir).map_err(|e| Error::io(dir, e))?;
@@ -106,8 +116,10 @@ impl OutDir {
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let result = (|| {
-            let mut f = open_private_new(&tmp)?;
-            f.write_all(bytes)?;
+            let f = open_private_new(&tmp)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            fill(&mut w)?;
+            let f = w.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;
             fs::rename(&tmp, &path)
         })();

@@ -203,11 +203,10 @@ fn held(batch: &Path, id: &str) -> Vec<(String, String)> {
         .iter()
         .map(|h| {
             let at = match &h.evidence {
-                resettle::model::Evidence::Scan(p) | resettle::model::Evidence::Paper(p) => {
-                    p.clone()
-                }
+                resettle::model::Evidence::Scan(p) => p.clone(),
+                resettle::model::Evidence::Paper(s) => s.to_string(),
             };
-            (h.doc.code.clone(), at)
+            (h.doc.code.to_string(), at)
         })
         .collect()
 }

@@ -92,11 +92,13 @@ fn main() -> ExitCode {
                 resettle::rules::evaluate(&batch, &schemas, as_of).map_err(|e| e.to_string())?;
             let t_rules = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let report = resettle::report::Report::build(&batch, outcomes, as_of);
+            let report = resettle::report::Report::build(batch, outcomes, as_of);
             let t_build = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let json = report.to_json();
-            std::fs::write(&out, json).map_err(|e| e.to_string())?;
+            let file = std::fs::File::create(&out).map_err(|e| e.to_string())?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            report.write_json(&mut w).map_err(|e| e.to_string())?;
+            std::io::Write::flush(&mut w).map_err(|e| e.to_string())?;
             let t_json = t.elapsed().as_secs_f64();
             Ok(format!(
                 "phase=validate ingest={t_ingest:.3} rules={t_rules:.3} build={t_build:.3} json={t_json:.3} applicants={} ready={} findings={}",
@@ -125,3 +127,6 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

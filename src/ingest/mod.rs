@@ -7,15 +7,16 @@ pub mod rows;
 pub mod table;
 pub mod values;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::columns::{Col, FileKind};
 use crate::error::Error;
 use crate::findings::{Finding, RowError, Severity, Source, Text};
-use crate::model::{Applicant, Batch, RowCounts};
+use crate::model::{Batch, RowCounts};
 use crate::schema::Schemas;
+use rayon::prelude::*;
 use rows::Cells;
+use rustc_hash::FxHashMap as HashMap;
 use table::Table;
 use values::{is_valid_id, show};
 
@@ -43,7 +44,9 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
 /// What a file that is not text really is, from its first bytes.
 fn not_text(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") {
-        Some("an Excel workbook (.xlsx) or another ZIP file, not CSV: in Excel use File → Save As → «CSV UTF-8» (or «CSV (разделители — точки с запятой)»)")
+        Some(
+            "an Excel workbook (.xlsx) or another ZIP file, not CSV: in Excel use File → Save As → «CSV UTF-8» (or «CSV (разделители — точки с запятой)»)",
+        )
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         Some("an old Excel workbook (.xls), not CSV: in Excel use File → Save As → «CSV UTF-8»")
     } else if crate::documents::sniff(bytes).is_some() {
@@ -55,13 +58,21 @@ fn not_text(bytes: &[u8]) -> Option<&'static str> {
 
 /// Reads one file of the batch; `None` when it is absent (or, for an optional file,
 /// empty: then a warning says it was ignored).
-fn read_table(dir: &Path, file: FileKind, schemas: &Schemas, batch: &mut Batch) -> Result<Option<Table>, Error> {
+fn read_table(
+    dir: &Path,
+    file: FileKind,
+    schemas: &Schemas,
+    batch: &mut Batch,
+) -> Result<Option<Table>, Error> {
     let Some(path) = find_entry(dir, file.file_name()) else {
         return Ok(None);
     };
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     if let Some(what) = not_text(&bytes) {
-        return Err(Error::input(file.file_name(), format!("this file is {what}")));
+        return Err(Error::input(
+            file.file_name(),
+            format!("this file is {what}"),
+        ));
     }
     let decoded = decode::decode(&bytes);
     if file != FileKind::Applicants && decoded.text.trim().is_empty() {
@@ -70,8 +81,14 @@ fn read_table(dir: &Path, file: FileKind, schemas: &Schemas, batch: &mut Batch) 
             rule: "data.unknown_column",
             source: Source::Row { file, row: 1 },
             message: Text::new(
-                format!("{} пустой (нет даже заголовка) и не прочитан", file.file_name()),
-                format!("{} is empty (not even a header row) and was ignored", file.file_name()),
+                format!(
+                    "{} пустой (нет даже заголовка) и не прочитан",
+                    file.file_name()
+                ),
+                format!(
+                    "{} is empty (not even a header row) and was ignored",
+                    file.file_name()
+                ),
             ),
         });
         return Ok(None);
@@ -98,7 +115,7 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
             ),
         )
     })?;
-    let mut index = HashMap::new();
+    let mut index = HashMap::default();
     add_applicants(&mut batch, &mut index, applicants, schemas);
     if let Some(family) = read_table(dir, FileKind::Family, schemas, &mut batch)? {
         add_family(&mut batch, &index, family, schemas);
@@ -150,7 +167,7 @@ fn reject(
 }
 
 /// The id in `col` of a row, or why the row cannot be used (rule, ru, en).
-fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, (&'static str, String, String)> {
+fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
     let id = cells.raw(col);
     let h = cells.header(col);
     if id.is_empty() {
@@ -176,6 +193,32 @@ fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, (&'static str, Str
     }
 }
 
+/// Why a row cannot be used: rule, Russian and English message.
+type Refusal = (&'static str, String, String);
+
+/// Parses every record of `table` in parallel with `f`; results keep the file's order.
+fn parse_rows<'t, T: Send>(
+    table: &'t Table,
+    schemas: &'t Schemas,
+    f: impl Fn(&mut Cells<'t>) -> T + Sync,
+) -> Vec<(T, Vec<Finding>)> {
+    table
+        .records
+        .par_iter()
+        .map(|rec| {
+            let mut cells = Cells::new(
+                table.file,
+                rec.row,
+                table.fields(rec),
+                &table.columns,
+                &schemas.fields,
+            );
+            let out = f(&mut cells);
+            (out, cells.findings)
+        })
+        .collect()
+}
+
 fn add_applicants(
     batch: &mut Batch,
     index: &mut HashMap<String, usize>,
@@ -184,41 +227,36 @@ fn add_applicants(
 ) {
     begin(batch, &table);
     let mut counts = RowCounts::default();
-    for rec in &table.records {
-        counts.read += 1;
-        let mut cells = Cells::new(
-            table.file,
-            rec.row,
-            &rec.fields,
-            &table.columns,
-            &schemas.fields,
-        );
+    let parsed = parse_rows(&table, schemas, |cells| {
         let source = cells.source(Col::ApplicantId);
-        let id = match row_id(&cells, Col::ApplicantId) {
-            Ok(id) => id,
-            Err((rule, ru, en)) => {
+        match row_id(cells, Col::ApplicantId) {
+            Ok(id) => Ok(rows::applicant(cells, id, &schemas.documents)),
+            Err(refusal) => Err((source, refusal)),
+        }
+    });
+    for (result, findings) in parsed {
+        counts.read += 1;
+        let mut a = match result {
+            Ok(a) => a,
+            Err((source, (rule, ru, en))) => {
                 reject(batch, &mut counts, rule, source, ru, en);
                 continue;
             }
         };
-        if let Some(&first) = index.get(id) {
-            let first_row = batch.applicants[first].row;
-            let a: &mut Applicant = &mut batch.applicants[first];
-            a.findings.push(Finding {
+        if let Some(&first) = index.get(&a.applicant_id) {
+            let (id, row) = (&a.applicant_id, a.row);
+            let source = batch.source(FileKind::Applicants, row, Col::ApplicantId);
+            let first = &mut batch.applicants[first];
+            let first_row = first.row;
+            first.findings.push(Finding {
                 rule: "data.duplicate",
                 severity: Severity::Error,
                 member_id: None,
                 field: Some(Col::ApplicantId),
                 source: Some(source.clone()),
                 message: Text::new(
-                    format!(
-                        "ID {id} повторяется в строке {}; повтор не обработан",
-                        rec.row
-                    ),
-                    format!(
-                        "id {id} is repeated on row {}; the repeat was not processed",
-                        rec.row
-                    ),
+                    format!("ID {id} повторяется в строке {row}; повтор не обработан"),
+                    format!("id {id} is repeated on row {row}; the repeat was not processed"),
                 ),
             });
             reject(
@@ -231,75 +269,30 @@ fn add_applicants(
             );
             continue;
         }
-        let mut a = rows::applicant(&mut cells, id, &schemas.documents);
-        a.findings = cells.findings;
-        index.insert(id.to_string(), batch.applicants.len());
+        a.findings = findings;
+        index.insert(a.applicant_id.clone(), batch.applicants.len());
         batch.applicants.push(a);
         counts.accepted += 1;
     }
     batch.rows.push((table.file, counts));
 }
 
-fn add_family(batch: &mut Batch, index: &HashMap<String, usize>, table: Table, schemas: &Schemas) {
-    begin(batch, &table);
-    let mut counts = RowCounts::default();
-    for rec in &table.records {
-        counts.read += 1;
-        let mut cells = Cells::new(
-            table.file,
-            rec.row,
-            &rec.fields,
-            &table.columns,
-            &schemas.fields,
-        );
-        let Some(ai) = attach(batch, index, &cells, &mut counts) else {
-            continue;
-        };
-        let source = cells.source(Col::MemberId);
-        let member_id = match row_id(&cells, Col::MemberId) {
-            Ok(m) if batch.applicants[ai].family.iter().any(|f| f.member_id == m) => Err((
-                "data.duplicate",
-                format!("член семьи {m} уже указан у этого заявителя; строка не обработана"),
-                format!(
-                    "member {m} is already listed for this applicant; the row was not processed"
-                ),
-            )),
-            other => other,
-        };
-        match member_id {
-            Ok(m) => {
-                let member = rows::member(&mut cells, m);
-                let a = &mut batch.applicants[ai];
-                a.findings.append(&mut cells.findings);
-                a.family.push(member);
-                counts.accepted += 1;
-            }
-            Err((rule, ru, en)) => {
-                // The applicant is told too: their family is not complete.
-                batch.applicants[ai].findings.push(Finding {
-                    rule,
-                    severity: Severity::Error,
-                    member_id: None,
-                    field: Some(Col::MemberId),
-                    source: Some(source.clone()),
-                    message: Text::new(ru.clone(), en.clone()),
-                });
-                reject(batch, &mut counts, rule, source, ru, en);
-            }
-        }
-    }
-    batch.rows.push((table.file, counts));
+/// The applicant id of a family or expense row, checked, with the cell it is in.
+fn owner_id<'a>(cells: &Cells<'a>) -> (Source, Result<&'a str, Refusal>) {
+    (
+        cells.source(Col::ApplicantId),
+        row_id(cells, Col::ApplicantId),
+    )
 }
 
 /// The applicant a family or expense row belongs to; an unknown one rejects the row.
 fn attach(
     batch: &mut Batch,
     index: &HashMap<String, usize>,
-    cells: &Cells<'_>,
+    (source, id): (Source, Result<&str, Refusal>),
     counts: &mut RowCounts,
 ) -> Option<usize> {
-    let source = cells.source(Col::ApplicantId);
-    match row_id(cells, Col::ApplicantId) {
+    match id {
         Ok(id) => match index.get(id) {
             Some(&i) => Some(i),
             None => {
@@ -321,6 +314,65 @@ fn attach(
     }
 }
 
+fn add_family(batch: &mut Batch, index: &HashMap<String, usize>, table: Table, schemas: &Schemas) {
+    begin(batch, &table);
+    let mut counts = RowCounts::default();
+    let parsed = parse_rows(&table, schemas, |cells| {
+        let owner = owner_id(cells);
+        let source = cells.source(Col::MemberId);
+        let member = row_id(cells, Col::MemberId).map(|m| rows::member(cells, m));
+        (owner, source, member)
+    });
+    for ((owner, source, member), mut findings) in parsed {
+        counts.read += 1;
+        let Some(ai) = attach(batch, index, owner, &mut counts) else {
+            continue;
+        };
+        let member = match member {
+            Ok(m)
+                if batch.applicants[ai]
+                    .family
+                    .iter()
+                    .any(|f| f.member_id == m.member_id) =>
+            {
+                Err((
+                    "data.duplicate",
+                    format!(
+                        "член семьи {} уже указан у этого заявителя; строка не обработана",
+                        m.member_id
+                    ),
+                    format!(
+                        "member {} is already listed for this applicant; the row was not processed",
+                        m.member_id
+                    ),
+                ))
+            }
+            other => other,
+        };
+        match member {
+            Ok(member) => {
+                let a = &mut batch.applicants[ai];
+                a.findings.append(&mut findings);
+                a.family.push(member);
+                counts.accepted += 1;
+            }
+            Err((rule, ru, en)) => {
+                // The applicant is told too: their family is not complete.
+                batch.applicants[ai].findings.push(Finding {
+                    rule,
+                    severity: Severity::Error,
+                    member_id: None,
+                    field: Some(Col::MemberId),
+                    source: Some(source.clone()),
+                    message: Text::new(ru.clone(), en.clone()),
+                });
+                reject(batch, &mut counts, rule, source, ru, en);
+            }
+        }
+    }
+    batch.rows.push((table.file, counts));
+}
+
 fn add_expenses(
     batch: &mut Batch,
     index: &HashMap<String, usize>,
@@ -329,29 +381,30 @@ fn add_expenses(
 ) {
     begin(batch, &table);
     let mut counts = RowCounts::default();
-    for rec in &table.records {
+    let parsed = parse_rows(&table, schemas, |cells| {
+        (
+            owner_id(cells),
+            cells.source(Col::MemberId),
+            rows::expense(cells),
+        )
+    });
+    let h = table.columns.header(Col::MemberId);
+    for ((owner, source, expense), mut findings) in parsed {
         counts.read += 1;
-        let mut cells = Cells::new(
-            table.file,
-            rec.row,
-            &rec.fields,
-            &table.columns,
-            &schemas.fields,
-        );
-        let Some(ai) = attach(batch, index, &cells, &mut counts) else {
+        let Some(ai) = attach(batch, index, owner, &mut counts) else {
             continue;
         };
-        let expense = rows::expense(&mut cells);
         let a = &mut batch.applicants[ai];
         if let Some(m) = &expense.member_id
             && !a.family.iter().any(|f| &f.member_id == m)
         {
-            let h = cells.header(Col::MemberId);
-            cells.push(
-                "data.orphan",
-                Severity::Error,
-                Col::MemberId,
-                Text::new(
+            a.findings.push(Finding {
+                rule: "data.orphan",
+                severity: Severity::Error,
+                member_id: Some(m.clone()),
+                field: Some(Col::MemberId),
+                source: Some(source),
+                message: Text::new(
                     format!(
                         "{h}: в family.csv нет члена семьи «{}» этого заявителя",
                         show(m)
@@ -361,9 +414,9 @@ fn add_expenses(
                         show(m)
                     ),
                 ),
-            );
+            });
         }
-        a.findings.append(&mut cells.findings);
+        a.findings.append(&mut findings);
         a.expenses.push(expense);
         counts.accepted += 1;
     }

@@ -1,12 +1,12 @@
 //! Records to typed rows: every cell is parsed into its type, and every value that is
 //! empty where required or cannot be read becomes a finding pointing at its cell.
 
-use csv::StringRecord;
 use jiff::civil::Date;
 
 use crate::columns::ColumnMap;
 use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::ingest::table::Fields;
 use crate::ingest::values;
 use crate::model::{
     Applicant, Citizenship, CitizenshipWord, DocRef, Education, Evidence, Expense, ExpenseKind,
@@ -35,7 +35,8 @@ enum Expected {
     },
     Digits(usize),
     Country,
-    OneOf(String),
+    /// Lists the accepted values (built only when a message needs it).
+    OneOf(fn() -> String),
 }
 
 impl Expected {
@@ -63,18 +64,26 @@ impl Expected {
                 "expected a two-letter country code (KZ) or stateless".into(),
             ),
             Expected::OneOf(list) => (
-                format!("ожидается одно из: {list}"),
-                format!("expected one of: {list}"),
+                format!("ожидается одно из: {}", list()),
+                format!("expected one of: {}", list()),
             ),
         }
     }
+}
+
+fn variants<V: Vocabulary>() -> String {
+    V::VARIANTS
+        .iter()
+        .map(|(s, _)| *s)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The cells of one record, with the findings their parsing produces.
 pub struct Cells<'a> {
     file: FileKind,
     row: u64,
-    record: &'a StringRecord,
+    record: Fields<'a>,
     cols: &'a ColumnMap,
     fields: &'a FieldSchema,
     member_id: Option<String>,
@@ -85,7 +94,7 @@ impl<'a> Cells<'a> {
     pub fn new(
         file: FileKind,
         row: u64,
-        record: &'a StringRecord,
+        record: Fields<'a>,
         cols: &'a ColumnMap,
         fields: &'a FieldSchema,
     ) -> Cells<'a> {
@@ -105,7 +114,7 @@ impl<'a> Cells<'a> {
         self.cols
             .index(col)
             .and_then(|i| self.record.get(i))
-            .unwrap_or("")
+            .map_or("", str::trim)
     }
 
     pub fn source(&self, col: Col) -> Source {
@@ -216,12 +225,9 @@ impl<'a> Cells<'a> {
 
     pub fn vocab<V: Vocabulary>(&mut self, col: Col) -> Option<V> {
         let fields = self.fields;
-        let list = V::VARIANTS
-            .iter()
-            .map(|(s, _)| *s)
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.parse(col, Expected::OneOf(list), |v| fields.lookup::<V>(v))
+        self.parse(col, Expected::OneOf(variants::<V>), |v| {
+            fields.lookup::<V>(v)
+        })
     }
 
     pub fn digits(&mut self, col: Col, len: usize) -> Option<String> {
@@ -332,7 +338,7 @@ pub fn applicant(c: &mut Cells<'_>, id: &str, docs: &DocumentSchema) -> Applican
 /// the family is attached.
 fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
     let raw = c.raw(Col::Documents);
-    let source = c.source(Col::Documents).to_string();
+    let source = c.source(Col::Documents);
     let mut held = Vec::new();
     for item in raw
         .split([';', ',', '\n'])
@@ -357,7 +363,7 @@ fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
                 Err(("недопустимый ID члена семьи", "invalid member id"))
             }
             (Some(s), m) => Ok(DocRef {
-                code: s.code.clone(),
+                code: s.code,
                 member_id: m.map(str::to_string),
             }),
         };
@@ -466,7 +472,7 @@ mod tests {
         let s = Schemas::embedded().unwrap();
         let t = table::read(file, &decode(text.as_bytes()), &s.fields).unwrap();
         let r = &t.records[0];
-        let mut c = Cells::new(file, r.row, &r.fields, &t.columns, &s.fields);
+        let mut c = Cells::new(file, r.row, t.fields(r), &t.columns, &s.fields);
         let out = f(&mut c);
         (out, c.findings)
     }

@@ -1,8 +1,6 @@
 //! Text to a table of records: detects the delimiter (`,` `;` tab, or an Excel `sep=`
 //! line), maps the header row to known columns, and keeps each record with its line.
 
-use csv::StringRecord;
-
 use crate::columns::{Col, ColumnMap, FileKind};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
@@ -10,20 +8,128 @@ use crate::ingest::decode::Decoded;
 use crate::ingest::values::show;
 use crate::schema::FieldSchema;
 
-/// One data record and the line it starts on.
+/// One data record: the line it starts on and where its fields are in the table.
+#[derive(Debug, Clone, Copy)]
 pub struct Record {
     pub row: u64,
-    pub fields: StringRecord,
+    /// Offset of the record's first field in [`Table::text`].
+    base: usize,
+    /// Its field ends are `Table::ends[first..first + count]`.
+    first: usize,
+    count: usize,
 }
 
-/// A file read into records.
+/// The fields of one record, as string slices of the table's text.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    text: &'a str,
+    base: usize,
+    ends: &'a [usize],
+}
+
+impl<'a> Fields<'a> {
+    /// Field `i`, if the record has it.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { self.base } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    /// Whether every field is empty or spaces (Excel writes `;;;` rows).
+    fn is_blank(&self) -> bool {
+        let end = self.ends.last().copied().unwrap_or(self.base);
+        self.text
+            .get(self.base..end)
+            .is_none_or(|s| s.trim().is_empty())
+    }
+}
+
+/// A file split into records: every field of every record lies in one string, with no
+/// allocation per record.
 pub struct Table {
     pub file: FileKind,
     pub columns: ColumnMap,
+    /// The unescaped fields of all records, back to back.
+    text: String,
+    ends: Vec<usize>,
     pub records: Vec<Record>,
     pub warnings: Vec<RowError>,
     /// How the file was read, e.g. "Windows-1251, ';'".
     pub format: String,
+}
+
+impl Table {
+    pub fn fields(&self, r: &Record) -> Fields<'_> {
+        Fields {
+            text: &self.text,
+            base: r.base,
+            ends: &self.ends[r.first..r.first + r.count],
+        }
+    }
+}
+
+/// Splits `text` into records with csv-core: unescaped fields into one buffer, absolute
+/// field ends, and each record with the byte where it starts in `text`.
+fn split(text: &str, delimiter: u8) -> (String, Vec<usize>, Vec<(usize, Record)>) {
+    use csv_core::ReadRecordResult::*;
+    let input = text.as_bytes();
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    // Unescaping only removes bytes, so the output never outgrows the input.
+    let mut out = vec![0u8; input.len() + 1];
+    let mut row_ends = vec![0usize; 64];
+    let (mut pos_in, mut pos_out, mut nends) = (0, 0, 0);
+    let (mut record_in, mut record_out) = (0, 0);
+    let mut ends = Vec::new();
+    let mut records = Vec::new();
+    loop {
+        let (result, nin, nout, nend) = reader.read_record(
+            &input[pos_in..],
+            &mut out[pos_out..],
+            &mut row_ends[nends..],
+        );
+        pos_in += nin;
+        pos_out += nout;
+        nends += nend;
+        match result {
+            InputEmpty => {}
+            OutputFull => out.resize(out.len() * 2, 0),
+            OutputEndsFull => row_ends.resize(row_ends.len() * 2, 0),
+            Record => {
+                let first = ends.len();
+                ends.extend(row_ends[..nends].iter().map(|e| record_out + e));
+                records.push((
+                    record_in,
+                    self::Record {
+                        row: 0,
+                        base: record_out,
+                        first,
+                        count: nends,
+                    },
+                ));
+                record_in = pos_in;
+                record_out = pos_out;
+                nends = 0;
+            }
+            End => break,
+        }
+    }
+    out.truncate(pos_out);
+    // Fields of valid UTF-8 split at ASCII delimiters are valid UTF-8.
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, ends, records)
 }
 
 /// Turns record byte offsets into 1-based line numbers, scanning the text once. (The
@@ -109,13 +215,7 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         decoded.encoding.label(),
         delimiter_name(delimiter)
     );
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-
+    let (fields_text, ends, split_records) = split(text, delimiter);
     let mut warnings = Vec::new();
     if decoded.replaced > 0 {
         warnings.push(RowError {
@@ -146,48 +246,51 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         pos: 0,
         line: 1 + line_offset,
     };
-    let mut line_of =
-        |r: &StringRecord| lines.line_of(r.position().map_or(0, |p| p.byte() as usize));
-    let mut records = reader.records();
+    let view = |r: &Record| Fields {
+        text: &fields_text,
+        base: r.base,
+        ends: &ends[r.first..r.first + r.count],
+    };
+    let mut split_records = split_records.into_iter();
     let header = loop {
-        match records.next() {
+        match split_records.next() {
             None => {
                 return Err(Error::input(
                     file.file_name(),
                     "the file is empty: the first row must name the columns (see `resettle init`)",
                 ));
             }
-            Some(Err(e)) => return Err(csv_error(file, line_offset, &e)),
-            Some(Ok(r)) if r.iter().all(str::is_empty) => continue,
-            Some(Ok(r)) => break r,
+            Some((_, r)) if view(&r).is_blank() => continue,
+            Some((start, r)) => break (lines.line_of(start), r),
         }
     };
-    let header_row = line_of(&header);
-    let columns = map_header(file, header_row, &header, fields, &mut warnings)?;
+    let columns = map_header(file, header.0, view(&header.1), fields, &mut warnings)?;
 
-    let mut out = Vec::new();
+    // Fields that have no header: beyond the header row, or under an empty header cell.
+    let header_len = header.1.count;
+    let unlabeled: Vec<usize> = (0..header_len)
+        .filter(|&i| columns.header_at(i).is_none_or(str::is_empty))
+        .collect();
+    let mut records = Vec::with_capacity(split_records.len());
     let mut unlabeled_values = 0usize;
     let mut first_unlabeled: Option<u64> = None;
-    for record in records {
-        let record = record.map_err(|e| csv_error(file, line_offset, &e))?;
-        if record.iter().all(str::is_empty) {
+    for (start, mut record) in split_records {
+        let fields = view(&record);
+        if fields.is_blank() {
             continue;
         }
-        let row = line_of(&record);
-        // Values under no header (beyond the header row or under an empty header cell).
-        let stray = record
+        record.row = lines.line_of(start);
+        let stray = unlabeled
             .iter()
-            .enumerate()
-            .filter(|(i, v)| !v.is_empty() && columns.header_at(*i).is_none_or(str::is_empty))
+            .copied()
+            .chain(header_len..fields.len())
+            .filter(|&i| fields.get(i).is_some_and(|v| !v.trim().is_empty()))
             .count();
         if stray > 0 {
             unlabeled_values += stray;
-            first_unlabeled.get_or_insert(row);
+            first_unlabeled.get_or_insert(record.row);
         }
-        out.push(Record {
-            row,
-            fields: record,
-        });
+        records.push(record);
     }
     if let Some(row) = first_unlabeled {
         warnings.push(RowError {
@@ -202,7 +305,9 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
     Ok(Table {
         file,
         columns,
-        records: out,
+        text: fields_text,
+        ends,
+        records,
         warnings,
         format,
     })
@@ -211,12 +316,12 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
 fn map_header(
     file: FileKind,
     row: u64,
-    header: &StringRecord,
+    header: Fields<'_>,
     fields: &FieldSchema,
     warnings: &mut Vec<RowError>,
 ) -> Result<ColumnMap, Error> {
     let mut index: Vec<Option<usize>> = vec![None; Col::ALL.len()];
-    let headers: Vec<String> = header.iter().map(str::to_string).collect();
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             continue;
@@ -275,14 +380,6 @@ fn map_header(
     Ok(ColumnMap::new(index, headers))
 }
 
-fn csv_error(file: FileKind, line_offset: u64, e: &csv::Error) -> Error {
-    let at = match e.position() {
-        Some(p) => format!("{}:{}", file.file_name(), p.line() + line_offset),
-        None => file.file_name().to_string(),
-    };
-    Error::input(at, format!("cannot read the CSV: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,8 +415,9 @@ mod tests {
         .unwrap();
         assert_eq!(t.records.len(), 2);
         assert_eq!(t.records[0].row, 2);
-        assert_eq!(&t.records[0].fields[4], "1,5");
-        assert_eq!(&t.records[0].fields[6], "a \"b\"\r\nc");
+        let f = t.fields(&t.records[0]);
+        assert_eq!(f.get(4), Some("1,5"));
+        assert_eq!(f.get(6), Some("a \"b\"\r\nc"));
         assert_eq!(t.records[1].row, 6);
     }
 

@@ -62,7 +62,10 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                 f.rule,
                 f.member_id.as_deref().unwrap_or(""),
                 f.field.map(|c| c.name()).unwrap_or(""),
-                &f.source.as_ref().map(ToString::to_string).unwrap_or_default(),
+                &f.source
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 &defuse(f.message.get(lang)),
             ]);
         }
@@ -171,7 +174,11 @@ mod tests {
         let report = validate(t.path());
         let rows = parse(&findings_csv(&report, Lang::En));
         let row = rows.iter().find(|r| r[0] == "A033").unwrap();
-        assert!(row[1].starts_with("'=HYPERLINK(\"http://x\")"), "{}", row[1]);
+        assert!(
+            row[1].starts_with("'=HYPERLINK(\"http://x\")"),
+            "{}",
+            row[1]
+        );
         assert!(row[1].contains("\"a;b\"\nc"), "{}", row[1]);
         assert!(rows.iter().all(|r| r.len() == HEADERS.len()));
     }

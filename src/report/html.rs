@@ -2,9 +2,10 @@
 //! page for caseworkers and the coordinator, readable on a phone and printed on A4.
 //!
 //! The template (`templates/report.html`, embedded) gets a context built here from the
-//! [`Report`]: the report itself (`report`), the interface labels in the chosen language
-//! (`t`), and ready-made groupings (`cards`, `groups`, `missions`, …) so that the template
-//! only lays things out. Every value is escaped by Tera's autoescaping: nothing from the
+//! [`Report`]: the interface labels in the chosen language (`t`), the counts (`summary`),
+//! and ready-made groupings (`cards`, `groups`, `missions`, …) with every text already in
+//! the chosen language and every amount and date formatted, so that the template only
+//! lays things out. Every value is escaped by Tera's autoescaping: nothing from the
 //! batch is ever marked `safe`.
 
 use std::collections::BTreeMap;
@@ -13,9 +14,10 @@ use jiff::civil::{Date, Weekday};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::{ApplicantReport, Report, Status};
+use super::{ApplicantReport, Report, Status, Summary};
+use crate::consulate::Consulate;
 use crate::error::Error;
-use crate::findings::{Lang, RowError, Severity};
+use crate::findings::{Finding, Lang, RowError, Severity};
 
 /// The embedded template; `templates/report.html` in the repository is its source.
 pub const TEMPLATE: &str = include_str!("../../templates/report.html");
@@ -30,12 +32,22 @@ pub fn render(report: &Report, lang: Lang) -> Result<String, Error> {
 
 /// Renders the report with the template `template_source` (e.g. an NGO's edited copy).
 pub fn render_with(template_source: &str, report: &Report, lang: Lang) -> Result<String, Error> {
+    render_limited(template_source, report, lang, DETAIL_LIMIT)
+}
+
+fn render_limited(
+    template_source: &str,
+    report: &Report,
+    lang: Lang,
+    limit: usize,
+) -> Result<String, Error> {
     let mut tera = Tera::default();
     // The default already escapes `.html` templates; say it here, where it matters.
     tera.autoescape_on(vec![".html"]);
+    tera.register_filter("thousands", thousands_filter);
     tera.add_raw_template(NAME, template_source)
         .map_err(template_error)?;
-    let ctx = context(report, lang)?;
+    let ctx = context_limited(report, lang, limit)?;
     tera.render(NAME, &ctx).map_err(template_error)
 }
 
@@ -51,9 +63,18 @@ fn template_error(e: tera::Error) -> Error {
     Error::input(format!("templates/{NAME}"), message)
 }
 
+/// At most this many applicants are shown in detail per status and per mission: a page
+/// of a million rows opens nowhere (and its context would take gigabytes). The cards
+/// still count everyone, and findings.csv and report.json hold every finding.
+pub const DETAIL_LIMIT: usize = 2_000;
+
 /// The template's context: see the module documentation.
 pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
-    let view = View::new(report, lang);
+    context_limited(report, lang, DETAIL_LIMIT)
+}
+
+fn context_limited(report: &Report, lang: Lang, limit: usize) -> Result<Context, Error> {
+    let view = View::new(report, lang, limit);
     Context::from_serialize(&view).map_err(template_error)
 }
 
@@ -62,7 +83,11 @@ pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
 
 /// Interface labels: key, Russian, English.
 const LABELS: &[(&str, &str, &str)] = &[
-    ("title", "Отчёт о проверке пакета", "Batch validation report"),
+    (
+        "title",
+        "Отчёт о проверке пакета",
+        "Batch validation report",
+    ),
     ("as_of", "по состоянию на", "as of"),
     (
         "confidential",
@@ -72,7 +97,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("summary", "Итоги", "Summary"),
     ("applicants", "Заявителей", "Applicants"),
     ("applicants_note", "в пакете", "in the batch"),
-    ("rows_not_processed", "Строк не обработано", "Rows not processed"),
+    (
+        "rows_not_processed",
+        "Строк не обработано",
+        "Rows not processed",
+    ),
     (
         "rows_not_processed_note",
         "не вошли ни в одно дело",
@@ -112,25 +141,42 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("stage1", "1-й этап", "stage 1"),
     ("stage2", "2-й этап", "stage 2"),
-    ("compensation", "компенсация расходов", "expenses"),
+    ("compensation", "компенсация", "compensation"),
     ("monthly_benefit", "пособие в месяц", "monthly benefit"),
     ("yes", "да", "yes"),
     ("ready_short", "готовы", "ready"),
-    ("errors_title", "Строки, которые не обработаны", "Rows not processed"),
+    ("applicants_short", "заявителей", "applicants"),
+    (
+        "errors_title",
+        "Строки, которые не обработаны",
+        "Rows not processed",
+    ),
     (
         "errors_intro",
         "Эти строки не вошли ни в одно дело. Исправьте их в файле и запустите проверку снова.",
         "These rows belong to no applicant. Correct them in the file and run the check again.",
     ),
-    ("warnings_title", "Предупреждения по пакету", "Batch warnings"),
+    (
+        "warnings_title",
+        "Предупреждения по пакету",
+        "Batch warnings",
+    ),
     ("rows_title", "Прочитано строк", "Rows read"),
-    ("missions_title", "Запись в консульства", "Consulate bookings"),
+    (
+        "missions_title",
+        "Запись в консульства",
+        "Consulate bookings",
+    ),
     (
         "missions_intro",
         "Где подаёт документы каждый заявитель и когда открывается запись. Сначала готовые к подаче.",
         "Where each applicant applies and when booking opens. Ready applicants first.",
     ),
-    ("walk_in_some", "у заявителей, отмеченных ниже", "for the applicants marked below"),
+    (
+        "walk_in_some",
+        "у заявителей, отмеченных ниже",
+        "for the applicants marked below",
+    ),
     ("contents", "Содержание", "Contents"),
     (
         "legend",
@@ -229,12 +275,24 @@ pub fn group_thousands(n: i64) -> String {
         out.push('−');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(THIN);
         }
         out.push(c);
     }
     out
+}
+
+/// The template filter `thousands`: an integer with grouped digits (`12 345`); anything
+/// else as it is.
+fn thousands_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(match value.as_i64() {
+        Some(n) => tera::Value::String(group_thousands(n)),
+        None => value.clone(),
+    })
 }
 
 /// Whole roubles: `500 000 ₽`.
@@ -292,13 +350,19 @@ struct View<'a> {
     cards: Vec<Card>,
     /// One per status, in the order refused, invalid, incomplete, ready.
     groups: Vec<Group>,
+    /// At most the detail limit of each; the counts and notes say how many there are.
     errors: Vec<RowView>,
+    errors_count: usize,
+    errors_more_note: Option<String>,
     warnings: Vec<RowView>,
+    warnings_count: usize,
+    warnings_more_note: Option<String>,
     rows: Vec<RowsView>,
     rows_rejected: u64,
     missions: Vec<MissionView>,
-    /// The report as report.json has it, for templates that want more.
-    report: &'a Report,
+    /// The counts of report.json. (Not the whole report: the context is a copy of
+    /// everything in it, and the groups above already hold every applicant.)
+    summary: &'a Summary,
 }
 
 #[derive(Serialize)]
@@ -317,7 +381,9 @@ struct Group {
     status: &'static str,
     label: &'static str,
     description: &'static str,
+    /// All the applicants of this status; `applicants` lists at most the detail limit.
     count: usize,
+    more_note: Option<String>,
     applicants: Vec<ApplicantView>,
 }
 
@@ -375,6 +441,9 @@ struct MissionView {
     /// Whether only some of its applicants may walk in (then they are marked).
     walk_in_partial: bool,
     ready: usize,
+    /// All its applicants; `applicants` lists at most the detail limit.
+    total: usize,
+    more_note: Option<String>,
     applicants: Vec<MissionApplicant>,
 }
 
@@ -396,7 +465,7 @@ const GROUP_ORDER: [Status; 4] = [
 ];
 
 impl<'a> View<'a> {
-    fn new(report: &'a Report, lang: Lang) -> View<'a> {
+    fn new(report: &'a Report, lang: Lang, limit: usize) -> View<'a> {
         let t = labels(lang);
         let s = &report.summary;
         let rows_rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
@@ -434,18 +503,18 @@ impl<'a> View<'a> {
             .iter()
             .map(|&status| {
                 let (label, _, description) = status_text(status, lang);
-                let applicants: Vec<ApplicantView> = report
-                    .applicants
-                    .iter()
-                    .filter(|a| a.status == status)
-                    .map(|a| applicant_view(a, lang))
-                    .collect();
+                let of_status = || report.applicants.iter().filter(|a| a.status == status);
+                let count = of_status().count();
                 Group {
                     status: status.label(),
                     label,
                     description,
-                    count: applicants.len(),
-                    applicants,
+                    count,
+                    more_note: more_note(limit, count, lang),
+                    applicants: of_status()
+                        .take(limit)
+                        .map(|a| applicant_view(a, lang))
+                        .collect(),
                 }
             })
             .collect();
@@ -464,8 +533,12 @@ impl<'a> View<'a> {
             as_of_iso: report.as_of.to_string(),
             cards,
             groups,
-            errors: report.errors.iter().map(row_view).collect(),
-            warnings: report.warnings.iter().map(row_view).collect(),
+            errors: report.errors.iter().take(limit).map(row_view).collect(),
+            errors_count: report.errors.len(),
+            errors_more_note: more_note(limit, report.errors.len(), lang),
+            warnings: report.warnings.iter().take(limit).map(row_view).collect(),
+            warnings_count: report.warnings.len(),
+            warnings_more_note: more_note(limit, report.warnings.len(), lang),
             rows: report
                 .rows
                 .iter()
@@ -477,8 +550,8 @@ impl<'a> View<'a> {
                 })
                 .collect(),
             rows_rejected,
-            missions: missions(report, lang),
-            report,
+            missions: missions(report, lang, limit),
+            summary: &report.summary,
             t,
         }
     }
@@ -508,9 +581,8 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
         stage2: two_stages.then(|| rub(al.stage2_rub)),
         compensation: (al.compensation_rub > 0.0).then(|| rub_kopecks(al.compensation_rub, lang)),
         monthly_benefit: al.monthly_benefit_rub.map(rub),
-        findings: a
-            .findings
-            .iter()
+        findings: by_severity(&a.findings)
+            .into_iter()
             .map(|f| FindingView {
                 severity: severity_key(f.severity),
                 severity_label: severity_label(f.severity, lang),
@@ -524,66 +596,116 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
     }
 }
 
+/// The findings most severe first, in report order within a severity.
+fn by_severity(findings: &[Finding]) -> Vec<&Finding> {
+    let mut list: Vec<&Finding> = findings.iter().collect();
+    list.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    list
+}
+
 /// The applicants of each mission, missions by next booking date (unknown last), the
-/// applicants with no known mission at the end; within a mission, ready first.
-fn missions(report: &Report, lang: Lang) -> Vec<MissionView> {
-    let mut by_id: BTreeMap<Option<&str>, MissionView> = BTreeMap::new();
-    let mut walk_ins: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+/// applicants with no known mission at the end; within a mission, ready first, then in
+/// batch order; at most `limit` listed per mission.
+fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
+    struct Acc<'r> {
+        consulate: Option<&'r Consulate>,
+        members: Vec<&'r ApplicantReport>,
+        walking: usize,
+    }
+    let mut by_id: BTreeMap<Option<&str>, Acc> = BTreeMap::new();
     for a in &report.applicants {
         let c = a.consulate.as_ref();
-        let key = c.map(|c| c.id.as_str());
-        let m = by_id.entry(key).or_insert_with(|| MissionView {
-            id: c.map(|c| c.id.clone()),
-            name: c.map(|c| c.name.get(lang).to_string()).unwrap_or_default(),
-            next_booking: c
-                .and_then(|c| c.next_booking.as_deref())
-                .map(|d| date_str_text(d, lang)),
-            walk_in: None,
-            walk_in_partial: false,
-            ready: 0,
-            applicants: Vec::new(),
+        let acc = by_id.entry(c.map(|c| c.id.as_str())).or_insert(Acc {
+            consulate: c,
+            members: Vec::new(),
+            walking: 0,
         });
-        let walk_in = c.and_then(|c| c.walk_in.as_ref());
-        if let Some(w) = walk_in {
-            m.walk_in.get_or_insert_with(|| w.get(lang).to_string());
-            *walk_ins.entry(key).or_default() += 1;
+        acc.members.push(a);
+        if c.is_some_and(|c| c.walk_in.is_some()) {
+            acc.walking += 1;
         }
-        if a.status == Status::Ready {
-            m.ready += 1;
-        }
-        m.applicants.push(MissionApplicant {
-            id: a.applicant_id.clone(),
-            name: a.name.clone(),
-            status: a.status.label(),
-            status_label: status_text(a.status, lang).1,
-            walk_in: walk_in.is_some(),
-        });
     }
-    // Next booking (ISO dates sort as text) from the raw report, not the formatted text.
-    let next_iso: BTreeMap<&str, Option<&str>> = report
-        .applicants
-        .iter()
-        .filter_map(|a| a.consulate.as_ref())
-        .map(|c| (c.id.as_str(), c.next_booking.as_deref()))
-        .collect();
-    let mut list: Vec<(Option<&str>, MissionView)> = by_id.into_iter().collect();
-    for (key, m) in &mut list {
-        let walking = walk_ins.get(key).copied().unwrap_or(0);
-        m.walk_in_partial = walking > 0 && walking < m.applicants.len();
-        // Stable: batch order within a status.
-        m.applicants
-            .sort_by_key(|a| GROUP_ORDER.iter().rev().position(|s| s.label() == a.status));
-    }
-    list.sort_by(|(ka, a), (kb, b)| {
-        let next = |k: &Option<&str>| k.and_then(|k| next_iso.get(k).copied().flatten());
-        (ka.is_none(), next(ka).is_none(), next(ka), &a.name).cmp(&(
-            kb.is_none(),
-            next(kb).is_none(),
-            next(kb),
-            &b.name,
-        ))
+    let mut list: Vec<Acc> = by_id.into_values().collect();
+    // Missions with no mission last, then by next booking (ISO dates sort as text),
+    // unknown booking after known ones.
+    list.sort_by(|a, b| {
+        let key = |m: &Acc| {
+            let next = m.consulate.and_then(|c| c.next_booking.clone());
+            (
+                m.consulate.is_none(),
+                next.is_none(),
+                next,
+                m.consulate.map(|c| c.name.get(lang).to_string()),
+            )
+        };
+        key(a).cmp(&key(b))
     });
-    list.into_iter().map(|(_, m)| m).collect()
+    list.into_iter()
+        .map(|mut m| {
+            let c = m.consulate;
+            let total = m.members.len();
+            // Stable: batch order within a status.
+            m.members.sort_by_key(|a| ready_first(a.status));
+            MissionView {
+                id: c.map(|c| c.id.clone()),
+                name: c.map(|c| c.name.get(lang).to_string()).unwrap_or_default(),
+                next_booking: c
+                    .and_then(|c| c.next_booking.as_deref())
+                    .map(|d| date_str_text(d, lang)),
+                walk_in: m
+                    .members
+                    .iter()
+                    .find_map(|a| a.consulate.as_ref().and_then(|c| c.walk_in.as_ref()))
+                    .map(|w| w.get(lang).to_string()),
+                walk_in_partial: m.walking > 0 && m.walking < total,
+                ready: m
+                    .members
+                    .iter()
+                    .filter(|a| a.status == Status::Ready)
+                    .count(),
+                total,
+                more_note: more_note(limit, total, lang),
+                applicants: m
+                    .members
+                    .iter()
+                    .take(limit)
+                    .map(|a| MissionApplicant {
+                        id: a.applicant_id.clone(),
+                        name: a.name.clone(),
+                        status: a.status.label(),
+                        status_label: status_text(a.status, lang).1,
+                        walk_in: a.consulate.as_ref().is_some_and(|c| c.walk_in.is_some()),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Ready, incomplete, invalid, refused: who can book first.
+fn ready_first(s: Status) -> u8 {
+    match s {
+        Status::Ready => 0,
+        Status::Incomplete => 1,
+        Status::Invalid => 2,
+        Status::Refused => 3,
+    }
+}
+
+/// When a list is cut at `limit`: says so, and where the rest is.
+fn more_note(limit: usize, total: usize, lang: Lang) -> Option<String> {
+    (total > limit).then(|| match lang {
+        Lang::Ru => format!(
+            "Показаны первые {} из {}: полный список — в findings.csv и report.json.",
+            group_thousands(limit as i64),
+            group_thousands(total as i64)
+        ),
+        Lang::En => format!(
+            "Showing the first {} of {}: the full list is in findings.csv and report.json.",
+            group_thousands(limit as i64),
+            group_thousands(total as i64)
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -607,10 +729,14 @@ mod tests {
     fn hostile_batch() -> tempfile::TempDir {
         let t = tempfile::tempdir().unwrap();
         let csv = std::fs::read_to_string(samples().join("applicants.csv")).unwrap();
+        // Fields are quoted as CSV wants: `""` is one quote inside a quoted field.
         let csv = csv
-            .replacen("Кузнецов", "<script>alert(1)</script>", 1)
-            .replacen("Андрей", "\"><img src=x onerror=alert(2)>", 1)
-            .replacen("Шмидт", "{{ 7*7 }}{% raw %}", 1);
+            .replacen(
+                ",Кузнецов,Андрей,",
+                ",<script>alert(1)</script>,\"\"\"><img src=x onerror=alert(2)>\",",
+                1,
+            )
+            .replacen(",Шмидт,", ",{{ 7*7 }}{% raw %},", 1);
         std::fs::write(t.path().join("applicants.csv"), csv).unwrap();
         t
     }
@@ -646,7 +772,10 @@ mod tests {
         for e in report.errors.iter().chain(&report.warnings) {
             *expected.entry(e.rule).or_default() += 1;
         }
-        assert!(expected.values().sum::<usize>() > 10, "the sample has findings");
+        assert!(
+            expected.values().sum::<usize>() > 10,
+            "the sample has findings"
+        );
         for (rule, n) in &expected {
             let shown = html.matches(&format!("class=\"rule\">{rule}<")).count();
             assert_eq!(shown, *n, "{rule}");
@@ -685,6 +814,23 @@ mod tests {
         for bad in ["<script", "<link", "http://", "https://", "@import", "url("] {
             assert!(!html.contains(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn long_lists_are_cut_and_say_so() {
+        let report = validate(&samples());
+        let html = render_limited(TEMPLATE, &report, Lang::En, 2).unwrap();
+        // 4 statuses and 4 missions in the sample, each with more than 2 applicants.
+        assert_eq!(html.matches("class=\"more\"").count(), 8);
+        assert!(html.contains("Showing the first 2 of 15"));
+        assert_eq!(
+            html.matches("<td class=\"id mono\">").count(),
+            4 * 2 + 4 * 2
+        );
+        // The cards still count everyone.
+        assert!(html.contains("<div class=\"count\">37</div>"));
+        let full = render(&report, Lang::En).unwrap();
+        assert!(!full.contains("class=\"more\""));
     }
 
     #[test]

@@ -1,11 +1,17 @@
 //! The batch report: each applicant's status and findings, row accounting, errors. Built
-//! once from a validated batch, then written as JSON (`report.json`) or console text.
+//! once from a validated batch, then written as JSON (`report.json`), console text, HTML
+//! (`report.html`) or CSV (`findings.csv`).
 
+pub mod csv;
+pub mod html;
 pub mod text;
 
 use std::collections::BTreeMap;
 
+use std::io::Write;
+
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::benefits::{Allowance, Fees};
@@ -101,14 +107,15 @@ impl Report {
     /// Builds the report from the batch and the engine's outcome for each applicant
     /// (in batch order). Findings are sorted by rule id, then member, then source, so the
     /// report is the same whatever order they were found in.
-    pub fn build(batch: &Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
+    pub fn build(batch: Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
         let mut summary = Summary::default();
         let applicants: Vec<ApplicantReport> = batch
             .applicants
-            .iter()
+            .into_iter()
             .zip(outcomes)
             .map(|(a, outcome)| {
-                let mut findings = a.findings.clone();
+                let name = full_name(&a);
+                let mut findings = a.findings;
                 findings.extend(outcome.findings);
                 findings.sort_by(|x, y| {
                     (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source))
@@ -122,8 +129,8 @@ impl Report {
                     Status::Refused => &mut summary.refused,
                 } += 1;
                 ApplicantReport {
-                    applicant_id: a.applicant_id.clone(),
-                    name: full_name(a),
+                    applicant_id: a.applicant_id,
+                    name,
                     status,
                     consulate: outcome.consulate,
                     findings,
@@ -154,9 +161,53 @@ impl Report {
             && self.errors.is_empty()
     }
 
+    /// Writes the report as JSON: compact, one applicant per line (so a report of a
+    /// million applicants stays usable with line tools); applicants are serialised in
+    /// parallel and streamed in order.
+    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        fn ser<T: Serialize + ?Sized>(w: &mut dyn Write, v: &T) -> std::io::Result<()> {
+            serde_json::to_writer(w, v).map_err(std::io::Error::other)
+        }
+        w.write_all(b"{\"as_of\":")?;
+        ser(w, &self.as_of.to_string())?;
+        w.write_all(b",\n\"summary\":")?;
+        ser(w, &self.summary)?;
+        w.write_all(b",\n\"applicants\":[")?;
+        const GROUP: usize = 16 * 1024;
+        const CHUNK: usize = 256;
+        for (g, group) in self.applicants.chunks(GROUP).enumerate() {
+            let parts: Vec<std::io::Result<Vec<u8>>> = group
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 1400);
+                    for (i, a) in chunk.iter().enumerate() {
+                        let first = g == 0 && c == 0 && i == 0;
+                        buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+                        ser(&mut buf, a)?;
+                    }
+                    Ok(buf)
+                })
+                .collect();
+            for part in parts {
+                w.write_all(&part?)?;
+            }
+        }
+        w.write_all(b"\n],\n\"rows\":")?;
+        ser(w, &self.rows)?;
+        w.write_all(b",\n\"errors\":")?;
+        ser(w, &self.errors)?;
+        w.write_all(b",\n\"warnings\":")?;
+        ser(w, &self.warnings)?;
+        w.write_all(b"}\n")
+    }
+
+    /// The JSON of [`Report::write_json`] as a string.
     pub fn to_json(&self) -> String {
-        // Serialising plain data with string keys cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        let mut buf = Vec::new();
+        // Writing plain data to memory cannot fail.
+        let _ = self.write_json(&mut buf);
+        String::from_utf8(buf).unwrap_or_default()
     }
 }
 

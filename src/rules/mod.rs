@@ -7,11 +7,10 @@
 pub mod expr;
 pub mod facts;
 
-use std::collections::HashSet;
-
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::benefits::{self, Allowance, Fees, Territory};
 use crate::columns::{Col, FileKind};
@@ -45,11 +44,48 @@ pub fn evaluate(
         certificate_validity_years: rates.certificate.validity_years,
         stage2_min_months: rates.lifting.stage2_min_months,
     };
+    let lookups = Lookups::new(batch, schemas);
     Ok(batch
         .applicants
         .par_iter()
-        .map(|a| evaluate_one(batch, schemas, rates, &run, a))
+        .map(|a| evaluate_one(batch, schemas, rates, &run, &lookups, a))
         .collect())
+}
+
+/// Region and profession lookups, done once per distinct spelling: a batch names a few
+/// dozen regions for thousands of applicants.
+struct Lookups<'b> {
+    target: FxHashMap<&'b str, Option<usize>>,
+    kz: FxHashMap<&'b str, Option<usize>>,
+    demand: FxHashMap<(usize, &'b str), Option<bool>>,
+}
+
+impl<'b> Lookups<'b> {
+    fn new(batch: &'b Batch, schemas: &Schemas) -> Lookups<'b> {
+        let regions = &schemas.regions;
+        let mut l = Lookups {
+            target: FxHashMap::default(),
+            kz: FxHashMap::default(),
+            demand: FxHashMap::default(),
+        };
+        for a in &batch.applicants {
+            let t = *l
+                .target
+                .entry(a.target_region.as_str())
+                .or_insert_with(|| regions.russian(&a.target_region));
+            l.kz.entry(a.kz_region.as_str()).or_insert_with(|| {
+                regions
+                    .kazakh(&a.kz_region)
+                    .and_then(|k| regions.kazakhstan.iter().position(|x| std::ptr::eq(x, k)))
+            });
+            if let Some(i) = t.filter(|&i| regions.has_demand_list(i)) {
+                l.demand
+                    .entry((i, a.profession.as_str()))
+                    .or_insert_with(|| regions.in_demand(i, &a.profession));
+            }
+        }
+        l
+    }
 }
 
 fn format_date(d: Date, lang: Lang) -> String {
@@ -96,6 +132,7 @@ fn evaluate_one(
     schemas: &Schemas,
     rates: &Rates,
     run: &RunFacts,
+    lookups: &Lookups<'_>,
     a: &Applicant,
 ) -> Outcome {
     let mut findings = Vec::new();
@@ -110,7 +147,11 @@ fn evaluate_one(
     let region = if a.target_region.is_empty() {
         None
     } else {
-        let r = regions.russian(&a.target_region);
+        let r = lookups
+            .target
+            .get(a.target_region.as_str())
+            .copied()
+            .flatten();
         if r.is_none() {
             let shown = crate::ingest::values::show(&a.target_region);
             findings.push(data_format(
@@ -129,7 +170,11 @@ fn evaluate_one(
             participation: Some(r.participating),
             priority: Some(r.priority),
             has_demand_list: regions.has_demand_list(i),
-            profession_in_demand: regions.in_demand(i, &a.profession),
+            profession_in_demand: lookups
+                .demand
+                .get(&(i, a.profession.as_str()))
+                .copied()
+                .flatten(),
         },
         _ => RegionFacts::default(),
     };
@@ -139,7 +184,12 @@ fn evaluate_one(
     let kz = if a.kz_region.is_empty() {
         None
     } else {
-        let k = regions.kazakh(&a.kz_region);
+        let k = lookups
+            .kz
+            .get(a.kz_region.as_str())
+            .copied()
+            .flatten()
+            .map(|i| &regions.kazakhstan[i]);
         if k.is_none() {
             let shown = crate::ingest::values::show(&a.kz_region);
             findings.push(data_format(
@@ -240,17 +290,18 @@ fn missing_documents(
     ctx: &Ctx<'_>,
     findings: &mut Vec<Finding>,
 ) {
-    let held: HashSet<(&str, Option<&str>)> = a
+    // A handful of documents per applicant: a linear search beats hashing.
+    let held: Vec<(&str, Option<&str>)> = a
         .documents
         .iter()
-        .map(|h| (h.doc.code.as_str(), h.doc.member_id.as_deref()))
+        .map(|h| (h.doc.code, h.doc.member_id.as_deref()))
         .collect();
     let folder = format!("documents/{}", a.applicant_id);
     for doc in schemas.documents.docs.iter().filter(|d| !d.rendered) {
         let required = |c: &Ctx<'_>| doc.when.as_ref().is_none_or(|w| w.holds(c));
         match doc.person {
             Person::Applicant => {
-                if required(ctx) && !held.contains(&(doc.code.as_str(), None)) {
+                if required(ctx) && !held.contains(&(doc.code, None)) {
                     findings.push(Finding {
                         rule: doc.missing_rule,
                         severity: Severity::Missing,
@@ -271,9 +322,7 @@ fn missing_documents(
                         app: ctx.app,
                         member: Some(m),
                     };
-                    if required(&mctx)
-                        && !held.contains(&(doc.code.as_str(), Some(m.member_id.as_str())))
-                    {
+                    if required(&mctx) && !held.contains(&(doc.code, Some(m.member_id.as_str()))) {
                         let name = format!("{} {}", fm.last_name, fm.first_name);
                         findings.push(Finding {
                             rule: doc.missing_rule,
@@ -301,10 +350,13 @@ fn missing_documents(
 
 /// Expense rows that will not be compensated as they stand.
 fn claims(batch: &Batch, a: &Applicant, members: &[MemberFacts], findings: &mut Vec<Finding>) {
-    let files: HashSet<String> = a.files.iter().map(|f| f.to_lowercase()).collect();
     for e in &a.expenses {
         let member = e.member_id.as_deref();
-        if !files.contains(&e.receipt.to_lowercase()) {
+        let present = !e.receipt.is_empty()
+            && a.files.iter().any(|f| {
+                f.eq_ignore_ascii_case(&e.receipt) || f.to_lowercase() == e.receipt.to_lowercase()
+            });
+        if !present {
             let what = if e.receipt.is_empty() {
                 (
                     "квитанция не указана".to_string(),

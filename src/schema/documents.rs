@@ -59,7 +59,7 @@ pub enum Person {
 /// One document code.
 #[derive(Debug)]
 pub struct DocSpec {
-    pub code: String,
+    pub code: &'static str,
     pub person: Person,
     pub title: Text,
     /// When the document is required; `None`: always.
@@ -123,7 +123,7 @@ impl DocumentSchema {
                 .transpose()?;
             docs.push(DocSpec {
                 missing_rule: intern(&format!("docs.missing.{}", d.code.get_ref())),
-                code: d.code.into_inner(),
+                code: intern(d.code.get_ref()),
                 person: d.person,
                 title: Text::new(d.title.ru, d.title.en),
                 when,
@@ -152,8 +152,10 @@ impl DocumentSchema {
 
     /// The document a file stem or code names (ignoring ASCII case), if any.
     pub fn by_stem(&self, stem: &str) -> Option<&DocSpec> {
+        // Stems are lower-case: most names match as they are, without a copy.
         self.stems
-            .get(&stem.to_ascii_lowercase())
+            .get(stem)
+            .or_else(|| self.stems.get(&stem.to_ascii_lowercase()))
             .map(|&i| &self.docs[i])
     }
 
