@@ -128,5 +128,6 @@ fn main() -> ExitCode {
     }
 }
 
+// The same allocator as the `resettle` binary, so the figures are the tool's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
