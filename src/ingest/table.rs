@@ -132,15 +132,29 @@ fn split(text: &str, delimiter: u8) -> (String, Vec<usize>, Vec<(usize, Record)>
     (text, ends, records)
 }
 
-/// Turns record byte offsets into 1-based line numbers, scanning the text once. (The
-/// csv crate's own line count lags by one after a CRLF record end.)
+/// Turns record byte offsets into 1-based line numbers, scanning the text once.
 struct LineCounter<'a> {
     text: &'a [u8],
     pos: usize,
     line: u64,
+    /// Whether any CR stands alone (old Mac line ends); if not, counting LF suffices.
+    lone_cr: bool,
 }
 
-impl LineCounter<'_> {
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8], first_line: u64) -> LineCounter<'a> {
+        let lone_cr = text
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
+        LineCounter {
+            text,
+            pos: 0,
+            line: first_line,
+            lone_cr,
+        }
+    }
+
     /// The line on which the record at byte `start` begins (skipping the line break
     /// that ends the previous record).
     fn line_of(&mut self, mut start: usize) -> u64 {
@@ -148,11 +162,18 @@ impl LineCounter<'_> {
             start += 1;
         }
         let start = start.min(self.text.len()).max(self.pos);
-        // A line break is LF, CRLF, or a lone CR (Excel for Mac).
-        let text = self.text;
-        self.line += (self.pos..start)
-            .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
-            .count() as u64;
+        let span = &self.text[self.pos..start];
+        // A line break is LF, CRLF, or a lone CR.
+        let lf = span.iter().filter(|&&b| b == b'\n').count();
+        let lone_cr = if self.lone_cr {
+            let text = self.text;
+            (self.pos..start)
+                .filter(|&i| text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))
+                .count()
+        } else {
+            0
+        };
+        self.line += (lf + lone_cr) as u64;
         self.pos = start;
         self.line
     }
@@ -241,11 +262,7 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         });
     }
 
-    let mut lines = LineCounter {
-        text: text.as_bytes(),
-        pos: 0,
-        line: 1 + line_offset,
-    };
+    let mut lines = LineCounter::new(text.as_bytes(), 1 + line_offset);
     let view = |r: &Record| Fields {
         text: &fields_text,
         base: r.base,

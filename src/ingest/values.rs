@@ -8,6 +8,9 @@ use jiff::civil::Date;
 /// sometimes writes them). Impossible dates such as 31.02 are rejected.
 pub fn date(s: &str) -> Option<Date> {
     let s = s.trim();
+    if let Some(d) = iso_date_fast(s.as_bytes()) {
+        return d;
+    }
     let (y, m, d) = if let Some((y, rest)) = s.split_once('-') {
         let (m, d) = rest.split_once('-')?;
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
@@ -29,6 +32,25 @@ pub fn date(s: &str) -> Option<Date> {
         return None;
     }
     Date::new(y, m, d).ok()
+}
+
+/// `YYYY-MM-DD` read byte by byte, the common case; `None` when `b` has another shape
+/// (then the general parser decides), `Some(None)` for an impossible date.
+fn iso_date_fast(b: &[u8]) -> Option<Option<Date>> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut n = [0i16; 8];
+    for (k, i) in [0, 1, 2, 3, 5, 6, 8, 9].into_iter().enumerate() {
+        if !b[i].is_ascii_digit() {
+            return None;
+        }
+        n[k] = i16::from(b[i] - b'0');
+    }
+    let y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    let m = (n[4] * 10 + n[5]) as i8;
+    let d = (n[6] * 10 + n[7]) as i8;
+    Some(if y < 1800 { None } else { Date::new(y, m, d).ok() })
 }
 
 fn digits_only(s: &str) -> Option<&str> {
@@ -107,6 +129,9 @@ pub fn decimal(s: &str, scale: u32) -> Option<i64> {
 /// Parses a number of exactly `len` digits, allowing spaces and hyphens between them
 /// (SNILS is often written `123-456-789 01`).
 pub fn digit_string(s: &str, len: usize) -> Option<String> {
+    if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(s.to_string());
+    }
     let digits: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')

@@ -1,7 +1,7 @@
 //! `documents.toml`: the document codes, whom each belongs to, their titles, and the
 //! file-name stems and extensions by which scans are recognised.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -93,7 +93,7 @@ impl DocumentSchema {
     pub fn load(src: &SchemaText) -> Result<DocumentSchema, SchemaError> {
         let raw: RawDocuments = src.parse()?;
         let mut docs = Vec::with_capacity(raw.document.len());
-        let mut stems = HashMap::new();
+        let mut stems = HashMap::default();
         for (i, d) in raw.document.into_iter().enumerate() {
             for stem in std::iter::once(&d.code).chain(&d.files) {
                 if !valid_code(stem.get_ref()) {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Validation benchmark: for each size, the time to only parse the CSV files and the time
+# for a full validation (ingest, rules, JSON report), each in its own process with its
+# peak memory. Median of RUNS runs. Batches are generated once (deterministic seed) and
+# cached under target/bench-data/.
+#
+#   bench/validate.sh              # 100000 and 1000000 applicants, 3 runs each
+#   SIZES="10000" RUNS=5 bench/validate.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"100000 1000000"}
+RUNS=${RUNS:-3}
+cargo build --release --quiet --bin resettle-bench
+B=target/release/resettle-bench
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+field() { sed -E "s/.* $1=([^ ]+).*/\1/"; }
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf '| applicants | CSV size | parse only | full validate | ratio | peak RSS parse | peak RSS validate | phases (ingest / rules / build / json) |\n'
+printf '|---:|---:|---:|---:|---:|---:|---:|---|\n'
+for n in $SIZES; do
+  dir=target/bench-data/$n
+  [ -f "$dir/applicants.csv" ] || $B generate "$dir" --applicants "$n" --seed 1 >/dev/null
+  size=$(du -cb "$dir"/*.csv | tail -1 | awk '{printf "%.0f MB", $1/1e6}')
+  p=(); v=(); prss=(); vrss=(); phases=()
+  for _ in $(seq "$RUNS"); do
+    out=$($B parse "$dir"); p+=("$(field seconds <<<"$out")"); prss+=("$(field peak_rss_mib <<<"$out")")
+    out=$($B validate "$dir" --out target/bench-data/report-$n.json)
+    v+=("$(field seconds <<<"$out")"); vrss+=("$(field peak_rss_mib <<<"$out")")
+    phases+=("$(field ingest <<<"$out") / $(field rules <<<"$out") / $(field build <<<"$out") / $(field json <<<"$out")")
+  done
+  pm=$(printf '%s\n' "${p[@]}" | median); vm=$(printf '%s\n' "${v[@]}" | median)
+  ratio=$(awk -v a="$vm" -v b="$pm" 'BEGIN {printf "%.1f×", a/b}')
+  printf '| %s | %s | %s s | %s s | %s | %s MiB | %s MiB | %s s |\n' "$n" "$size" "$pm" "$vm" "$ratio" \
+    "$(printf '%s\n' "${prss[@]}" | median)" "$(printf '%s\n' "${vrss[@]}" | median)" "${phases[${#phases[@]}-1]}"
+done
