@@ -73,11 +73,9 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
+/// Options of the commands that describe the rules.
 #[derive(Debug, Args)]
-pub struct RulesArgs {
-    /// List the facts conditions can use instead of the rules.
-    #[arg(long)]
-    pub facts: bool,
+pub struct RuleSource {
     /// Read schemas from DIR instead of the built-in copies.
     #[arg(long, value_name = "DIR")]
     pub schemas: Option<PathBuf>,
@@ -86,16 +84,30 @@ pub struct RulesArgs {
     pub lang: Option<Lang>,
 }
 
+impl RuleSource {
+    fn load(&self) -> Result<(Schemas, Lang), Error> {
+        Ok((
+            Schemas::load(self.schemas.as_deref())?,
+            self.lang.unwrap_or_else(Lang::from_env),
+        ))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// List the facts conditions can use instead of the rules.
+    #[arg(long)]
+    pub facts: bool,
+    #[command(flatten)]
+    pub source: RuleSource,
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule id, e.g. refusal.deportation_5y or docs.missing.diploma.
     pub rule_id: String,
-    /// Read schemas from DIR instead of the built-in copies.
-    #[arg(long, value_name = "DIR")]
-    pub schemas: Option<PathBuf>,
-    /// Language of descriptions [default: ru in a Russian locale, else en].
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
+    #[command(flatten)]
+    pub source: RuleSource,
 }
 
 /// Options every batch command takes.
@@ -189,8 +201,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules(args) => {
-            let schemas = Schemas::load(args.schemas.as_deref())?;
-            let lang = args.lang.unwrap_or_else(Lang::from_env);
+            let (schemas, lang) = args.source.load()?;
             let text = if args.facts {
                 crate::explain::facts()
             } else {
@@ -200,8 +211,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain(args) => {
-            let schemas = Schemas::load(args.schemas.as_deref())?;
-            let lang = args.lang.unwrap_or_else(Lang::from_env);
+            let (schemas, lang) = args.source.load()?;
             let text = crate::explain::explain(&schemas, &args.rule_id, lang).ok_or_else(|| {
                 Error::Usage(format!(
                     "no rule `{}`: `resettle rules` lists them",

@@ -50,7 +50,11 @@ fn iso_date_fast(b: &[u8]) -> Option<Option<Date>> {
     let y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
     let m = (n[4] * 10 + n[5]) as i8;
     let d = (n[6] * 10 + n[7]) as i8;
-    Some(if y < 1800 { None } else { Date::new(y, m, d).ok() })
+    Some(if y < 1800 {
+        None
+    } else {
+        Date::new(y, m, d).ok()
+    })
 }
 
 fn digits_only(s: &str) -> Option<&str> {

@@ -168,6 +168,22 @@ pub fn compile_condition(
     })
 }
 
+/// A message template with each `{placeholder}` replaced by `…`.
+fn elide(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) {
+        if close < open {
+            break;
+        }
+        out.push_str(&rest[..open]);
+        out.push('…');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Rule ids live for the whole process (findings refer to them by `&'static str`).
 pub fn intern(id: &str) -> &'static str {
     Box::leak(id.to_string().into_boxed_str())
@@ -231,9 +247,9 @@ impl RuleSchema {
                 (None, _) => None,
             };
             let description = match (&r.description, &r.message) {
-                (Some(d), _) | (None, Some(d)) => {
-                    Text::new(d.ru.get_ref().clone(), d.en.get_ref().clone())
-                }
+                (Some(d), _) => Text::new(d.ru.get_ref().clone(), d.en.get_ref().clone()),
+                // A message doubles as the description, its placeholders shown as "…".
+                (None, Some(m)) => Text::new(elide(m.ru.get_ref()), elide(m.en.get_ref())),
                 (None, None) => {
                     return Err(at(
                         &r.id,
