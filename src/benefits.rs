@@ -114,7 +114,8 @@ pub fn expense_qualifies(member_id: Option<&str>, members: &[MemberFacts]) -> bo
     }
 }
 
-/// The whole allowance of one family.
+/// The whole allowance of one family; `territory` is `None` when nothing can be claimed
+/// (a region outside the program, or a refused applicant).
 pub fn allowance(
     a: &Applicant,
     territory: Option<Territory>,
@@ -123,6 +124,7 @@ pub fn allowance(
     rates: &Rates,
 ) -> Allowance {
     let (stage1, stage2, persons) = lifting(territory, members, rates);
+    // Outside the program (or when refused) nothing is compensated.
     let kopecks: i64 = a
         .expenses
         .iter()
@@ -134,7 +136,8 @@ pub fn allowance(
         })
         .filter(|e| expense_qualifies(e.member_id.as_deref(), members))
         .filter_map(|e| e.amount_kopecks)
-        .sum();
+        .sum::<i64>()
+        * i64::from(territory.is_some());
     let mb = &rates.monthly_benefit;
     Allowance {
         territory,

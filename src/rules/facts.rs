@@ -184,12 +184,14 @@ impl AppFacts {
             has_certificate: !a.certificate_number.is_empty() || a.certificate_date.is_some(),
             years_since_certificate: a.certificate_date.map(|d| years_between(d, as_of)),
             months_since_stage1: a.stage1_paid_date.map(|d| months_between(d, as_of)),
+            // Rounded up: 5000.5 kg is over a 5000 kg limit.
             baggage_kg: a
                 .expenses
                 .iter()
                 .filter(|e| e.kind == Some(crate::model::ExpenseKind::Baggage))
                 .filter_map(|e| e.weight_grams)
                 .sum::<i64>()
+                .saturating_add(999)
                 / 1000,
         }
     }
@@ -511,7 +513,7 @@ pub static FACTS: &[FactDef] = &[
         Applicant,
         Int,
         &[],
-        "total baggage weight in expenses.csv, kg",
+        "total baggage weight in expenses.csv, kg (rounded up)",
         |c| Some(c.app.baggage_kg)
     ),
     fact!(

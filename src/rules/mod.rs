@@ -224,9 +224,11 @@ fn evaluate_one(
                 a.stage1_paid_date
                     .and_then(|d| d.checked_add(run.stage2_min_months.months()).ok()),
             ),
+            // Valid for whole years: issued 10.05.2023, valid through 09.05.2026.
             Display::CertificateValidUntil => date(
                 a.certificate_date
-                    .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok()),
+                    .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok())
+                    .and_then(|d| d.yesterday().ok()),
             ),
         }
     };
@@ -267,13 +269,16 @@ fn evaluate_one(
         }),
         _ => None,
     };
-    let allowance = benefits::allowance(
+    // A refused applicant can claim nothing; the territory is still shown.
+    let refused = findings.iter().any(|f| f.severity == Severity::Refusal);
+    let mut allowance = benefits::allowance(
         a,
-        territory,
+        territory.filter(|_| !refused),
         region_info.and_then(|r| r.subsistence_minimum_rub),
         &members,
         rates,
     );
+    allowance.territory = territory;
     let fees = benefits::fees(app.age, &members, rates);
     Outcome {
         findings,
