@@ -23,7 +23,11 @@ for n in $SIZES; do
   size=$(du -cb "$dir"/*.csv | tail -1 | awk '{printf "%.0f MB", $1/1e6}')
   p=(); v=(); prss=(); vrss=(); phases=()
   for _ in $(seq "$RUNS"); do
+    # Let the previous run's report reach the disk first, so writeback does not
+    # steal from the run being measured.
+    sync
     out=$($B parse "$dir"); p+=("$(field seconds <<<"$out")"); prss+=("$(field peak_rss_mib <<<"$out")")
+    sync
     out=$($B validate "$dir" --out target/bench-data/report-$n.json)
     v+=("$(field seconds <<<"$out")"); vrss+=("$(field peak_rss_mib <<<"$out")")
     phases+=("$(field ingest <<<"$out") / $(field rules <<<"$out") / $(field build <<<"$out") / $(field json <<<"$out")")

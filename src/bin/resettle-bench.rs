@@ -100,7 +100,7 @@ fn main() -> ExitCode {
             report.write_json(&mut w).map_err(|e| e.to_string())?;
             std::io::Write::flush(&mut w).map_err(|e| e.to_string())?;
             let t_json = t.elapsed().as_secs_f64();
-            Ok(format!(
+            let line = format!(
                 "phase=validate ingest={t_ingest:.3} rules={t_rules:.3} build={t_build:.3} json={t_json:.3} applicants={} ready={} findings={}",
                 report.summary.applicants,
                 report.summary.ready,
@@ -109,7 +109,10 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|a| a.findings.len())
                     .sum::<usize>()
-            ))
+            );
+            // As the resettle binary does: the process ends, the OS frees the report.
+            std::mem::forget(report);
+            Ok(line)
         })(),
     };
     match result {

@@ -118,10 +118,10 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
     let mut index = HashMap::default();
     add_applicants(&mut batch, &mut index, applicants, schemas);
     if let Some(family) = read_table(dir, FileKind::Family, schemas, &mut batch)? {
-        add_family(&mut batch, &index, family, schemas);
+        add_family(&mut batch, &index, &family, schemas);
     }
     if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas, &mut batch)? {
-        add_expenses(&mut batch, &index, expenses, schemas);
+        add_expenses(&mut batch, &index, &expenses, schemas);
     }
     check_paper_members(&mut batch);
     if batch.applicants.is_empty() {
@@ -196,27 +196,35 @@ fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
 /// Why a row cannot be used: rule, Russian and English message.
 type Refusal = (&'static str, String, String);
 
-/// Parses every record of `table` in parallel with `f`; results keep the file's order.
-fn parse_rows<'t, T: Send>(
+/// Parses the records of `table` in parallel with `parse` and hands each result, in the
+/// file's order, to `attach`. Works in chunks, so the parsed rows of a large file never
+/// sit in memory beside the whole batch.
+fn each_row<'t, T: Send>(
     table: &'t Table,
     schemas: &'t Schemas,
-    f: impl Fn(&mut Cells<'t>) -> T + Sync,
-) -> Vec<(T, Vec<Finding>)> {
-    table
-        .records
-        .par_iter()
-        .map(|rec| {
-            let mut cells = Cells::new(
-                table.file,
-                rec.row,
-                table.fields(rec),
-                &table.columns,
-                &schemas.fields,
-            );
-            let out = f(&mut cells);
-            (out, cells.findings)
-        })
-        .collect()
+    parse: impl Fn(&mut Cells<'t>) -> T + Sync,
+    mut attach: impl FnMut(T, Vec<Finding>),
+) {
+    const CHUNK: usize = 32 * 1024;
+    for chunk in table.records.chunks(CHUNK) {
+        let parsed: Vec<(T, Vec<Finding>)> = chunk
+            .par_iter()
+            .map(|rec| {
+                let mut cells = Cells::new(
+                    table.file,
+                    rec.row,
+                    table.fields(rec),
+                    &table.columns,
+                    &schemas.fields,
+                );
+                let out = parse(&mut cells);
+                (out, cells.findings)
+            })
+            .collect();
+        for (out, findings) in parsed {
+            attach(out, findings);
+        }
+    }
 }
 
 fn add_applicants(
@@ -227,20 +235,21 @@ fn add_applicants(
 ) {
     begin(batch, &table);
     let mut counts = RowCounts::default();
-    let parsed = parse_rows(&table, schemas, |cells| {
+    batch.applicants.reserve(table.records.len());
+    let parse = |cells: &mut Cells<'_>| {
         let source = cells.source(Col::ApplicantId);
         match row_id(cells, Col::ApplicantId) {
             Ok(id) => Ok(rows::applicant(cells, id, &schemas.documents)),
             Err(refusal) => Err((source, refusal)),
         }
-    });
-    for (result, findings) in parsed {
+    };
+    each_row(&table, schemas, parse, |result, findings| {
         counts.read += 1;
         let mut a = match result {
             Ok(a) => a,
             Err((source, (rule, ru, en))) => {
                 reject(batch, &mut counts, rule, source, ru, en);
-                continue;
+                return;
             }
         };
         if let Some(&first) = index.get(&a.applicant_id) {
@@ -267,13 +276,13 @@ fn add_applicants(
                 format!("ID {id} уже есть в строке {first_row}; строка не обработана"),
                 format!("id {id} is already used on row {first_row}; the row was not processed"),
             );
-            continue;
+            return;
         }
         a.findings = findings;
         index.insert(a.applicant_id.clone(), batch.applicants.len());
         batch.applicants.push(a);
         counts.accepted += 1;
-    }
+    });
     batch.rows.push((table.file, counts));
 }
 
@@ -314,112 +323,127 @@ fn attach(
     }
 }
 
-fn add_family(batch: &mut Batch, index: &HashMap<String, usize>, table: Table, schemas: &Schemas) {
-    begin(batch, &table);
+fn add_family<'t>(
+    batch: &mut Batch,
+    index: &HashMap<String, usize>,
+    table: &'t Table,
+    schemas: &'t Schemas,
+) {
+    begin(batch, table);
     let mut counts = RowCounts::default();
-    let parsed = parse_rows(&table, schemas, |cells| {
+    let parse = |cells: &mut Cells<'t>| {
         let owner = owner_id(cells);
         let source = cells.source(Col::MemberId);
         let member = row_id(cells, Col::MemberId).map(|m| rows::member(cells, m));
         (owner, source, member)
-    });
-    for ((owner, source, member), mut findings) in parsed {
-        counts.read += 1;
-        let Some(ai) = attach(batch, index, owner, &mut counts) else {
-            continue;
-        };
-        let member = match member {
-            Ok(m)
-                if batch.applicants[ai]
-                    .family
-                    .iter()
-                    .any(|f| f.member_id == m.member_id) =>
-            {
-                Err((
-                    "data.duplicate",
-                    format!(
-                        "член семьи {} уже указан у этого заявителя; строка не обработана",
-                        m.member_id
-                    ),
-                    format!(
-                        "member {} is already listed for this applicant; the row was not processed",
-                        m.member_id
-                    ),
-                ))
+    };
+    each_row(
+        table,
+        schemas,
+        parse,
+        |(owner, source, member), mut findings| {
+            counts.read += 1;
+            let Some(ai) = attach(batch, index, owner, &mut counts) else {
+                return;
+            };
+            let member = match member {
+                Ok(m)
+                    if batch.applicants[ai]
+                        .family
+                        .iter()
+                        .any(|f| f.member_id == m.member_id) =>
+                {
+                    Err((
+                        "data.duplicate",
+                        format!(
+                            "член семьи {} уже указан у этого заявителя; строка не обработана",
+                            m.member_id
+                        ),
+                        format!(
+                            "member {} is already listed for this applicant; the row was not processed",
+                            m.member_id
+                        ),
+                    ))
+                }
+                other => other,
+            };
+            match member {
+                Ok(member) => {
+                    let a = &mut batch.applicants[ai];
+                    a.findings.append(&mut findings);
+                    a.family.push(member);
+                    counts.accepted += 1;
+                }
+                Err((rule, ru, en)) => {
+                    // The applicant is told too: their family is not complete.
+                    batch.applicants[ai].findings.push(Finding {
+                        rule,
+                        severity: Severity::Error,
+                        member_id: None,
+                        field: Some(Col::MemberId),
+                        source: Some(source.clone()),
+                        message: Text::new(ru.clone(), en.clone()),
+                    });
+                    reject(batch, &mut counts, rule, source, ru, en);
+                }
             }
-            other => other,
-        };
-        match member {
-            Ok(member) => {
-                let a = &mut batch.applicants[ai];
-                a.findings.append(&mut findings);
-                a.family.push(member);
-                counts.accepted += 1;
-            }
-            Err((rule, ru, en)) => {
-                // The applicant is told too: their family is not complete.
-                batch.applicants[ai].findings.push(Finding {
-                    rule,
-                    severity: Severity::Error,
-                    member_id: None,
-                    field: Some(Col::MemberId),
-                    source: Some(source.clone()),
-                    message: Text::new(ru.clone(), en.clone()),
-                });
-                reject(batch, &mut counts, rule, source, ru, en);
-            }
-        }
-    }
+        },
+    );
     batch.rows.push((table.file, counts));
 }
 
-fn add_expenses(
+fn add_expenses<'t>(
     batch: &mut Batch,
     index: &HashMap<String, usize>,
-    table: Table,
-    schemas: &Schemas,
+    table: &'t Table,
+    schemas: &'t Schemas,
 ) {
-    begin(batch, &table);
+    begin(batch, table);
     let mut counts = RowCounts::default();
-    let parsed = parse_rows(&table, schemas, |cells| {
+    let parse = |cells: &mut Cells<'t>| {
         (
             owner_id(cells),
             cells.source(Col::MemberId),
             rows::expense(cells),
         )
-    });
+    };
     let h = table.columns.header(Col::MemberId);
-    for ((owner, source, expense), mut findings) in parsed {
-        counts.read += 1;
-        let Some(ai) = attach(batch, index, owner, &mut counts) else {
-            continue;
-        };
-        let a = &mut batch.applicants[ai];
-        if let Some(m) = &expense.member_id
-            && !a.family.iter().any(|f| &f.member_id == m)
-        {
-            a.findings.push(Finding {
-                rule: "data.orphan",
-                severity: Severity::Error,
-                member_id: Some(m.clone()),
-                field: Some(Col::MemberId),
-                source: Some(source),
-                message: Text::new(
-                    format!(
-                        "{h}: в family.csv нет члена семьи «{}» этого заявителя",
-                        show(m)
+    each_row(
+        table,
+        schemas,
+        parse,
+        |(owner, source, expense), mut findings| {
+            counts.read += 1;
+            let Some(ai) = attach(batch, index, owner, &mut counts) else {
+                return;
+            };
+            let a = &mut batch.applicants[ai];
+            if let Some(m) = &expense.member_id
+                && !a.family.iter().any(|f| &f.member_id == m)
+            {
+                a.findings.push(Finding {
+                    rule: "data.orphan",
+                    severity: Severity::Error,
+                    member_id: Some(m.clone()),
+                    field: Some(Col::MemberId),
+                    source: Some(source),
+                    message: Text::new(
+                        format!(
+                            "{h}: в family.csv нет члена семьи «{}» этого заявителя",
+                            show(m)
+                        ),
+                        format!(
+                            "{h}: family.csv has no member «{}» of this applicant",
+                            show(m)
+                        ),
                     ),
-                    format!(
-                        "{h}: family.csv has no member «{}» of this applicant",
-                        show(m)
-                    ),
-                ),
-            });
-        }
-        a.findings.append(&mut findings);
-        a.expenses.push(expense);
-        counts.accepted += 1;
-    }
+                });
+            }
+            a.findings.append(&mut findings);
+            a.expenses.push(expense);
+            counts.accepted += 1;
+        },
+    );
     batch.rows.push((table.file, counts));
 }
 

@@ -13,7 +13,7 @@ use crate::schema::FieldSchema;
 pub struct Record {
     pub row: u64,
     /// Offset of the record's first field in [`Table::text`].
-    base: usize,
+    base: u32,
     /// Its field ends are `Table::ends[first..first + count]`.
     first: usize,
     count: usize,
@@ -23,15 +23,15 @@ pub struct Record {
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     text: &'a str,
-    base: usize,
-    ends: &'a [usize],
+    base: u32,
+    ends: &'a [u32],
 }
 
 impl<'a> Fields<'a> {
     /// Field `i`, if the record has it.
     pub fn get(&self, i: usize) -> Option<&'a str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.base } else { self.ends[i - 1] };
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { self.base } else { self.ends[i - 1] } as usize;
         self.text.get(start..end)
     }
 
@@ -49,9 +49,9 @@ impl<'a> Fields<'a> {
 
     /// Whether every field is empty or spaces (Excel writes `;;;` rows).
     fn is_blank(&self) -> bool {
-        let end = self.ends.last().copied().unwrap_or(self.base);
+        let end = self.ends.last().copied().unwrap_or(self.base) as usize;
         self.text
-            .get(self.base..end)
+            .get(self.base as usize..end)
             .is_none_or(|s| s.trim().is_empty())
     }
 }
@@ -63,7 +63,8 @@ pub struct Table {
     pub columns: ColumnMap,
     /// The unescaped fields of all records, back to back.
     text: String,
-    ends: Vec<usize>,
+    /// Field ends in `text`; 32 bits suffice, files are refused past 4 GiB.
+    ends: Vec<u32>,
     pub records: Vec<Record>,
     pub warnings: Vec<RowError>,
     /// How the file was read, e.g. "Windows-1251, ';'".
@@ -82,7 +83,7 @@ impl Table {
 
 /// Splits `text` into records with csv-core: unescaped fields into one buffer, absolute
 /// field ends, and each record with the byte where it starts in `text`.
-fn split(text: &str, delimiter: u8) -> (String, Vec<usize>, Vec<(usize, Record)>) {
+fn split(text: &str, delimiter: u8) -> (String, Vec<u32>, Vec<(usize, Record)>) {
     use csv_core::ReadRecordResult::*;
     let input = text.as_bytes();
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
@@ -108,12 +109,12 @@ fn split(text: &str, delimiter: u8) -> (String, Vec<usize>, Vec<(usize, Record)>
             OutputEndsFull => row_ends.resize(row_ends.len() * 2, 0),
             Record => {
                 let first = ends.len();
-                ends.extend(row_ends[..nends].iter().map(|e| record_out + e));
+                ends.extend(row_ends[..nends].iter().map(|e| (record_out + e) as u32));
                 records.push((
                     record_in,
                     self::Record {
                         row: 0,
-                        base: record_out,
+                        base: record_out as u32,
                         first,
                         count: nends,
                     },
@@ -217,6 +218,12 @@ fn detect_delimiter(text: &str) -> u8 {
 /// Reads `decoded` (the contents of `file`) into a table. Fails, naming the file, when
 /// there is no header row, a column is given twice, or a required column is missing.
 pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
+    if u32::try_from(decoded.text.len()).is_err() {
+        return Err(Error::input(
+            file.file_name(),
+            "the file is larger than 4 GiB: split the batch into smaller ones",
+        ));
+    }
     let mut text: &str = &decoded.text;
     let mut line_offset = 0u64;
     let mut delimiter = None;

@@ -175,22 +175,25 @@ impl Report {
         w.write_all(b",\n\"applicants\":[")?;
         const GROUP: usize = 16 * 1024;
         const CHUNK: usize = 256;
+        // One buffer per chunk, reused from group to group (no fresh pages per group).
+        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
         for (g, group) in self.applicants.chunks(GROUP).enumerate() {
-            let parts: Vec<std::io::Result<Vec<u8>>> = group
+            group
                 .par_chunks(CHUNK)
+                .zip(bufs.par_iter_mut())
                 .enumerate()
-                .map(|(c, chunk)| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 1400);
+                .try_for_each(|(c, (chunk, buf))| {
+                    buf.clear();
                     for (i, a) in chunk.iter().enumerate() {
                         let first = g == 0 && c == 0 && i == 0;
                         buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                        ser(&mut buf, a)?;
+                        ser(buf, a)?;
                     }
-                    Ok(buf)
-                })
-                .collect();
-            for part in parts {
-                w.write_all(&part?)?;
+                    Ok::<(), std::io::Error>(())
+                })?;
+            let used = group.len().div_ceil(CHUNK);
+            for buf in &bufs[..used] {
+                w.write_all(buf)?;
             }
         }
         w.write_all(b"\n],\n\"rows\":")?;
