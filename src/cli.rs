@@ -271,7 +271,7 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let (report, formats) = load(&args.batch, &setup)?;
     let out = match args.format {
         Format::Json => report.to_json(),
-        Format::Text => text::render(&report, &formats, setup.lang),
+        Format::Text => text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
         Format::Html => html::render(&report, setup.lang)?,
         Format::Csv => crate::report::csv::findings_csv(&report, setup.lang),
     };

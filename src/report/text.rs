@@ -7,7 +7,55 @@ use super::{Report, Status};
 use crate::findings::Lang;
 
 /// Renders the report for a terminal, in `lang`.
-pub fn render(report: &Report, formats: &[String], lang: Lang) -> String {
+/// ANSI colours for a terminal; none when output goes elsewhere or NO_COLOR is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// Colours when stdout is a terminal and `NO_COLOR` is not set (no-color.org).
+    pub fn for_stdout() -> Style {
+        use std::io::IsTerminal;
+        Style {
+            color: std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    /// `text` padded to `width` characters, wrapped in colour `code` when enabled (the
+    /// padding stays outside the escape codes so columns line up).
+    fn paint(self, code: &str, text: &str, width: usize) -> String {
+        let pad = " ".repeat(width.saturating_sub(text.chars().count()));
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m{pad}")
+        } else {
+            format!("{text}{pad}")
+        }
+    }
+}
+
+fn status_color(s: Status) -> &'static str {
+    match s {
+        Status::Ready => "32",      // green
+        Status::Incomplete => "33", // yellow
+        Status::Invalid => "35",    // magenta
+        Status::Refused => "1;31",  // bold red
+    }
+}
+
+fn severity_color(s: crate::findings::Severity) -> &'static str {
+    use crate::findings::Severity::*;
+    match s {
+        Warning => "36", // cyan
+        Missing => "33",
+        Error => "35",
+        Refusal => "31",
+    }
+}
+
+/// Renders the report for a terminal, in `lang`, coloured per `style`.
+pub fn render(report: &Report, formats: &[String], lang: Lang, style: Style) -> String {
     let ru = lang == Lang::Ru;
     let mut out = String::new();
     for f in formats {
@@ -19,9 +67,9 @@ pub fn render(report: &Report, formats: &[String], lang: Lang) -> String {
     for a in &report.applicants {
         let _ = writeln!(
             out,
-            "{:<10} {:<10} {}",
+            "{:<10} {} {}",
             a.applicant_id,
-            status_label(a.status, lang),
+            style.paint(status_color(a.status), status_label(a.status, lang), 10),
             a.name
         );
         for f in &a.findings {
@@ -37,8 +85,12 @@ pub fn render(report: &Report, formats: &[String], lang: Lang) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "           {:<8} {}{member}: {}{source}",
-                severity_label(f.severity, lang),
+                "           {} {}{member}: {}{source}",
+                style.paint(
+                    severity_color(f.severity),
+                    severity_label(f.severity, lang),
+                    8
+                ),
                 f.rule,
                 f.message.get(lang)
             );
@@ -109,5 +161,18 @@ fn severity_label(s: crate::findings::Severity, lang: Lang) -> &'static str {
         (Lang::Ru, Missing) => "нет",
         (Lang::Ru, Error) => "ошибка",
         (Lang::Ru, Refusal) => "отказ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_pads_outside_the_colour() {
+        let on = Style { color: true };
+        let off = Style { color: false };
+        assert_eq!(off.paint("31", "отказ", 8), "отказ   ");
+        assert_eq!(on.paint("31", "отказ", 8), "\x1b[31mотказ\x1b[0m   ");
     }
 }
