@@ -144,15 +144,11 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a [u8], first_line: u64) -> LineCounter<'a> {
-        let lone_cr = text
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'));
         LineCounter {
             text,
             pos: 0,
             line: first_line,
-            lone_cr,
+            lone_cr: memchr::memchr_iter(b'\r', text).any(|i| text.get(i + 1) != Some(&b'\n')),
         }
     }
 
@@ -165,16 +161,15 @@ impl<'a> LineCounter<'a> {
         let start = start.min(self.text.len()).max(self.pos);
         let span = &self.text[self.pos..start];
         // A line break is LF, CRLF, or a lone CR.
-        let lf = span.iter().filter(|&&b| b == b'\n').count();
-        let lone_cr = if self.lone_cr {
+        let mut breaks = memchr::memchr_iter(b'\n', span).count();
+        if self.lone_cr {
             let text = self.text;
-            (self.pos..start)
-                .filter(|&i| text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))
-                .count()
-        } else {
-            0
-        };
-        self.line += (lf + lone_cr) as u64;
+            let at = self.pos;
+            breaks += memchr::memchr_iter(b'\r', span)
+                .filter(|&i| text.get(at + i + 1) != Some(&b'\n'))
+                .count();
+        }
+        self.line += breaks as u64;
         self.pos = start;
         self.line
     }
