@@ -43,8 +43,9 @@ EXAMPLES:
   resettle validate samples/batch --format json > report.json
   resettle run samples/batch --out out --as-of 2026-11-24";
 
-/// Validate batches of applicants to the State Program for the voluntary resettlement of
-/// compatriots, and prepare their application packets.
+/// Check batches of applicants to the State Program for the voluntary resettlement of
+/// compatriots: what blocks each application, which mission and booking day, which
+/// allowances the family can claim.
 #[derive(Debug, Parser)]
 #[command(name = "resettle", version, after_help = BATCH_HELP, max_term_width = 100)]
 pub struct Cli {
@@ -66,6 +67,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a blank batch folder to fill in: the CSV files with every column,
     /// documents/ and a README for caseworkers.
+    #[command(after_help = BATCH_HELP)]
     Init(InitArgs),
     /// List every rule: id, severity, condition and legal basis.
     Rules(RulesArgs),
