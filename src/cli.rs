@@ -139,6 +139,14 @@ pub struct RunArgs {
     /// Output folder; created if needed.
     #[arg(long, short, value_name = "OUT")]
     pub out: PathBuf,
+    /// The NGO's name, printed on the forms and stored as the PDFs' author.
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "RESETTLE_ORG",
+        default_value = "resettle"
+    )]
+    pub org: String,
     #[command(flatten)]
     pub common: Common,
 }
@@ -285,8 +293,26 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
 
 fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let (report, formats) = load(&args.batch, &setup)?;
+    let mut batch = crate::ingest::load(&args.batch, &setup.schemas)?;
+    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.out)?;
+    let threads = args.common.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n.get(),
+    );
+    let options = crate::packets::Options {
+        as_of: setup.as_of,
+        org: &args.org,
+        threads,
+    };
+    let rendered = crate::packets::render(&batch, &outcomes, &setup.schemas, &out, &options);
+    let formats = std::mem::take(&mut batch.formats);
+    let mut report = Report::build(batch, outcomes, setup.as_of);
+    for (a, files) in report.applicants.iter_mut().zip(rendered.outputs) {
+        a.outputs = files;
+    }
+    report.errors.extend(rendered.errors);
+    let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
     let path = out.write_with("report.json", |w| report.write_json(w))?;
     let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
     let csv_path = out.write(
@@ -301,6 +327,10 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     eprintln!(
         "{} applicants: {} ready, {} incomplete, {} refused, {} invalid; {rejected} rows not processed",
         s.applicants, s.ready, s.incomplete, s.refused, s.invalid
+    );
+    eprintln!(
+        "wrote {documents} PDF documents into {}/<applicant_id>/",
+        out.root().display()
     );
     for p in [&path, &html_path, &csv_path] {
         eprintln!("wrote {}", p.display());

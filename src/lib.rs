@@ -19,6 +19,8 @@ pub mod ingest;
 pub mod init;
 pub mod model;
 pub mod outdir;
+pub mod packets;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;

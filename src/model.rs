@@ -126,6 +126,8 @@ pub enum Evidence {
     Scan(String),
     /// Listed in the `documents` column (that cell): handed in on paper.
     Paper(Source),
+    /// Produced by resettle itself (the application form).
+    Rendered,
 }
 
 /// A document the applicant has, with its evidence.

@@ -205,6 +205,7 @@ fn held(batch: &Path, id: &str) -> Vec<(String, String)> {
             let at = match &h.evidence {
                 resettle::model::Evidence::Scan(p) => p.clone(),
                 resettle::model::Evidence::Paper(s) => s.to_string(),
+                resettle::model::Evidence::Rendered => "rendered".to_string(),
             };
             (h.doc.code.to_string(), at)
         })

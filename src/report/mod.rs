@@ -42,6 +42,15 @@ impl Status {
         }
     }
 
+    /// The status of an applicant whose findings are split over several lists.
+    pub fn of_all<'a>(parts: impl IntoIterator<Item = &'a [Finding]>) -> Status {
+        parts
+            .into_iter()
+            .map(Status::of)
+            .max()
+            .unwrap_or(Status::Ready)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Ready => "ready",

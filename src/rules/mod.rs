@@ -16,7 +16,7 @@ use crate::benefits::{self, Allowance, Fees, Territory};
 use crate::columns::{Col, FileKind};
 use crate::consulate::{self, Consulate};
 use crate::findings::{Finding, Lang, Severity, Source, Text};
-use crate::model::{Applicant, Batch};
+use crate::model::{Applicant, Batch, Evidence};
 use crate::schema::regions::Participation;
 use crate::schema::rules::Display;
 use crate::schema::{Person, Rates, SchemaError, Schemas};
@@ -29,6 +29,8 @@ pub struct Outcome {
     pub consulate: Option<Consulate>,
     pub allowance: Allowance,
     pub fees: Fees,
+    /// Every document the application needs, handed in or not (the inventory).
+    pub documents: Vec<Required>,
 }
 
 /// Evaluates every applicant of `batch` as of `as_of`.
@@ -258,7 +260,8 @@ fn evaluate_one(
         }
     }
 
-    missing_documents(schemas, a, &members, &ctx, &mut findings);
+    let documents = required_documents(schemas, a, &members, &ctx);
+    missing_documents(schemas, a, &documents, &mut findings);
     claims(batch, a, &members, &mut findings);
 
     let territory = match region_info {
@@ -285,71 +288,113 @@ fn evaluate_one(
         consulate,
         allowance,
         fees,
+        documents,
     }
 }
 
-fn missing_documents(
+/// One document the application needs: whose it is, and whether it was handed in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Required {
+    pub code: &'static str,
+    /// `None` for the applicant's own document.
+    pub member_id: Option<String>,
+    /// How it was handed in; `None` when it is missing. The program's own forms (the
+    /// application) count as present.
+    pub evidence: Option<Evidence>,
+}
+
+/// Every document the application needs, in documents.toml order, applicant's first then
+/// each family member's.
+fn required_documents(
     schemas: &Schemas,
     a: &Applicant,
     members: &[MemberFacts],
     ctx: &Ctx<'_>,
-    findings: &mut Vec<Finding>,
-) {
-    // A handful of documents per applicant: a linear search beats hashing.
-    let held: Vec<(&str, Option<&str>)> = a
-        .documents
-        .iter()
-        .map(|h| (h.doc.code, h.doc.member_id.as_deref()))
-        .collect();
-    let folder = format!("documents/{}", a.applicant_id);
-    for doc in schemas.documents.docs.iter().filter(|d| !d.rendered) {
+) -> Vec<Required> {
+    let held = |code: &str, member: Option<&str>| {
+        a.documents
+            .iter()
+            .find(|h| h.doc.code == code && h.doc.member_id.as_deref() == member)
+            .map(|h| h.evidence.clone())
+    };
+    let mut out = Vec::new();
+    for doc in &schemas.documents.docs {
         let required = |c: &Ctx<'_>| doc.when.as_ref().is_none_or(|w| w.holds(c));
         match doc.person {
-            Person::Applicant => {
-                if required(ctx) && !held.contains(&(doc.code, None)) {
-                    findings.push(Finding {
-                        rule: doc.missing_rule,
-                        severity: Severity::Missing,
-                        member_id: None,
-                        field: None,
-                        source: Some(Source::Path(format!("{folder}/{}.*", doc.code))),
-                        message: Text::new(
-                            format!("Нет документа: {}", doc.title.ru),
-                            format!("Missing: {}", doc.title.en),
-                        ),
-                    });
-                }
-            }
+            Person::Applicant if required(ctx) => out.push(Required {
+                code: doc.code,
+                member_id: None,
+                evidence: if doc.rendered {
+                    Some(Evidence::Rendered)
+                } else {
+                    held(doc.code, None)
+                },
+            }),
+            Person::Applicant => {}
             Person::Member => {
-                for (m, fm) in members.iter().zip(&a.family) {
+                for m in members {
                     let mctx = Ctx {
                         run: ctx.run,
                         app: ctx.app,
                         member: Some(m),
                     };
-                    if required(&mctx) && !held.contains(&(doc.code, Some(m.member_id.as_str()))) {
-                        let name = format!("{} {}", fm.last_name, fm.first_name);
-                        findings.push(Finding {
-                            rule: doc.missing_rule,
-                            severity: Severity::Missing,
+                    if required(&mctx) {
+                        out.push(Required {
+                            code: doc.code,
                             member_id: Some(m.member_id.clone()),
-                            field: None,
-                            source: Some(Source::Path(format!(
-                                "{folder}/{}-{}.*",
-                                doc.code, m.member_id
-                            ))),
-                            message: Text::new(
-                                format!(
-                                    "Нет документа: {} — {name} ({})",
-                                    doc.title.ru, m.member_id
-                                ),
-                                format!("Missing: {} — {name} ({})", doc.title.en, m.member_id),
-                            ),
+                            evidence: held(doc.code, Some(&m.member_id)),
                         });
                     }
                 }
             }
         }
+    }
+    out
+}
+
+/// A `docs.missing.<code>` finding for each required document not handed in.
+fn missing_documents(
+    schemas: &Schemas,
+    a: &Applicant,
+    required: &[Required],
+    findings: &mut Vec<Finding>,
+) {
+    let folder = format!("documents/{}", a.applicant_id);
+    for r in required.iter().filter(|r| r.evidence.is_none()) {
+        let Some(doc) = schemas.documents.by_code(r.code) else {
+            continue;
+        };
+        let (source, who_ru, who_en) = match &r.member_id {
+            None => (
+                format!("{folder}/{}.*", doc.code),
+                String::new(),
+                String::new(),
+            ),
+            Some(m) => {
+                let name = a
+                    .family
+                    .iter()
+                    .find(|f| &f.member_id == m)
+                    .map(|f| format!("{} {}", f.last_name, f.first_name))
+                    .unwrap_or_default();
+                (
+                    format!("{folder}/{}-{m}.*", doc.code),
+                    format!(" — {name} ({m})"),
+                    format!(" — {name} ({m})"),
+                )
+            }
+        };
+        findings.push(Finding {
+            rule: doc.missing_rule,
+            severity: Severity::Missing,
+            member_id: r.member_id.clone(),
+            field: None,
+            source: Some(Source::Path(source)),
+            message: Text::new(
+                format!("Нет документа: {}{who_ru}", doc.title.ru),
+                format!("Missing: {}{who_en}", doc.title.en),
+            ),
+        });
     }
 }
 

@@ -1,0 +1,138 @@
+//! Rendered packets: ready applicants get their forms as PDF/A; the text in the PDFs (as
+//! pdftotext extracts it) holds their names with Kazakh letters and hostile values
+//! literally; identical input gives identical bytes; nobody else gets forms.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `resettle run samples/batch` into `out`; returns the report.
+fn run_sample(out: &Path) -> serde_json::Value {
+    let status = Command::new(env!("CARGO_BIN_EXE_resettle"))
+        .args([
+            "run",
+            "samples/batch",
+            "--as-of",
+            "2026-11-24",
+            "--org",
+            "Тестовая НКО",
+            "--out",
+        ])
+        .arg(out)
+        .current_dir(repo())
+        .output()
+        .expect("resettle runs");
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let json = std::fs::read_to_string(out.join("report.json")).expect("report.json");
+    serde_json::from_str(&json).expect("report is JSON")
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+fn applicant<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["applicant_id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+#[test]
+fn ready_applicants_get_their_packet_and_nobody_else() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let report = run_sample(&out);
+    for a in report["applicants"].as_array().unwrap() {
+        let id = a["applicant_id"].as_str().unwrap();
+        let outputs: Vec<&str> = a["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_str().unwrap())
+            .collect();
+        if a["status"] == "ready" {
+            for form in ["application", "inventory", "packet"] {
+                let file = format!("{id}/{form}.pdf");
+                assert!(outputs.contains(&file.as_str()), "{id}: {outputs:?}");
+                let bytes = std::fs::read(out.join(&file)).unwrap();
+                assert!(bytes.starts_with(b"%PDF-"), "{file}");
+            }
+        } else {
+            assert!(
+                outputs.is_empty(),
+                "{id} is {} but got {outputs:?}",
+                a["status"]
+            );
+            assert!(!out.join(id).exists(), "{id} has an output folder");
+        }
+    }
+}
+
+#[test]
+fn pdf_text_holds_kazakh_names_and_hostile_values_literally() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let report = run_sample(&out);
+    assert_eq!(applicant(&report, "A005")["status"], "ready");
+    let text = pdftotext(&out.join("A005/application.pdf"));
+    for s in ["Сейтқали", "Әлихан", "Ерланұлы", "#panic()"] {
+        assert!(text.contains(s), "A005 application lacks {s:?}:\n{text}");
+    }
+    let text = pdftotext(&out.join("A008/application.pdf"));
+    assert!(text.contains("*]$\\"), "A008 lacks *]$\\:\n{text}");
+    let text = pdftotext(&out.join("A007/application.pdf"));
+    for s in ["<b>bold</b>", "\"quoted\"", "\\\\backslash"] {
+        assert!(text.contains(s), "A007 lacks {s:?}:\n{text}");
+    }
+    // The packet holds both forms; the inventory lists documents.
+    let packet = pdftotext(&out.join("A005/packet.pdf"));
+    assert!(packet.contains("ЗАЯВЛЕНИЕ") && packet.contains("ОПИСЬ ДОКУМЕНТОВ"));
+}
+
+#[test]
+fn identical_runs_give_identical_pdfs_in_pdf_a() {
+    let t = tempfile::tempdir().unwrap();
+    let (one, two) = (t.path().join("one"), t.path().join("two"));
+    run_sample(&one);
+    run_sample(&two);
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&one) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "pdf") {
+            let rel = entry.path().strip_prefix(&one).unwrap();
+            let a = std::fs::read(entry.path()).unwrap();
+            let b = std::fs::read(two.join(rel)).unwrap();
+            assert!(a == b, "{} differs between runs", rel.display());
+            let text = String::from_utf8_lossy(&a);
+            assert!(
+                text.contains("pdfaid:part") || text.contains("pdfaid:part>2"),
+                "{} lacks the PDF/A id",
+                rel.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 3 * 10, "only {compared} PDFs");
+}
