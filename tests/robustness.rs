@@ -402,6 +402,20 @@ fn explicit_cases(file: &str) -> Vec<(&'static str, Vec<u8>)> {
             "CR line endings",
             format!("{head}\rA001,x\r").into_bytes(),
         ),
+        (
+            "LF, CRLF and CR in one file",
+            format!("{head}\nA001,x\r\nA001,y\rA001,\"a\r\nb\rc\"\n\rA001\r\n").into_bytes(),
+        ),
+        (
+            "invalid UTF-8 among UTF-8 letters",
+            [
+                head.as_bytes(),
+                "\nA001,Ёлкин,Пётр\nA001,Ёл".as_bytes(),
+                b"\xFF\xC3\x28\xED\xA0\x80",
+                "кин\n".as_bytes(),
+            ]
+            .concat(),
+        ),
     ]
 }
 
@@ -424,19 +438,59 @@ fn explicit_hostile_files_never_crash() {
     }
 }
 
-/// A workbook saved under the name applicants.csv is refused with a message naming the
-/// file, not read as text.
+/// A workbook saved under the name applicants.csv (or family.csv, expenses.csv) is
+/// refused with a message naming the file and saying it is Excel, not CSV, and how to
+/// save it as CSV: not read as text.
 #[test]
 fn a_workbook_named_csv_is_refused() {
-    let t = tempfile::tempdir().unwrap();
-    write(
-        t.path(),
-        "applicants.csv",
-        b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml",
-    );
-    let out = validate_json(t.path());
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("applicants.csv"), "{}", out.stderr);
+    let xlsx = &b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml"[..];
+    let xls = &b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0"[..];
+    for file in FILES {
+        for (bytes, what) in [
+            (xlsx, "Excel workbook (.xlsx)"),
+            (xls, "old Excel workbook (.xls)"),
+        ] {
+            let t = tempfile::tempdir().unwrap();
+            write_fuzzed(t.path(), file, bytes);
+            let out = validate_json(t.path());
+            assert_eq!(out.code, 2, "{file}: {}", out.stderr);
+            assert!(out.stdout.is_empty(), "{}", out.stdout);
+            for part in [
+                format!("{file}: this file is an ").as_str(),
+                what,
+                "not CSV",
+                "Save As",
+            ] {
+                assert!(
+                    out.stderr.contains(part),
+                    "{file}: no «{part}» in {}",
+                    out.stderr
+                );
+            }
+        }
+    }
+}
+
+/// A picture or a PDF saved as a CSV name: exit 2, "not CSV", naming the file.
+#[test]
+fn a_picture_named_csv_is_refused() {
+    // A complete 1×1 PNG.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
+    let jpeg: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0";
+    for file in FILES {
+        for bytes in [png, jpeg, PDF] {
+            let t = tempfile::tempdir().unwrap();
+            write_fuzzed(t.path(), file, bytes);
+            let out = validate_json(t.path());
+            assert_eq!(out.code, 2, "{file}: {}", out.stderr);
+            assert!(
+                out.stderr
+                    .contains(&format!("{file}: this file is a PDF or an image, not CSV")),
+                "{}",
+                out.stderr
+            );
+        }
+    }
 }
 
 /// Odd things in documents/: a folder named like a scan, a file name that is not UTF-8,

@@ -184,8 +184,9 @@ impl<'a> Cells<'a> {
         let v = self.present(col)?;
         let parsed = f(v);
         if parsed.is_none() {
+            // Cut and escaped first, then masked: a 10 MB "IIN" gives a short message.
             let shown = if PERSONAL.contains(&col) {
-                mask(v)
+                mask(&values::show(v))
             } else {
                 values::show(v)
             };

@@ -396,7 +396,10 @@ fn map_header(
             format!("missing required column(s): {}", missing.join(", ")),
         ));
     }
-    Ok(ColumnMap::new(index, headers))
+    // Messages quote headers: keep them escaped and short (a 1 MB or multi-line header
+    // cell must not be copied into every finding).
+    let shown = headers.iter().map(|h| show(h)).collect();
+    Ok(ColumnMap::new(index, shown))
 }
 
 #[cfg(test)]
