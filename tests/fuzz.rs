@@ -1480,7 +1480,6 @@ fn a_nul_in_a_coded_cell_is_a_finding_on_it() {
 /// A NUL inside a name is invisible in Excel but breaks the printed packet: it should be
 /// a finding on its cell like any other character a name cannot hold.
 #[test]
-#[ignore = "bug: a NUL byte inside a free-text cell (last_name, first_name, address…) is accepted without any message"]
 fn a_nul_in_a_text_cell_is_a_finding_on_it() {
     let lines = applicant_lines(1, |_, t| {
         t.set(0, "last_name", s("Ёл\0кин"));
@@ -1535,7 +1534,6 @@ fn invalid_utf8_in_a_utf8_file_warns_with_its_line() {
 }
 
 #[test]
-#[ignore = "bug: with CR-only line ends (old Mac, some exports) the data.encoding warning says line 1 instead of the line of the invalid byte"]
 fn invalid_utf8_with_cr_line_ends_warns_with_its_line() {
     let t = batch(FileKind::Applicants, &invalid_utf8_on_line_4("\r"));
     let out = validate_json(t.path());

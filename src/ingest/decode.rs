@@ -112,9 +112,14 @@ fn count_replacements(text: &str, source: &[u8]) -> (usize, Option<usize>) {
         .filter(|w| *w == "\u{FFFD}".as_bytes())
         .count();
     let replaced = in_text.saturating_sub(literal);
-    let first = text
-        .find('\u{FFFD}')
-        .map(|i| text[..i].matches('\n').count() + 1);
+    // Line of the first replacement; a line break is LF, CRLF or a lone CR.
+    let first = text.find('\u{FFFD}').map(|i| {
+        let before = &text.as_bytes()[..i];
+        let lone_cr = memchr::memchr_iter(b'\r', before)
+            .filter(|&k| before.get(k + 1) != Some(&b'\n'))
+            .count();
+        memchr::memchr_iter(b'\n', before).count() + lone_cr + 1
+    });
     (replaced, first.filter(|_| replaced > 0))
 }
 

@@ -205,8 +205,29 @@ impl<'a> Cells<'a> {
         parsed
     }
 
+    /// Free text, as written. A NUL character (never typed by hand, left by broken
+    /// exports) is a `data.format` finding and is removed.
     pub fn text(&mut self, col: Col) -> String {
-        self.present(col).unwrap_or("").to_string()
+        let v = self.present(col).unwrap_or("");
+        if !v.contains('\0') {
+            return v.to_string();
+        }
+        let h = self.header(col);
+        let shown = if PERSONAL.contains(&col) {
+            mask(&values::show(v))
+        } else {
+            values::show(v)
+        };
+        self.push(
+            "data.format",
+            Severity::Error,
+            col,
+            Text::new(
+                format!("{h}: значение «{shown}» содержит нулевой символ (NUL) — исправьте ячейку"),
+                format!("{h}: value «{shown}» holds a NUL character — correct the cell"),
+            ),
+        );
+        v.replace('\0', "")
     }
 
     pub fn date(&mut self, col: Col) -> Option<Date> {
