@@ -147,6 +147,7 @@ fn begin(batch: &mut Batch, table: &Table) {
         .formats
         .push(format!("{}: {}", table.file, table.format));
     batch.warnings.extend(table.warnings.iter().cloned());
+    batch.errors.extend(table.errors.iter().cloned());
     batch.columns.push((table.file, table.columns.clone()));
 }
 

@@ -67,6 +67,8 @@ pub struct Table {
     ends: Vec<u32>,
     pub records: Vec<Record>,
     pub warnings: Vec<RowError>,
+    /// Problems that lose rows (an unclosed quote): listed in the report's errors.
+    pub errors: Vec<RowError>,
     /// How the file was read, e.g. "Windows-1251, ';'".
     pub format: String,
 }
@@ -270,7 +272,9 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         base: r.base,
         ends: &ends[r.first..r.first + r.count],
     };
-    let mut split_records = split_records.into_iter();
+    // Where each record starts in `text`, to see how many lines its raw text spans.
+    let starts: Vec<usize> = split_records.iter().map(|(start, _)| *start).collect();
+    let mut split_records = split_records.into_iter().enumerate();
     let header = loop {
         match split_records.next() {
             None => {
@@ -279,8 +283,8 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
                     "the file is empty: the first row must name the columns (see `resettle init`)",
                 ));
             }
-            Some((_, r)) if view(&r).is_blank() => continue,
-            Some((start, r)) => break (lines.line_of(start), r),
+            Some((_, (_, r))) if view(&r).is_blank() => continue,
+            Some((_, (start, r))) => break (lines.line_of(start), r),
         }
     };
     let columns = map_header(file, header.0, view(&header.1), fields, &mut warnings)?;
@@ -293,12 +297,35 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
     let mut records = Vec::with_capacity(split_records.len());
     let mut unlabeled_values = 0usize;
     let mut first_unlabeled: Option<u64> = None;
-    for (start, mut record) in split_records {
+    // Values a row should have: up to the last labelled header cell (Excel pads headers
+    // with empty cells).
+    let labelled = (0..header_len)
+        .rev()
+        .find(|&i| columns.header_at(i).is_some_and(|h| !h.is_empty()))
+        .map_or(0, |i| i + 1);
+    let mut errors = Vec::new();
+    let mut quote_warnings = 0;
+    for (k, (start, mut record)) in split_records {
         let fields = view(&record);
         if fields.is_blank() {
             continue;
         }
         record.row = lines.line_of(start);
+        let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        if let Some(raw) = text.get(start..end) {
+            if errors.len() < 10
+                && let Some(e) =
+                    unclosed_quote(file, record.row, raw, fields.len(), labelled, header_len)
+            {
+                errors.push(e);
+            }
+            if quote_warnings < 10
+                && let Some(w) = misplaced_quote(file, record.row, raw, fields.len(), labelled)
+            {
+                quote_warnings += 1;
+                warnings.push(w);
+            }
+        }
         let stray = unlabeled
             .iter()
             .copied()
@@ -328,7 +355,76 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         ends,
         records,
         warnings,
+        errors,
         format,
+    })
+}
+
+/// A row on one line that holds a quote and another number of values than the header:
+/// a quote probably opened in the wrong place and shifted the values (no row is lost).
+fn misplaced_quote(
+    file: FileKind,
+    row: u64,
+    raw: &str,
+    values: usize,
+    header: usize,
+) -> Option<RowError> {
+    if spans_lines(raw) || values >= header || !raw.contains('"') {
+        return None;
+    }
+    Some(RowError {
+        rule: "data.format",
+        source: Source::Row { file, row },
+        message: Text::new(
+            format!(
+                "в строке {row} есть кавычка (\") и {values} значений вместо {header}: похоже, кавычка сдвинула значения — проверьте кавычки в этой строке"
+            ),
+            format!(
+                "row {row} holds a quote (\") and {values} values instead of {header}: a quote seems to have shifted the values — check the quotes on this row"
+            ),
+        ),
+    })
+}
+
+/// Whether the raw text of a record (from its start to the next record's) runs over
+/// several lines.
+fn spans_lines(raw: &str) -> bool {
+    raw.trim_matches(['\r', '\n']).contains(['\r', '\n'])
+}
+
+/// A quote left open swallows the rows after it into one value, until another quote
+/// closes it (or to the end of the file). The record then runs over several lines and
+/// has another number of values than the header (a real multi-line cell keeps the
+/// count), or, at the end of the file, holds an odd number of quotes.
+/// `header` counts the labelled columns, `cells` every header cell: a well-formed row
+/// has either many values (Excel pads rows as it pads the header).
+fn unclosed_quote(
+    file: FileKind,
+    row: u64,
+    raw: &str,
+    values: usize,
+    header: usize,
+    cells: usize,
+) -> Option<RowError> {
+    if !spans_lines(raw) {
+        return None;
+    }
+    let odd = memchr::memchr_iter(b'"', raw.as_bytes()).count() % 2 == 1;
+    if (values == header || values == cells) && !odd {
+        return None;
+    }
+    let lines = raw.trim_matches(['\r', '\n']).matches('\n').count() + 1;
+    Some(RowError {
+        rule: "data.format",
+        source: Source::Row { file, row },
+        message: Text::new(
+            format!(
+                "кавычка (\"), открытая в строке {row}, похоже, не закрыта: {lines} строк(и) файла прочитаны как одна строка с {values} значениями вместо {header}; строки после неё не прочитаны — закройте или удалите кавычку"
+            ),
+            format!(
+                "a quote (\") opened on row {row} seems never closed: {lines} lines of the file were read as one row of {values} values instead of {header}; the rows after it were not read — close or remove the quote"
+            ),
+        ),
     })
 }
 
@@ -441,6 +537,28 @@ mod tests {
         assert_eq!(f.get(4), Some("1,5"));
         assert_eq!(f.get(6), Some("a \"b\"\r\nc"));
         assert_eq!(t.records[1].row, 6);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_where_it_opens() {
+        let t = table(
+            FileKind::Expenses,
+            &format!(
+                "{EXPENSES_HEAD}\nA1,,duty,,5,,\nA2,,\"duty,,6,,\nA3,,duty,,7,,\nA4,,duty,,8,,\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.errors.len(), 1, "{:?}", t.errors);
+        assert_eq!(t.errors[0].source.to_string(), "expenses.csv:3");
+        assert!(t.errors[0].message.en.contains("never closed"));
+        // A quote that is closed, and a literal quote in an unquoted cell, are fine.
+        let t = table(
+            FileKind::Expenses,
+            &format!("{EXPENSES_HEAD}\nA1,,\"du\nty\",,5,,\nA2,,5\" disk,,6,,\n"),
+        )
+        .unwrap();
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
     }
 
     #[test]
