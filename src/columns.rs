@@ -133,10 +133,6 @@ impl ColumnMap {
             None => col.name(),
         }
     }
-
-    pub fn has(&self, col: Col) -> bool {
-        self.index(col).is_some()
-    }
 }
 
 /// The three files of a batch.

@@ -312,14 +312,17 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         }
         record.row = lines.line_of(start);
         let end = starts.get(k + 1).copied().unwrap_or(text.len());
+        // One scan decides which quote check applies: a record over several lines
+        // (an unclosed quote swallowing rows) or on one line (shifted values).
         if let Some(raw) = text.get(start..end) {
-            if errors.len() < 10
-                && let Some(e) =
-                    unclosed_quote(file, record.row, raw, fields.len(), labelled, header_len)
-            {
-                errors.push(e);
-            }
-            if quote_warnings < 10
+            if spans_lines(raw) {
+                if errors.len() < 10
+                    && let Some(e) =
+                        unclosed_quote(file, record.row, raw, fields.len(), labelled, header_len)
+                {
+                    errors.push(e);
+                }
+            } else if quote_warnings < 10
                 && let Some(w) = misplaced_quote(file, record.row, raw, fields.len(), labelled)
             {
                 quote_warnings += 1;
@@ -389,15 +392,16 @@ fn misplaced_quote(
 /// Whether the raw text of a record (from its start to the next record's) runs over
 /// several lines.
 fn spans_lines(raw: &str) -> bool {
-    raw.trim_matches(['\r', '\n']).contains(['\r', '\n'])
+    memchr::memchr2(b'\r', b'\n', raw.trim_matches(['\r', '\n']).as_bytes()).is_some()
 }
 
 /// A quote left open swallows the rows after it into one value, until another quote
 /// closes it (or to the end of the file). The record then runs over several lines and
 /// has another number of values than the header (a real multi-line cell keeps the
 /// count), or, at the end of the file, holds an odd number of quotes.
-/// `header` counts the labelled columns, `cells` every header cell: a well-formed row
-/// has either many values (Excel pads rows as it pads the header).
+/// Called for a record over several lines. `header` counts the labelled columns,
+/// `cells` every header cell: a well-formed row has either many values (Excel pads rows
+/// as it pads the header).
 fn unclosed_quote(
     file: FileKind,
     row: u64,
@@ -406,9 +410,6 @@ fn unclosed_quote(
     header: usize,
     cells: usize,
 ) -> Option<RowError> {
-    if !spans_lines(raw) {
-        return None;
-    }
     let odd = memchr::memchr_iter(b'"', raw.as_bytes()).count() % 2 == 1;
     if (values == header || values == cells) && !odd {
         return None;

@@ -193,15 +193,6 @@ impl FieldSchema {
             .find(|(s, _)| s == canonical)
             .map(|(_, v)| *v)
     }
-
-    /// Every accepted spelling of `V`'s values, for messages: `M (м, male…)`.
-    pub fn spellings<V: Vocabulary>(&self) -> String {
-        V::VARIANTS
-            .iter()
-            .map(|(s, _)| *s)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }
 
 #[cfg(test)]
