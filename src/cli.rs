@@ -11,8 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::error::Error;
-use crate::findings::Lang;
+use crate::findings::{Lang, RowError, Source, Text};
+use crate::model::Batch;
 use crate::outdir::OutDir;
+use crate::render::check::{self, SampleBatch};
+use crate::render::forms::{self, Context};
+use crate::render::{self, Engine, Job, Templates};
 use crate::report::{Report, html, text};
 use crate::schema::Schemas;
 
@@ -55,11 +59,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Process a batch: validate every applicant and write the report into OUT.
+    /// Process a batch: validate every applicant, render the forms of those who are
+    /// ready, and write the report into OUT.
     ///
-    /// Writes OUT/report.json (the same object `validate --format json` prints),
-    /// OUT/report.html and OUT/findings.csv. OUT is created readable by its owner only;
-    /// files are replaced atomically.
+    /// Writes OUT/<applicant_id>/ with the forms that apply (application, inventory,
+    /// allowance and compensation claims, consents) and packet.pdf holding them all;
+    /// OUT/report.pdf, OUT/report.html, OUT/findings.csv and, last, OUT/report.json (the
+    /// same object `validate --format json` prints). A re-run renders only applicants
+    /// whose data, templates or schemas changed. OUT is created readable by its owner
+    /// only; files are replaced atomically.
     #[command(after_help = BATCH_HELP)]
     Run(RunArgs),
     /// Check a batch and print the report, writing nothing.
@@ -73,6 +81,62 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule (or `docs.missing.<code>`): what it checks, when, and why.
     Explain(ExplainArgs),
+    /// Check the PDF templates, or write the data they read.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Compile every form against a batch (the built-in sample batch by default) and
+    /// report each Typst error as templates/<file>:<line>:<col>. Writes nothing.
+    ///
+    /// Exit status 0 when every template compiles, 2 otherwise.
+    Check(TemplatesCheckArgs),
+    /// Write the data.json each document of BATCH is rendered from into OUT
+    /// (OUT/<applicant_id>/<document>.json, OUT/report.json), to write and try a
+    /// template with `typst compile`. Every applicant is included, ready or not.
+    Data(TemplatesDataArgs),
+}
+
+/// Where templates come from.
+#[derive(Debug, Args)]
+pub struct TemplateSource {
+    /// Read templates from DIR instead of the built-in ones: every .typ file of DIR
+    /// replaces the built-in file of the same name (main.typ, application.typ, …; the
+    /// others stay), and fonts in DIR/fonts/ are added. See templates/README.md.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesCheckArgs {
+    /// Check against this batch instead of the built-in sample batch.
+    #[arg(long, value_name = "DIR")]
+    pub batch: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: TemplateSource,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesDataArgs {
+    /// The batch folder (holding applicants.csv).
+    pub batch: PathBuf,
+    /// Output folder; created if needed (readable by its owner only).
+    #[arg(long, short, value_name = "OUT")]
+    pub out: PathBuf,
+    /// The NGO's name, as on the forms.
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "RESETTLE_ORG",
+        default_value = "resettle"
+    )]
+    pub org: String,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// Options of the commands that describe the rules.
@@ -147,6 +211,15 @@ pub struct RunArgs {
         default_value = "resettle"
     )]
     pub org: String,
+    /// Also render applicants who are not ready, marked ЧЕРНОВИК (draft) on every page,
+    /// their packet led by a cover page listing their findings.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Render every document, even those unchanged since the last run.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub templates: TemplateSource,
     #[command(flatten)]
     pub common: Common,
 }
@@ -220,6 +293,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Templates(TemplatesCommand::Check(args)) => templates_check(&args),
+        Command::Templates(TemplatesCommand::Data(args)) => templates_data(&args),
         Command::Explain(args) => {
             let (schemas, lang) = args.source.load()?;
             let text = crate::explain::explain(&schemas, &args.rule_id, lang).ok_or_else(|| {
@@ -291,21 +366,119 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     Ok(exit_for(report))
 }
 
+/// The number of rendering threads: `--jobs`, else every core.
+fn threads(common: &Common) -> usize {
+    common.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n.get(),
+    )
+}
+
+/// Compiles the templates against `batch` (the built-in sample batch when `None`): every
+/// applicant's packet when `all`, else just enough packets to use every form, and the
+/// batch report. Returns how many documents compiled, or the errors as exit 2.
+fn check_templates(
+    engine: &Engine,
+    setup: &Setup,
+    batch: Option<&Path>,
+    all: bool,
+) -> Result<usize, Error> {
+    let sample;
+    let dir = match batch {
+        Some(dir) => dir,
+        None => {
+            sample = SampleBatch::write()?;
+            sample.path()
+        }
+    };
+    let batch = crate::ingest::load(dir, &setup.schemas)?;
+    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
+    let cx = Context {
+        schemas: &setup.schemas,
+        as_of: setup.as_of,
+        org: "resettle",
+    };
+    let (n, errors) = check::check(engine, &batch, &outcomes, &cx, all, None);
+    let report = Report::build(batch, outcomes, setup.as_of);
+    let data = forms::report_data(&report, setup.lang, "resettle");
+    let (m, more) = check::check(engine, &Batch::default(), &[], &cx, all, Some(data));
+    std::mem::forget(report);
+    let errors: Vec<String> = errors.into_iter().chain(more).collect();
+    if errors.is_empty() {
+        Ok(n + m)
+    } else {
+        Err(Error::input("templates", errors.join("\n")))
+    }
+}
+
+fn engine(source: &TemplateSource, as_of: Date) -> Result<(Templates, Engine), Error> {
+    let templates = Templates::load(source.templates.as_deref())?;
+    let engine =
+        Engine::new(&templates, as_of).map_err(|e| Error::input("templates", e.to_string()))?;
+    Ok((templates, engine))
+}
+
+fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Error> {
+    let setup = setup(&args.common)?;
+    let (_, engine) = engine(&args.source, setup.as_of)?;
+    let n = check_templates(&engine, &setup, args.batch.as_deref(), true)?;
+    println!("templates OK: {n} documents compiled without errors");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
+    let setup = setup(&args.common)?;
+    let batch = crate::ingest::load(&args.batch, &setup.schemas)?;
+    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
+    let out = OutDir::create(&args.out)?;
+    let cx = Context {
+        schemas: &setup.schemas,
+        as_of: setup.as_of,
+        org: &args.org,
+    };
+    let mut written = 0;
+    for (a, o) in batch.applicants.iter().zip(&outcomes) {
+        for doc in forms::documents(a, o, &cx) {
+            let name = doc.file.trim_end_matches(".pdf");
+            let json = serde_json::to_vec_pretty(&doc.data).unwrap_or_default();
+            out.write(&format!("{}/{name}.json", a.applicant_id), &json)?;
+            written += 1;
+        }
+    }
+    let report = Report::build(batch, outcomes, setup.as_of);
+    out.write(
+        "report.json",
+        &forms::report_data(&report, setup.lang, &args.org),
+    )?;
+    eprintln!(
+        "wrote {} data files into {}",
+        written + 1,
+        out.root().display()
+    );
+    Ok(exit_for(report))
+}
+
 fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
+    let (templates, engine) = engine(&args.templates, setup.as_of)?;
+    if args.templates.templates.is_some() {
+        // A user's templates are compiled before anything is written.
+        check_templates(&engine, &setup, None, false)?;
+    }
     let mut batch = crate::ingest::load(&args.batch, &setup.schemas)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.out)?;
-    let threads = args.common.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n.get(),
-    );
     let options = crate::packets::Options {
         as_of: setup.as_of,
         org: &args.org,
-        threads,
+        threads: threads(&args.common),
+        drafts: args.drafts,
+        force: args.force,
+        templates: &templates,
+        progress: true,
     };
-    let rendered = crate::packets::render(&batch, &outcomes, &setup.schemas, &out, &options);
+    let rendered =
+        crate::packets::render(&engine, &batch, &outcomes, &setup.schemas, &out, &options)?;
     let formats = std::mem::take(&mut batch.formats);
     let mut report = Report::build(batch, outcomes, setup.as_of);
     for (a, files) in report.applicants.iter_mut().zip(rendered.outputs) {
@@ -313,12 +486,39 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     report.errors.extend(rendered.errors);
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
-    let path = out.write_with("report.json", |w| report.write_json(w))?;
+    let job = Job {
+        data: forms::report_data(&report, setup.lang, &args.org),
+        ident: "report".into(),
+    };
+    // The batch report as PDF, rendered on a worker thread like every document.
+    let pdf = std::sync::Mutex::new(None);
+    render::render_all(&engine, std::slice::from_ref(&job), 1, &|_, result| {
+        if let Ok(mut p) = pdf.lock() {
+            *p = Some(result);
+        }
+    });
+    let pdf_path = match pdf.into_inner().ok().flatten() {
+        Some(Ok(bytes)) => Some(out.write("report.pdf", &bytes)?),
+        Some(Err(e)) => {
+            report.errors.push(RowError {
+                rule: "render.failed",
+                source: Source::Path("report.pdf".into()),
+                message: Text::new(
+                    format!("документ не создан: {e}"),
+                    format!("document not produced: {e}"),
+                ),
+            });
+            None
+        }
+        None => None,
+    };
+    // The report is written last: report.json, the one programs read, very last.
     let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
     let csv_path = out.write(
         "findings.csv",
         crate::report::csv::findings_csv(&report, setup.lang).as_bytes(),
     )?;
+    let path = out.write_with("report.json", |w| report.write_json(w))?;
     for f in &formats {
         eprintln!("read {f}");
     }
@@ -329,10 +529,12 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         s.applicants, s.ready, s.incomplete, s.refused, s.invalid
     );
     eprintln!(
-        "wrote {documents} PDF documents into {}/<applicant_id>/",
-        out.root().display()
+        "{documents} PDF documents in {}/<applicant_id>/: {} rendered, {} applicants unchanged since the last run",
+        out.root().display(),
+        rendered.rendered,
+        rendered.unchanged,
     );
-    for p in [&path, &html_path, &csv_path] {
+    for p in pdf_path.iter().chain([&html_path, &csv_path, &path]) {
         eprintln!("wrote {}", p.display());
     }
     Ok(exit_for(report))

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod findings;
 pub mod ingest;
 pub mod init;
+pub mod manifest;
 pub mod model;
 pub mod outdir;
 pub mod packets;

@@ -84,7 +84,63 @@ impl OutDir {
                 "refusing to write {rel:?}: not a plain path inside the output folder"
             )));
         }
+        // A folder inside OUT that is a link could lead anywhere: refuse to go through it.
+        let mut dir = self.root.clone();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            dir.push(part);
+            if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::Usage(format!(
+                    "refusing to write {rel:?}: {} is a link",
+                    dir.display()
+                )));
+            }
+        }
         Ok(self.root.join(rel))
+    }
+
+    /// Whether `rel` is a file inside the folder.
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.path(rel)
+            .is_ok_and(|p| fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_file()))
+    }
+
+    /// Reads `rel`, if it is there.
+    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
+        fs::read(self.path(rel).ok()?).ok()
+    }
+
+    /// Removes the file `rel` (never a folder); then its folder, if that is left empty.
+    pub fn remove(&self, rel: &str) -> Result<(), Error> {
+        let path = self.path(rel)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+        if let Some(dir) = path.parent()
+            && dir != self.root
+        {
+            // Fails while the folder holds anything else, which is what we want.
+            let _ = fs::remove_dir(dir);
+        }
+        Ok(())
+    }
+
+    /// Removes temporary files a killed run left in folder `rel` (see
+    /// [`OutDir::write_with`]); a running process's own are kept.
+    pub fn sweep(&self, rel: &str) {
+        let Ok(dir) = self.path(&format!("{rel}/x")) else {
+            return;
+        };
+        let Some(dir) = dir.parent() else { return };
+        let own = format!(".{}.tmp", std::process::id());
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") && !name.ends_with(&own) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Creates the folder `rel` (mode 0700) and any parents.

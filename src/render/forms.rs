@@ -1,13 +1,34 @@
-//! The data a form shows, as the `/data.json` its template reads: the applicant, the
-//! family, the mission, the document inventory — values ready to print (dates as
-//! DD.MM.YYYY, region names resolved); the wording of enumerations is the templates'.
+//! Which documents an applicant gets and the `/data.json` each is rendered from (the
+//! contract is templates/README.md): values ready to print — dates as DD.MM.YYYY,
+//! amounts grouped, region names resolved; the wording of enumerations is the templates'.
 
+use jiff::ToSpan;
 use jiff::civil::Date;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::model::{Applicant, Evidence, Vocabulary};
+use crate::benefits::{Territory, expense_qualifies};
+use crate::findings::{Finding, Severity};
+use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Vocabulary};
+use crate::report::{Status, full_name};
 use crate::rules::Outcome;
+use crate::rules::facts::{MemberFacts, years_between};
 use crate::schema::Schemas;
+
+/// One PDF of an applicant: its file name in `OUT/<applicant_id>/` and what it renders.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// e.g. `application.pdf`, `consent-F2.pdf`, `packet.pdf`.
+    pub file: String,
+    /// The data the template reads, `forms` and `title` included.
+    pub data: Value,
+}
+
+/// Everything the forms of a run share.
+pub struct Context<'a> {
+    pub schemas: &'a Schemas,
+    pub as_of: Date,
+    pub org: &'a str,
+}
 
 fn date(d: Option<Date>) -> Value {
     d.map_or(Value::Null, |d| {
@@ -19,49 +40,149 @@ fn word<V: Vocabulary>(v: Option<V>) -> Value {
     v.map_or(Value::Null, |v| Value::String(v.canonical().to_string()))
 }
 
-/// The `/data.json` of an applicant's forms.
-pub fn data(
-    a: &Applicant,
-    outcome: &Outcome,
-    schemas: &Schemas,
-    as_of: Date,
-    org: &str,
-    draft: bool,
-) -> Value {
+/// Whole roubles for print: `150 000` (no-break spaces: PT fonts lack the narrow one).
+fn rub(n: i64) -> String {
+    crate::report::html::group_digits(n, '\u{A0}')
+}
+
+/// Kopecks for print: `24 250,50`.
+fn money(kopecks: i64) -> String {
+    format!("{},{:02}", rub(kopecks / 100), (kopecks % 100).abs())
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Refusal => "отказ",
+        Severity::Error => "ошибка в данных",
+        Severity::Missing => "нет документа",
+        Severity::Warning => "внимание",
+    }
+}
+
+fn member_name(m: &FamilyMember) -> String {
+    [&m.last_name, &m.first_name, &m.patronymic]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn member_value(m: &FamilyMember, as_of: Date) -> Value {
+    json!({
+        "member_id": m.member_id,
+        "relation": word(m.relation),
+        "last_name": m.last_name,
+        "first_name": m.first_name,
+        "patronymic": m.patronymic,
+        "sex": word(m.sex),
+        "birth_date": date(m.birth_date),
+        "age": m.birth_date.map(|b| years_between(b, as_of)),
+        "citizenship": m.citizenship.as_ref().map(|c| c.as_str().to_string()),
+        "iin": m.iin,
+        "relocating": m.relocating,
+        "pensioner": m.pensioner,
+    })
+}
+
+/// Whether a finding of `rule` is among `findings`.
+fn has(findings: &[Finding], rule: &str) -> bool {
+    findings.iter().any(|f| f.rule == rule)
+}
+
+/// The documents of one applicant: each form that applies alone, then `packet.pdf` with
+/// all of them (led by a cover page of findings on drafts).
+pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Document> {
+    let status = Status::of_all([a.findings.as_slice(), outcome.findings.as_slice()]);
+    let draft = status != Status::Ready;
+    let base = data(a, outcome, status, cx);
+    let mut plan: Vec<(&str, String, &str)> = vec![
+        (
+            "application",
+            "application.pdf".into(),
+            "Заявление об участии в Государственной программе",
+        ),
+        ("inventory", "inventory.pdf".into(), "Опись документов"),
+    ];
+    if let Some(stage) = base["lifting"]["stage"].as_i64() {
+        plan.push((
+            "lifting",
+            format!("lifting-stage{stage}.pdf"),
+            "Заявление о выплате подъёмных",
+        ));
+    }
+    if !base["compensation"].is_null() {
+        plan.push((
+            "compensation",
+            "compensation.pdf".into(),
+            "Заявление о компенсации расходов на переезд",
+        ));
+    }
+    if !base["monthly"].is_null() {
+        plan.push((
+            "monthly",
+            "monthly-benefit.pdf".into(),
+            "Заявление о выплате ежемесячного пособия",
+        ));
+    }
+    let consents = base["consents"].as_array().cloned().unwrap_or_default();
+
+    let doc = |forms: &[&str], file: String, title: &str, consents: Option<Vec<Value>>| {
+        let mut data = base.clone();
+        data["forms"] = json!(forms);
+        data["title"] = json!(title);
+        if let Some(c) = consents {
+            data["consents"] = Value::Array(c);
+        }
+        Document { file, data }
+    };
+    let mut docs: Vec<Document> = plan
+        .iter()
+        .map(|(form, file, title)| doc(&[form], file.clone(), title, None))
+        .collect();
+    for c in &consents {
+        let id = c["child"]["member_id"].as_str().unwrap_or_default();
+        docs.push(doc(
+            &["consent"],
+            format!("consent-{id}.pdf"),
+            "Согласие второго родителя на переезд ребёнка",
+            Some(vec![c.clone()]),
+        ));
+    }
+    let mut packet: Vec<&str> = Vec::new();
+    if draft {
+        packet.push("cover");
+    }
+    packet.extend(plan.iter().map(|(form, _, _)| *form));
+    if !consents.is_empty() {
+        packet.push("consent");
+    }
+    docs.push(doc(
+        &packet,
+        "packet.pdf".into(),
+        "Пакет документов участника Государственной программы",
+        None,
+    ));
+    docs
+}
+
+/// The data of an applicant's documents (without `forms` and `title`).
+pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) -> Value {
+    let (schemas, as_of) = (cx.schemas, cx.as_of);
     let regions = &schemas.regions;
+    let rates = schemas.rates.on(as_of).ok();
     let target = regions
         .russian(&a.target_region)
         .map(|i| &regions.russia[i]);
-    let family: Vec<Value> = a
-        .family
-        .iter()
-        .map(|m| {
-            json!({
-                "member_id": m.member_id,
-                "relation": word(m.relation),
-                "last_name": m.last_name,
-                "first_name": m.first_name,
-                "patronymic": m.patronymic,
-                "sex": word(m.sex),
-                "birth_date": date(m.birth_date),
-                "citizenship": m.citizenship.as_ref().map(|c| c.as_str().to_string()),
-                "iin": m.iin,
-                "relocating": m.relocating,
-            })
-        })
-        .collect();
+    let findings: Vec<&Finding> = a.findings.iter().chain(&outcome.findings).collect();
+    let family: Vec<Value> = a.family.iter().map(|m| member_value(m, as_of)).collect();
     let person = |member: Option<&str>| match member {
-        None => "заявитель".to_string(),
+        None => full_name(a),
         Some(id) => a
             .family
             .iter()
             .find(|m| m.member_id == id)
-            .map(|m| {
-                format!("{} {} {}", m.last_name, m.first_name, m.patronymic)
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_else(|| id.to_string()),
+            .map_or_else(|| id.to_string(), member_name),
     };
     let documents: Vec<Value> = outcome
         .documents
@@ -86,42 +207,258 @@ pub fn data(
             })
         })
         .collect();
+
+    // Claims need a participant certificate that is still valid.
+    let claims = !a.certificate_number.is_empty()
+        && a.certificate_date.is_some()
+        && !has(&outcome.findings, "claim.certificate_expired");
+    let valid_until = match (a.certificate_date, rates) {
+        (Some(d), Some(r)) => d
+            .checked_add(r.certificate.validity_years.years())
+            .ok()
+            .and_then(|d| d.yesterday().ok()),
+        _ => None,
+    };
+    let allowance = &outcome.allowance;
+    let members: Vec<MemberFacts> = a
+        .family
+        .iter()
+        .map(|m| MemberFacts::derive(m, as_of))
+        .collect();
+
+    let lifting = (|| {
+        if !claims || allowance.territory.is_none() {
+            return None;
+        }
+        let stage = match a.stage1_paid_date {
+            None => 1,
+            Some(_)
+                if allowance.territory == Some(Territory::Priority)
+                    && !has(&outcome.findings, "claim.stage2_too_early") =>
+            {
+                2
+            }
+            Some(_) => return None,
+        };
+        let mut total = 0;
+        let persons: Vec<Value> = allowance
+            .persons
+            .iter()
+            .filter_map(|p| {
+                let amount = if stage == 1 {
+                    p.stage1_rub
+                } else {
+                    p.stage2_rub
+                };
+                if amount == 0 {
+                    return None;
+                }
+                total += amount;
+                let m = p
+                    .member_id
+                    .as_deref()
+                    .and_then(|id| a.family.iter().find(|m| m.member_id == id));
+                Some(json!({
+                    "name": m.map_or_else(|| full_name(a), member_name),
+                    "relation": m.map_or(Value::Null, |m| word(m.relation)),
+                    "birth_date": date(m.map_or(a.birth_date, |m| m.birth_date)),
+                    "amount": rub(amount),
+                }))
+            })
+            .collect();
+        (total > 0).then(|| json!({"stage": stage, "persons": persons, "total": rub(total)}))
+    })();
+
+    let compensation = (|| {
+        if !claims || allowance.territory.is_none() {
+            return None;
+        }
+        let (mut by_kind, mut grams) = ([0i64; 3], 0i64);
+        let rows: Vec<Value> = a
+            .expenses
+            .iter()
+            .filter(|e| expense_qualifies(e.member_id.as_deref(), &members))
+            .filter_map(|e| {
+                let (kind, amount) = (e.kind?, e.amount_kopecks?);
+                by_kind[kind as usize] += amount;
+                if kind == ExpenseKind::Baggage {
+                    grams += e.weight_grams.unwrap_or(0);
+                }
+                Some(json!({
+                    "person": person(e.member_id.as_deref()),
+                    "kind": kind.canonical(),
+                    "date": date(e.date),
+                    "amount": money(amount),
+                    "weight_kg": e.weight_grams.map(|g| rub((g + 999) / 1000)),
+                    "receipt": e.receipt,
+                }))
+            })
+            .collect();
+        (!rows.is_empty()).then(|| {
+            json!({
+                "rows": rows,
+                "travel": money(by_kind[ExpenseKind::Travel as usize]),
+                "baggage": money(by_kind[ExpenseKind::Baggage as usize]),
+                "duty": money(by_kind[ExpenseKind::Duty as usize]),
+                "total": money(by_kind.iter().sum()),
+                "baggage_kg": rub((grams + 999) / 1000),
+                "baggage_limit_kg": rates.map(|r| rub(r.compensation.baggage_limit_kg)),
+            })
+        })
+    })();
+
+    let monthly = (|| {
+        let (arrival, rates) = (a.arrival_date?, rates?);
+        if !claims || allowance.territory.is_none() {
+            return None;
+        }
+        let months = rates.monthly_benefit.max_months;
+        let to = arrival
+            .checked_add(months.months())
+            .ok()
+            .and_then(|d| d.yesterday().ok());
+        Some(json!({
+            "from": date(Some(arrival)),
+            "to": date(to),
+            "months": months,
+            "share_percent": rates.monthly_benefit.share_percent,
+            "amount": allowance.monthly_benefit_rub.map(rub),
+        }))
+    })();
+
+    // One consent per child for whom the other parent's consent is required.
+    let consents: Vec<Value> = outcome
+        .documents
+        .iter()
+        .filter(|r| r.code == "parent_consent")
+        .filter_map(|r| {
+            let id = r.member_id.as_deref()?;
+            let m = a.family.iter().find(|m| m.member_id == id)?;
+            Some(json!({"child": member_value(m, as_of), "parent": full_name(a)}))
+        })
+        .collect();
+
+    let findings: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "severity": f.severity,
+                "severity_label": severity_label(f.severity),
+                "rule": f.rule,
+                "message": f.message.ru,
+                "at": f.source.as_ref().map(|s| s.to_string()),
+            })
+        })
+        .collect();
+
+    let mut applicant = Map::new();
+    let mut put = |k: &str, v: Value| {
+        applicant.insert(k.to_string(), v);
+    };
+    put("id", json!(a.applicant_id));
+    put("last_name", json!(a.last_name));
+    put("first_name", json!(a.first_name));
+    put("patronymic", json!(a.patronymic));
+    put("last_name_lat", json!(a.last_name_lat));
+    put("first_name_lat", json!(a.first_name_lat));
+    put("sex", word(a.sex));
+    put("birth_date", date(a.birth_date));
+    put("birth_place", json!(a.birth_place));
+    put(
+        "citizenship",
+        json!(a.citizenship.as_ref().map(|c| c.as_str().to_string())),
+    );
+    put("iin", json!(a.iin));
+    put("id_doc_type", word(a.id_doc_type));
+    put("id_doc_number", json!(a.id_doc_number));
+    put("id_doc_issued_by", json!(a.id_doc_issued_by));
+    put("id_doc_issue_date", date(a.id_doc_issue_date));
+    put("id_doc_expiry_date", date(a.id_doc_expiry_date));
+    put(
+        "kz_region",
+        json!(
+            regions
+                .kazakh(&a.kz_region)
+                .map_or(a.kz_region.clone(), |k| k.ru.clone())
+        ),
+    );
+    put("address", json!(a.address));
+    put("phone", json!(a.phone));
+    put("email", json!(a.email));
+    put("education", word(a.education));
+    put("profession", json!(a.profession));
+    put("russian_language", word(a.russian_language));
+    put("marital_status", word(a.marital_status));
+    put(
+        "target_region",
+        json!(target.map_or(a.target_region.clone(), |r| r.ru.clone())),
+    );
+    put("certificate_number", json!(a.certificate_number));
+    put("certificate_date", date(a.certificate_date));
+    put("certificate_valid_until", date(valid_until));
+    put("arrival_date", date(a.arrival_date));
+    put("stage1_paid_date", date(a.stage1_paid_date));
+    put("bank_bik", json!(a.bank_bik));
+    put("bank_account", json!(a.bank_account));
+    put("snils", json!(a.snils));
+    put("inn", json!(a.inn));
+
     json!({
-        "org": org,
+        "footer": a.applicant_id,
+        "org": cx.org,
         "as_of": date(Some(as_of)),
-        "draft": draft,
-        "applicant": {
-            "id": a.applicant_id,
-            "last_name": a.last_name,
-            "first_name": a.first_name,
-            "patronymic": a.patronymic,
-            "last_name_lat": a.last_name_lat,
-            "first_name_lat": a.first_name_lat,
-            "sex": word(a.sex),
-            "birth_date": date(a.birth_date),
-            "birth_place": a.birth_place,
-            "citizenship": a.citizenship.as_ref().map(|c| c.as_str().to_string()),
-            "iin": a.iin,
-            "id_doc_type": word(a.id_doc_type),
-            "id_doc_number": a.id_doc_number,
-            "id_doc_issued_by": a.id_doc_issued_by,
-            "id_doc_issue_date": date(a.id_doc_issue_date),
-            "id_doc_expiry_date": date(a.id_doc_expiry_date),
-            "kz_region": regions.kazakh(&a.kz_region).map_or(a.kz_region.clone(), |k| k.ru.clone()),
-            "address": a.address,
-            "phone": a.phone,
-            "email": a.email,
-            "education": word(a.education),
-            "profession": a.profession,
-            "russian_language": word(a.russian_language),
-            "marital_status": word(a.marital_status),
-            "target_region": target.map_or(a.target_region.clone(), |r| r.ru.clone()),
-        },
+        "draft": status != Status::Ready,
+        "status": status.label(),
+        "applicant": applicant,
         "family": family,
         "consulate": outcome.consulate.as_ref().map(|c| json!({
             "name": c.name.ru,
-            "next_booking": c.next_booking,
+            "next_booking": c.next_booking.as_deref().and_then(crate::ingest::values::date).map(|d| d.strftime("%d.%m.%Y").to_string()),
+        })),
+        "region": target.map(|r| json!({
+            "name": r.ru,
+            "priority": allowance.territory == Some(Territory::Priority),
         })),
         "documents": documents,
+        "lifting": lifting,
+        "compensation": compensation,
+        "monthly": monthly,
+        "consents": consents,
+        "findings": findings,
     })
+}
+
+/// The `/data.json` of the batch report (`report.typ`): the report.html view.
+pub fn report_data(
+    report: &crate::report::Report,
+    lang: crate::findings::Lang,
+    org: &str,
+) -> Vec<u8> {
+    let title = match lang {
+        crate::findings::Lang::Ru => "Отчёт о проверке пакета",
+        crate::findings::Lang::En => "Batch validation report",
+    };
+    let data = json!({
+        "forms": ["report"],
+        "title": title,
+        "footer": format!("{title} · {}", date(Some(report.as_of)).as_str().unwrap_or_default()),
+        "org": org,
+        "as_of": date(Some(report.as_of)),
+        "draft": false,
+        "report": crate::report::html::view_json(report, lang),
+    });
+    serde_json::to_vec(&data).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_with_no_break_spaces() {
+        assert_eq!(rub(150_000), "150\u{A0}000");
+        assert_eq!(money(2_425_050), "24\u{A0}250,50");
+        assert_eq!(money(350_000), "3\u{A0}500,00");
+        assert_eq!(money(5), "0,05");
+    }
 }

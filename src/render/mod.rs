@@ -4,8 +4,10 @@
 //! applicant's data with `json("/data.json")`, so no value is ever parsed as Typst code.
 //! PDFs are PDF/A-2b with a fixed timestamp: the same input gives the same bytes.
 
+pub mod check;
 pub mod forms;
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
@@ -18,8 +20,11 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use crate::error::Error;
+
 /// The templates built into the binary: `templates/` is their source.
 pub const TEMPLATES: &[(&str, &str)] = &[
+    ("main.typ", include_str!("../../templates/main.typ")),
     ("common.typ", include_str!("../../templates/common.typ")),
     (
         "application.typ",
@@ -29,6 +34,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "inventory.typ",
         include_str!("../../templates/inventory.typ"),
     ),
+    ("lifting.typ", include_str!("../../templates/lifting.typ")),
+    (
+        "compensation.typ",
+        include_str!("../../templates/compensation.typ"),
+    ),
+    ("monthly.typ", include_str!("../../templates/monthly.typ")),
+    ("consent.typ", include_str!("../../templates/consent.typ")),
+    ("cover.typ", include_str!("../../templates/cover.typ")),
+    ("report.typ", include_str!("../../templates/report.typ")),
 ];
 
 /// The fonts built into the binary (see templates/fonts/README.md).
@@ -40,29 +54,89 @@ const FONTS: &[&[u8]] = &[
     include_bytes!("../../templates/fonts/PTS75F.ttf"),
 ];
 
-/// The forms resettle renders, each a function of the same name in its template.
-pub const FORMS: &[Form] = &[
-    Form {
-        name: "application",
-        title: "Заявление об участии в Государственной программе",
-    },
-    Form {
-        name: "inventory",
-        title: "Опись документов",
-    },
-];
-
-/// One form: its template `templates/<name>.typ` defines `#let <name>(d) = …`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Form {
-    pub name: &'static str,
-    pub title: &'static str,
+/// The templates and fonts of a run: the built-in ones, or a user's folder over them.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// File name (`main.typ`, `forms/x.typ`) and Typst source.
+    pub files: Vec<(String, String)>,
+    /// Font files beyond the built-in ones (from `DIR/fonts/`).
+    pub fonts: Vec<Vec<u8>>,
 }
 
-/// A document to render: which forms (one, or several as a packet) with which data.
-pub struct Job<'a> {
-    pub forms: &'a [Form],
-    /// The `/data.json` the templates read.
+impl Templates {
+    /// The built-in templates.
+    pub fn embedded() -> Templates {
+        Templates {
+            files: TEMPLATES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+            fonts: Vec::new(),
+        }
+    }
+
+    /// The built-in templates with every `.typ` file of `dir` (and its subfolders) over
+    /// them, and the `.ttf`/`.otf`/`.ttc` files of `dir/fonts/` added to the fonts.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Error> {
+        let mut t = Templates::embedded();
+        let Some(dir) = dir else { return Ok(t) };
+        if !dir.is_dir() {
+            return Err(Error::input(
+                dir.display().to_string(),
+                "is not a folder of templates".to_string(),
+            ));
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry =
+                entry.map_err(|e| Error::input(dir.display().to_string(), e.to_string()))?;
+            let path = entry.path();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(path);
+            let read = |p: &Path| {
+                std::fs::read(p).map_err(|e| Error::input(p.display().to_string(), e.to_string()))
+            };
+            match ext.to_ascii_lowercase().as_str() {
+                "typ" => {
+                    let name = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let text = String::from_utf8(read(path)?).map_err(|_| {
+                        Error::input(path.display().to_string(), "is not UTF-8 text".to_string())
+                    })?;
+                    t.files.retain(|(n, _)| *n != name);
+                    t.files.push((name, text));
+                }
+                "ttf" | "otf" | "ttc" if rel.starts_with("fonts") => t.fonts.push(read(path)?),
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
+
+    /// A hash of every template and font, for the manifest of incremental runs.
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.files.hash(&mut h);
+        self.fonts.hash(&mut h);
+        FONTS.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// A document to render: the `/data.json` the templates read (its `forms` says which).
+pub struct Job {
     pub data: Vec<u8>,
     /// Stable identity of the document (for the PDF identifier), e.g. `A001/application`.
     pub ident: String,
@@ -76,10 +150,9 @@ pub struct RenderError {
     pub messages: Vec<String>,
 }
 
-fn file_id(path: &str) -> FileId {
-    // The paths are fixed literals: they always parse.
-    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("fixed path {path}"));
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
+fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
 /// Everything shared by all documents of a run.
@@ -87,53 +160,31 @@ pub struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    /// Templates and the generated main file of each form and of the packet.
+    /// The templates, `main.typ` among them.
     sources: Vec<Source>,
+    main: FileId,
     data_id: FileId,
     today: Datetime,
     timestamp: Timestamp,
 }
 
-/// The main source that renders `forms` one after another.
-fn main_source(forms: &[Form]) -> String {
-    let mut s = String::from("#import \"/templates/common.typ\": setup\n");
-    for f in forms {
-        s.push_str(&format!("#import \"/templates/{0}.typ\": {0}\n", f.name));
-    }
-    let title = forms.first().map_or("", |f| f.title);
-    s.push_str(&format!(
-        "#let d = json(\"/data.json\")\n#show: setup.with(d, \"{title}\")\n"
-    ));
-    for (i, f) in forms.iter().enumerate() {
-        if i > 0 {
-            s.push_str("#pagebreak()\n");
-        }
-        s.push_str(&format!("#{}(d)\n", f.name));
-    }
-    s
-}
-
-/// The virtual path of the main file rendering `forms`.
-fn main_path(forms: &[Form]) -> String {
-    let names: Vec<&str> = forms.iter().map(|f| f.name).collect();
-    format!("/main/{}.typ", names.join("+"))
-}
-
 impl Engine {
-    /// Builds the engine for `templates` (name → Typst source) and the as-of date.
-    /// Main files are prepared for each form alone and for `packet` (all forms).
-    pub fn new(templates: &[(&str, String)], as_of: Date, packet: &[Form]) -> Engine {
+    /// Builds the engine for `templates` and the as-of date.
+    pub fn new(templates: &Templates, as_of: Date) -> Result<Engine, RenderError> {
         let fonts: Vec<Font> = FONTS
             .iter()
-            .flat_map(|data| Font::iter(Bytes::new(*data)))
+            .map(|data| Bytes::new(*data))
+            .chain(templates.fonts.iter().map(|f| Bytes::new(f.clone())))
+            .flat_map(Font::iter)
             .collect();
-        let mut sources: Vec<Source> = templates
-            .iter()
-            .map(|(name, text)| Source::new(file_id(&format!("/templates/{name}")), text.clone()))
-            .collect();
-        for forms in FORMS.chunks(1).chain(std::iter::once(packet)) {
-            sources.push(Source::new(file_id(&main_path(forms)), main_source(forms)));
+        let mut sources = Vec::new();
+        for (name, text) in &templates.files {
+            let id = file_id(&format!("/templates/{name}")).ok_or_else(|| RenderError {
+                messages: vec![format!("templates/{name}: not a usable file name")],
+            })?;
+            sources.push(Source::new(id, text.clone()));
         }
+        let fixed = |p: &str| file_id(p).unwrap_or_else(|| unreachable!("fixed path {p}"));
         let (y, m, d) = (
             i32::from(as_of.year()),
             as_of.month() as u8,
@@ -141,23 +192,22 @@ impl Engine {
         );
         let today = Datetime::from_ymd(y, m, d).unwrap_or_else(|| unreachable!("a valid date"));
         let noon = Datetime::from_ymd_hms(y, m, d, 12, 0, 0).unwrap_or(today);
-        Engine {
+        Ok(Engine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             sources,
-            data_id: file_id("/data.json"),
+            main: fixed("/templates/main.typ"),
+            data_id: fixed("/data.json"),
             today,
             timestamp: Timestamp::new_utc(noon),
-        }
+        })
     }
 
     /// Lays out one job (compiles its Typst into pages).
-    pub fn layout(&self, job: &Job<'_>) -> Result<PagedDocument, RenderError> {
-        let main = file_id(&main_path(job.forms));
+    pub fn layout(&self, job: &Job) -> Result<PagedDocument, RenderError> {
         let world = DocWorld {
             engine: self,
-            main,
             data: Bytes::new(job.data.clone()),
         };
         typst::compile::<PagedDocument>(&world)
@@ -166,7 +216,7 @@ impl Engine {
     }
 
     /// Renders one job to PDF bytes.
-    pub fn render(&self, job: &Job<'_>) -> Result<Vec<u8>, RenderError> {
+    pub fn render(&self, job: &Job) -> Result<Vec<u8>, RenderError> {
         let document = self.layout(job)?;
         let options = PdfOptions {
             ident: Smart::Custom(job.ident.clone()),
@@ -214,7 +264,6 @@ impl Engine {
 /// The world of one document: the engine's files plus this document's data.
 struct DocWorld<'a> {
     engine: &'a Engine,
-    main: FileId,
     data: Bytes,
 }
 
@@ -228,7 +277,7 @@ impl World for DocWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.main
+        self.engine.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
@@ -264,9 +313,9 @@ fn not_found(id: FileId) -> FileError {
 /// Renders `jobs` on `threads` plain worker threads (Typst needs deep stacks, which
 /// rayon's workers lack), calling `done` with each result as it comes. Caches are evicted
 /// between documents so memory stays flat.
-pub fn render_all<'a>(
+pub fn render_all(
     engine: &Engine,
-    jobs: &'a [Job<'a>],
+    jobs: &[Job],
     threads: usize,
     done: &(dyn Fn(usize, Result<Vec<u8>, RenderError>) + Sync),
 ) {
@@ -297,13 +346,21 @@ mod tests {
     use typst::layout::{Frame, FrameItem};
 
     fn engine_with(extra: &[(&str, &str)]) -> Engine {
-        let mut templates: Vec<(&str, String)> =
-            TEMPLATES.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        let mut templates = Templates::embedded();
         for (name, text) in extra {
-            templates.retain(|(n, _)| n != name);
-            templates.push((name, text.to_string()));
+            templates.files.retain(|(n, _)| n != name);
+            templates.files.push((name.to_string(), text.to_string()));
         }
-        Engine::new(&templates, jiff::civil::date(2026, 11, 24), FORMS)
+        Engine::new(&templates, jiff::civil::date(2026, 11, 24)).unwrap()
+    }
+
+    /// The smallest data every template's page setup reads.
+    fn minimal(form: &str) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "forms": [form], "title": "t", "footer": "A1", "org": "t", "draft": false,
+            "applicant": {"id": "A1"},
+        }))
+        .unwrap()
     }
 
     /// Every laid-out glyph that is `.notdef` (id 0), with its text.
@@ -320,7 +377,7 @@ mod tests {
     }
 
     const ALPHABETS: &str = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ абвгдеёжзийклмнопрстуфхцчшщъыьэюя \
-        ӘҒҚҢӨҰҮҺІ әғқңөұүһі № «» — ₽ 0123456789";
+        ӘҒҚҢӨҰҮҺІ әғқңөұүһі № «» — ₽ 0123456789 1\u{A0}000";
 
     #[test]
     fn every_russian_and_kazakh_letter_has_a_real_glyph() {
@@ -329,14 +386,9 @@ mod tests {
             "#let probe(d) = {{ for f in (\"PT Serif\", \"PT Sans\") {{ for w in (\"regular\", \"bold\") {{ text(font: f, weight: w)[{ALPHABETS}]; parbreak() }} }}; text(font: \"PT Serif\", style: \"italic\")[{ALPHABETS}] }}"
         );
         let e = engine_with(&[("application.typ", &probe.replace("probe", "application"))]);
-        let data = serde_json::to_vec(
-            &serde_json::json!({"org": "t", "draft": false, "applicant": {"id": "A1"}}),
-        )
-        .unwrap();
         let doc = e
             .layout(&Job {
-                forms: &FORMS[..1],
-                data,
+                data: minimal("application"),
                 ident: "t".into(),
             })
             .unwrap();
@@ -352,11 +404,9 @@ mod tests {
         let broken =
             "#import \"/templates/common.typ\": *\n#let application(d) = {\n  d.nope.x\n}\n";
         let e = engine_with(&[("application.typ", broken)]);
-        let data = br#"{"org": "t", "draft": false, "applicant": {"id": "A1"}}"#.to_vec();
         let err = e
             .render(&Job {
-                forms: &FORMS[..1],
-                data,
+                data: minimal("application"),
                 ident: "t".into(),
             })
             .unwrap_err();

@@ -73,6 +73,22 @@ pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
     context_limited(report, lang, DETAIL_LIMIT)
 }
 
+/// The same view as JSON, for the batch report as PDF (`templates/report.typ`). Digit
+/// groups use a no-break space: the PDF fonts lack the narrow one.
+pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
+    fn widen(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s.contains(THIN) => *s = s.replace(THIN, "\u{A0}"),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(widen),
+            serde_json::Value::Object(o) => o.values_mut().for_each(widen),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(View::new(report, lang, DETAIL_LIMIT)).unwrap_or_default();
+    widen(&mut v);
+    v
+}
+
 fn context_limited(report: &Report, lang: Lang, limit: usize) -> Result<Context, Error> {
     let view = View::new(report, lang, limit);
     Context::from_serialize(&view).map_err(template_error)
@@ -269,6 +285,11 @@ const THIN: char = '\u{202F}';
 
 /// `1234567` → `1 234 567` with narrow no-break spaces.
 pub fn group_thousands(n: i64) -> String {
+    group_digits(n, THIN)
+}
+
+/// An integer with its digits grouped by threes with `sep`.
+pub fn group_digits(n: i64, sep: char) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     if n < 0 {
@@ -276,7 +297,7 @@ pub fn group_thousands(n: i64) -> String {
     }
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(THIN);
+            out.push(sep);
         }
         out.push(c);
     }

@@ -139,6 +139,8 @@ pub struct Schemas {
     pub rules: RuleSchema,
     pub rates: RateSchema,
     pub regions: RegionSchema,
+    /// A hash of the five schema texts (for the manifest of incremental runs).
+    pub digest: u64,
 }
 
 impl Schemas {
@@ -154,12 +156,29 @@ impl Schemas {
                 message: "--schemas must name a folder holding fields.toml, documents.toml…".into(),
             });
         }
+        let texts = [
+            read(dir, "fields.toml")?,
+            read(dir, "documents.toml")?,
+            read(dir, "rules.toml")?,
+            read(dir, "rates.toml")?,
+            read(dir, "regions.toml")?,
+        ];
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for t in &texts {
+                t.text.hash(&mut h);
+            }
+            h.finish()
+        };
+        let [fields, documents, rules, rates, regions] = texts;
         Ok(Schemas {
-            fields: FieldSchema::load(&read(dir, "fields.toml")?)?,
-            documents: DocumentSchema::load(&read(dir, "documents.toml")?)?,
-            rules: RuleSchema::load(&read(dir, "rules.toml")?)?,
-            rates: RateSchema::load(&read(dir, "rates.toml")?)?,
-            regions: RegionSchema::load(&read(dir, "regions.toml")?)?,
+            fields: FieldSchema::load(&fields)?,
+            documents: DocumentSchema::load(&documents)?,
+            rules: RuleSchema::load(&rules)?,
+            rates: RateSchema::load(&rates)?,
+            regions: RegionSchema::load(&regions)?,
+            digest,
         })
     }
 

@@ -1,0 +1,118 @@
+//! The manifest of incremental runs, `OUT/.resettle-manifest.json`: for each applicant
+//! whose documents are all written, a hash of everything they were rendered from (the
+//! data, templates, fonts, schemas, resettle's version) and the files. A re-run skips an
+//! applicant whose hash is unchanged and whose files are all there.
+//!
+//! Crash safety: the manifest is written atomically after the documents, so a run killed
+//! half-way leaves the previous manifest, which never lists a file as current that was
+//! not rendered from the same inputs (documents are byte-identical for identical inputs).
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::outdir::OutDir;
+
+/// The manifest's file name in OUT.
+pub const FILE: &str = ".resettle-manifest.json";
+
+/// Bumped when the manifest's meaning changes: an old manifest then renders everything.
+const VERSION: u32 = 1;
+
+/// What was rendered for each applicant.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    version: u32,
+    pub applicants: BTreeMap<String, Entry>,
+}
+
+/// One applicant's documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Hex digest of the inputs.
+    pub hash: String,
+    /// Files relative to OUT.
+    pub files: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest of `out`; empty when there is none or it cannot be read (then
+    /// everything is rendered again, which is always safe).
+    pub fn read(out: &OutDir) -> Manifest {
+        out.read(FILE)
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .filter(|m| m.version == VERSION)
+            .unwrap_or_default()
+    }
+
+    /// Writes the manifest atomically.
+    pub fn write(&mut self, out: &OutDir) -> Result<(), Error> {
+        self.version = VERSION;
+        let json = serde_json::to_vec_pretty(self).unwrap_or_default();
+        out.write(FILE, &json).map(|_| ())
+    }
+
+    /// Whether `id`'s documents are current: same hash, and every file still there.
+    pub fn is_current(&self, out: &OutDir, id: &str, hash: &str) -> bool {
+        self.applicants
+            .get(id)
+            .is_some_and(|e| e.hash == hash && e.files.iter().all(|f| out.is_file(f)))
+    }
+}
+
+/// A 128-bit hex digest of `parts` (two SipHash passes with different prefixes: enough
+/// to tell inputs apart; the algorithm may change with Rust, which only means one full
+/// re-render).
+pub fn digest(parts: &[&[u8]]) -> String {
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        for p in parts {
+            p.hash(&mut h);
+        }
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(1), half(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_tells_inputs_apart() {
+        assert_eq!(digest(&[b"a", b"b"]), digest(&[b"a", b"b"]));
+        assert_ne!(digest(&[b"a", b"b"]), digest(&[b"ab"]));
+        assert_ne!(digest(&[b"a"]), digest(&[b"b"]));
+        assert_eq!(digest(&[b"x"]).len(), 32);
+    }
+
+    #[test]
+    fn round_trip_and_garbage() {
+        let t = tempfile::tempdir().unwrap();
+        let out = OutDir::create(t.path()).unwrap();
+        assert_eq!(Manifest::read(&out), Manifest::default());
+        out.write("A1/a.pdf", b"%PDF").unwrap();
+        let mut m = Manifest::default();
+        m.applicants.insert(
+            "A1".into(),
+            Entry {
+                hash: "h".into(),
+                files: vec!["A1/a.pdf".into()],
+            },
+        );
+        m.write(&out).unwrap();
+        let back = Manifest::read(&out);
+        assert!(back.is_current(&out, "A1", "h"));
+        assert!(!back.is_current(&out, "A1", "other"));
+        out.remove("A1/a.pdf").unwrap();
+        assert!(
+            !back.is_current(&out, "A1", "h"),
+            "a deleted file re-renders"
+        );
+        out.write(FILE, b"{not json").unwrap();
+        assert_eq!(Manifest::read(&out), Manifest::default());
+    }
+}
