@@ -1,6 +1,7 @@
-//! `resettle-bench`: generates synthetic batches and times the phases of validation, one
-//! phase per process so that each reports its own peak memory. `bench/validate.sh` drives
-//! it and prints the table recorded in BENCHMARKS.md.
+//! `resettle-bench`: generates synthetic batches and times the phases of validation and
+//! rendering, one phase per process so that each reports its own peak memory.
+//! `bench/validate.sh` and `bench/render.sh` drive it and print the tables recorded in
+//! BENCHMARKS.md.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use resettle::columns::FileKind;
 #[derive(Parser)]
 #[command(
     name = "resettle-bench",
-    about = "Benchmarks for resettle's validation"
+    about = "Benchmarks for resettle's validation and rendering"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,6 +38,133 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Render one form (the application by default) for the first N applicants of DIR
+    /// into OUT/<n>.pdf, as `resettle run` does: one engine, worker threads, atomic
+    /// writes. Times the rendering only. With --data-only, writes each document's
+    /// OUT/<n>/data.json instead, for the typst CLI loop of bench/render.sh.
+    Render {
+        dir: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        documents: usize,
+        #[arg(long, default_value = "application")]
+        form: String,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        #[arg(long)]
+        data_only: bool,
+        /// Templates to use instead of the built-in ones (as `resettle run --templates`).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Only lay the documents out (no PDF export, nothing written): the layout's share.
+        #[arg(long)]
+        layout_only: bool,
+    },
+}
+
+/// The `/data.json` of `form` for the first `n` applicants of `dir`.
+fn form_data(dir: &std::path::Path, n: usize, form: &str) -> Result<Vec<Vec<u8>>, String> {
+    let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
+    let as_of = jiff::civil::date(2026, 11, 24);
+    let batch = resettle::ingest::load(dir, &schemas).map_err(|e| e.to_string())?;
+    let outcomes = resettle::rules::evaluate(&batch, &schemas, as_of).map_err(|e| e.to_string())?;
+    let cx = resettle::render::forms::Context {
+        schemas: &schemas,
+        as_of,
+        org: "resettle-bench",
+    };
+    let file = format!("{form}.pdf");
+    let data: Vec<Vec<u8>> = batch
+        .applicants
+        .iter()
+        .zip(&outcomes)
+        .take(n)
+        .filter_map(|(a, o)| {
+            let doc = resettle::render::forms::documents(a, o, &cx)
+                .into_iter()
+                .find(|d| d.file == file)?;
+            serde_json::to_vec(&doc.data).ok()
+        })
+        .collect();
+    if data.len() < n {
+        return Err(format!(
+            "{} has only {} applicants with a {file}: generate a bigger batch",
+            dir.display(),
+            data.len()
+        ));
+    }
+    Ok(data)
+}
+
+fn render(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    n: usize,
+    form: &str,
+    threads: usize,
+    data_only: bool,
+    templates: Option<&std::path::Path>,
+    layout_only: bool,
+) -> Result<String, String> {
+    let data = form_data(dir, n, form)?;
+    let out = resettle::outdir::OutDir::create(out).map_err(|e| e.to_string())?;
+    if data_only {
+        for (i, d) in data.iter().enumerate() {
+            out.write(&format!("{i}/data.json"), d)
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(format!("phase=data documents={n}"));
+    }
+    let t = Instant::now();
+    let templates = resettle::render::Templates::load(templates).map_err(|e| e.to_string())?;
+    let engine = resettle::render::Engine::new(&templates, jiff::civil::date(2026, 11, 24))
+        .map_err(|e| e.to_string())?;
+    let jobs: Vec<resettle::render::Job> = data
+        .into_iter()
+        .enumerate()
+        .map(|(i, data)| resettle::render::Job {
+            data,
+            ident: i.to_string(),
+        })
+        .collect();
+    let failed = std::sync::atomic::AtomicUsize::new(0);
+    if layout_only {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                let work = || {
+                    while let Some(job) =
+                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        if engine.layout(job).is_err() {
+                            failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        typst::comemo::evict(2);
+                    }
+                };
+                let _ = std::thread::Builder::new()
+                    .stack_size(64 << 20)
+                    .spawn_scoped(s, work);
+            }
+        });
+    } else {
+        resettle::render::render_all(&engine, &jobs, threads, &|i, result| {
+            let ok = result.is_ok_and(|pdf| out.write(&format!("{i}.pdf"), &pdf).is_ok());
+            if !ok {
+                failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let failed = failed.into_inner();
+    if failed > 0 {
+        return Err(format!("{failed} documents failed"));
+    }
+    Ok(format!(
+        "phase=render documents={n} threads={threads} render_seconds={secs:.3} docs_per_second={:.1}",
+        n as f64 / secs
+    ))
 }
 
 /// Peak resident memory of this process, in MiB (Linux).
@@ -80,6 +208,25 @@ fn main() -> ExitCode {
         } => resettle::synth::generate(&dir, applicants, seed)
             .map(|()| format!("generated {applicants} applicants in {}", dir.display()))
             .map_err(|e| e.to_string()),
+        Command::Render {
+            dir,
+            out,
+            documents,
+            form,
+            threads,
+            data_only,
+            templates,
+            layout_only,
+        } => render(
+            &dir,
+            &out,
+            documents,
+            &form,
+            threads,
+            data_only,
+            templates.as_deref(),
+            layout_only,
+        ),
         Command::Parse { dir } => parse_only(&dir).map(|n| format!("phase=parse records={n}")),
         Command::Validate { dir, out } => (|| {
             let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
