@@ -127,15 +127,19 @@ impl OutDir {
         Ok(())
     }
 
-    /// Removes temporary files a killed run left in folder `rel` (see
-    /// [`OutDir::write_with`]); a running process's own are kept.
+    /// Removes temporary files a killed run left in folder `rel` (`""` for OUT itself;
+    /// see [`OutDir::write_with`]); this process's own are kept.
     pub fn sweep(&self, rel: &str) {
-        let Ok(dir) = self.path(&format!("{rel}/x")) else {
-            return;
+        let dir = if rel.is_empty() {
+            self.root.clone()
+        } else {
+            match self.path(rel) {
+                Ok(dir) => dir,
+                Err(_) => return,
+            }
         };
-        let Some(dir) = dir.parent() else { return };
         let own = format!(".{}.tmp", std::process::id());
-        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') && name.ends_with(".tmp") && !name.ends_with(&own) {
                 let _ = fs::remove_file(entry.path());

@@ -75,6 +75,7 @@ pub fn render(
         &schemas.digest.to_le_bytes(),
     ];
     let old = Manifest::read(out);
+    out.sweep("");
     let mut rendered = Rendered {
         outputs: vec![Vec::new(); batch.applicants.len()],
         ..Rendered::default()
@@ -102,13 +103,14 @@ pub fn render(
             parts.push(data);
         }
         let hash = manifest::digest(&parts);
+        // Temporary files of a run that was killed go, whether or not we render.
+        out.sweep(&a.applicant_id);
         let files: Vec<String> = docs.iter().map(|(f, _)| f.clone()).collect();
         if !opts.force && old.is_current(out, &a.applicant_id, &hash) {
             rendered.outputs[i] = files;
             rendered.unchanged += 1;
             continue;
         }
-        out.sweep(&a.applicant_id);
         let p = planned.len();
         for (file, data) in docs {
             let ident = file.trim_end_matches(".pdf").to_string();
