@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rows::Cells;
 use rustc_hash::FxHashMap as HashMap;
 use table::Table;
-use values::{is_valid_id, show};
+use values::{is_device_name, is_valid_id, show};
 
 /// The entry of folder `dir` named `name`, ignoring ASCII case (`Applicants.CSV` from a
 /// Windows machine counts).
@@ -215,6 +215,18 @@ fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
             "data.required",
             format!("{h}: не заполнен — строка не может быть обработана"),
             format!("{h}: empty — the row cannot be processed"),
+        ))
+    } else if is_device_name(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
+                show(id)
+            ),
         ))
     } else if !is_valid_id(id) {
         Err((

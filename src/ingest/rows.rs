@@ -449,6 +449,10 @@ fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
                 "документ самого заявителя: укажите код без ID члена семьи",
                 "the applicant's own document: write the code without a member id",
             )),
+            (Some(_), Some(m)) if values::is_device_name(m) => Err((
+                "ID члена семьи — зарезервированное имя устройства Windows",
+                "the member id is a name Windows reserves for a device",
+            )),
             (Some(_), Some(m)) if !values::is_valid_id(m) => {
                 Err(("недопустимый ID члена семьи", "invalid member id"))
             }
