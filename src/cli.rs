@@ -194,6 +194,61 @@ pub struct Common {
     /// [default: ru in a Russian locale, else en].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits on what is read, so that a wrong file cannot exhaust memory. The defaults admit
+/// a generated batch of 2,000,000 applicants (a 1,000,000-applicant applicants.csv is
+/// about 460 MB) and anything Excel can save.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Largest batch file (applicants.csv, family.csv, expenses.csv) read, checked before
+    /// reading it: SIZE as bytes or with a unit (KiB, MiB, GiB; KB, MB, GB). A larger
+    /// file stops the run (exit 2).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Longest value of one cell: a longer one is an error on its cell (file:row:column)
+    /// and is not used; the applicant is invalid until it is corrected.
+    #[arg(long, value_name = "SIZE", default_value = "10KiB", value_parser = parse_cell)]
+    pub max_cell: usize,
+    /// Most data rows in one file (header and blank lines not counted). More stop the
+    /// run (exit 2), naming the first row past the limit.
+    #[arg(long, value_name = "N", default_value = "5000000", value_parser = crate::ingest::limits::parse_count)]
+    pub max_rows: u64,
+    /// Most columns in a header row, up to its last non-empty cell (an Excel sheet has
+    /// 16,384). More stop the run (exit 2), naming the first column past the limit.
+    #[arg(long, value_name = "N", default_value = "16384", value_parser = parse_columns)]
+    pub max_columns: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::ingest::Limits {
+        crate::ingest::Limits {
+            max_file_size: self.max_file_size,
+            max_cell: self.max_cell,
+            max_rows: self.max_rows,
+            max_columns: self.max_columns,
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::ingest::limits::parse_size(s)
+}
+
+fn parse_cell(s: &str) -> Result<usize, String> {
+    let n = crate::ingest::limits::parse_size(s)?;
+    usize::try_from(n).map_err(|_| format!("{s:?} is too large"))
+}
+
+fn parse_columns(s: &str) -> Result<usize, String> {
+    let n = crate::ingest::limits::parse_count(s)?;
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n < u32::MAX as usize)
+        .ok_or_else(|| format!("{s:?} is too large"))
 }
 
 #[derive(Debug, Args)]
@@ -314,6 +369,7 @@ struct Setup {
     schemas: Schemas,
     as_of: Date,
     lang: Lang,
+    limits: crate::ingest::Limits,
 }
 
 fn setup(common: &Common) -> Result<Setup, Error> {
@@ -327,6 +383,7 @@ fn setup(common: &Common) -> Result<Setup, Error> {
         schemas: Schemas::load(common.schemas.as_deref())?,
         as_of: common.as_of.unwrap_or_else(today),
         lang: common.lang.unwrap_or_else(Lang::from_env),
+        limits: common.limits.limits(),
     })
 }
 
@@ -348,7 +405,7 @@ fn exit_for(report: Report) -> ExitCode {
 }
 
 fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
-    crate::validate(batch, &setup.schemas, setup.as_of)
+    crate::validate_with(batch, &setup.schemas, setup.as_of, &setup.limits)
 }
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
@@ -391,7 +448,7 @@ fn check_templates(
             sample.path()
         }
     };
-    let batch = crate::ingest::load(dir, &setup.schemas)?;
+    let batch = crate::ingest::load_with(dir, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let cx = Context {
         schemas: &setup.schemas,
@@ -428,7 +485,7 @@ fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Error> {
 
 fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let batch = crate::ingest::load(&args.batch, &setup.schemas)?;
+    let batch = crate::ingest::load_with(&args.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.out)?;
     let cx = Context {
@@ -465,7 +522,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         // A user's templates are compiled before anything is written.
         check_templates(&engine, &setup, None, false)?;
     }
-    let mut batch = crate::ingest::load(&args.batch, &setup.schemas)?;
+    let mut batch = crate::ingest::load_with(&args.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.out)?;
     let options = crate::packets::Options {

@@ -38,7 +38,17 @@ pub fn validate(
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
 ) -> Result<(report::Report, Vec<String>), Error> {
-    let mut batch = ingest::load(dir, schemas)?;
+    validate_with(dir, schemas, as_of, &ingest::Limits::default())
+}
+
+/// [`validate`] with the reader's `limits` (file and cell sizes, rows, columns).
+pub fn validate_with(
+    dir: &std::path::Path,
+    schemas: &schema::Schemas,
+    as_of: jiff::civil::Date,
+    limits: &ingest::Limits,
+) -> Result<(report::Report, Vec<String>), Error> {
+    let mut batch = ingest::load_with(dir, schemas, limits)?;
     let outcomes = rules::evaluate(&batch, schemas, as_of)?;
     let formats = std::mem::take(&mut batch.formats);
     let report = report::Report::build(batch, outcomes, as_of);

@@ -25,17 +25,20 @@ fn hostile_ids(tmp: &Path) -> Vec<String> {
         "evil\0x".into(),
         "%2e%2e%2fevil".into(),
         "x".repeat(65),
+        // Valid characters, but names Windows reserves for devices.
+        "CON".into(),
+        "nul".into(),
+        "Com1".into(),
+        "LPT9".into(),
     ]
 }
 
-/// A batch with one valid applicant A001 and one CON (a valid id, a reserved name on
-/// Windows), the hostile ids, a family member `../x` and an expense receipt
-/// `../../etc/passwd`.
+/// A batch with one valid applicant A001 and the hostile ids (among them CON, a name
+/// Windows reserves), a family member `../x` and an expense receipt `../../etc/passwd`.
 fn hostile_batch(tmp: &Path) -> PathBuf {
     let batch = tmp.join("batch");
     let mut a = Table::new(APPLICANT_HEADERS);
     a.row(&applicant_row("A001", "Ёлкин", "Пётр", 1));
-    a.row(&applicant_row("CON", "Ёжиков", "Семён", 2));
     let ids = hostile_ids(tmp);
     for (i, id) in ids.iter().enumerate() {
         a.row(&applicant_row(id, "Злов", "Иван", 10 + i as u32));
@@ -123,7 +126,7 @@ fn hostile_ids_write_nothing_outside_out() {
         .iter()
         .map(|a| a["applicant_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["A001", "CON"]);
+    assert_eq!(ids, ["A001"]);
     let hostile = hostile_ids(tmp);
     assert_eq!(
         r["rows"]["applicants.csv"]["rejected"],
@@ -357,4 +360,126 @@ fn nested_link_to_an_outside_folder_is_not_followed() {
             "{src}: {f:#?}"
         );
     }
+}
+
+/// Ids that are Windows device names (any case) are refused like other invalid ids, with
+/// their own message at file:row:column: applicant ids, family member ids and the member
+/// ids of expenses and of papers listed in `documents`. Member ids follow the same rules
+/// as applicant ids (characters, length); names close to a device name are fine.
+#[test]
+fn windows_device_names_are_refused_as_ids() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path();
+    let mut a = Table::new(APPLICANT_HEADERS);
+    a.row(&applicant_row("A001", "Ёлкин", "Пётр", 1));
+    a.row(&applicant_row("COM10", "Ёжиков", "Семён", 2));
+    for (i, id) in ["CON", "prn", "Aux", "NUL", "COM0", "com9", "LPT1", "lpt0"]
+        .iter()
+        .enumerate()
+    {
+        a.row(&applicant_row(id, "Злов", "Иван", 10 + i as u32));
+    }
+    a.set(0, "documents", s("birth_certificate-CON"));
+    write(batch, "applicants.csv", &a.to_bytes(Format::UTF8));
+
+    let mut f = Table::new(FAMILY_HEADERS);
+    for mid in ["F1", "LPT3", "Con", "F 1", &"F".repeat(65), &"F".repeat(64)] {
+        f.row(&[
+            ("applicant_id", s("A001")),
+            ("member_id", s(mid)),
+            ("relation", s("child")),
+            ("last_name", s("Ёлкин")),
+            ("first_name", s("Фёдор")),
+            ("sex", s("M")),
+            ("birth_date", d("2012-03-05")),
+            ("citizenship", s("RU")),
+            ("relocating", b(true)),
+        ]);
+    }
+    write(batch, "family.csv", &f.to_bytes(Format::UTF8));
+
+    let mut e = Table::new(EXPENSE_HEADERS);
+    for mid in ["", "F1", "aux", "F/1"] {
+        e.row(&[
+            ("applicant_id", s("A001")),
+            ("member_id", s(mid)),
+            ("kind", s("travel")),
+            ("amount_rub", s("100")),
+        ]);
+    }
+    write(batch, "expenses.csv", &e.to_bytes(Format::UTF8));
+
+    let out = validate_json(batch);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let r = out.json();
+    check_invariants(&r);
+    let ids: Vec<&str> = r["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["applicant_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["A001", "COM10"]);
+
+    let errors: Vec<(String, String, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["rule"].as_str().unwrap().to_string(),
+                e["message"]["en"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let device = |at: &str, id: &str, header: &str| {
+        let expected = format!(
+            "{header}: «{id}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|(src, rule, m)| src == at && rule == "data.format" && *m == expected),
+            "no {expected:?} at {at}: {errors:#?}"
+        );
+    };
+    for (row, id) in ["CON", "prn", "Aux", "NUL", "COM0", "com9", "LPT1", "lpt0"]
+        .iter()
+        .enumerate()
+    {
+        device(&format!("applicants.csv:{}:1", row + 4), id, "applicant_id");
+    }
+    device("family.csv:3:2", "LPT3", "member_id");
+    device("family.csv:4:2", "Con", "member_id");
+    device("expenses.csv:4:2", "aux", "member_id");
+    // Member ids have the applicant ids' characters and length.
+    for at in ["family.csv:5:2", "family.csv:6:2", "expenses.csv:5:2"] {
+        assert!(
+            errors.iter().any(|(src, rule, m)| src == at
+                && rule == "data.format"
+                && m.contains("only Latin letters, digits, _ and - are allowed (up to 64)")),
+            "no invalid id at {at}: {errors:#?}"
+        );
+    }
+    assert_eq!(r["rows"]["applicants.csv"]["rejected"], 8);
+    assert_eq!(r["rows"]["family.csv"]["accepted"], 2);
+    assert_eq!(r["rows"]["family.csv"]["rejected"], 4);
+    assert_eq!(r["rows"]["expenses.csv"]["accepted"], 2);
+    assert_eq!(r["rows"]["expenses.csv"]["rejected"], 2);
+    // The applicant is told about each rejected member row, and about the paper listed
+    // for the member CON.
+    let f = findings_of(&r, "A001");
+    let on_member = f
+        .iter()
+        .filter(|f| f["field"] == "member_id" && f["rule"] == "data.format")
+        .count();
+    assert_eq!(on_member, 6, "{f:#?}");
+    assert!(
+        f.iter().any(|f| f["field"] == "documents"
+            && f["message"]["en"].as_str().unwrap().contains(
+                "«birth_certificate-CON» — the member id is a name Windows reserves for a device"
+            )),
+        "{f:#?}"
+    );
 }

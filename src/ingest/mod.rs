@@ -3,6 +3,7 @@
 //! attached to an applicant or listed in the batch's errors, with its source.
 
 pub mod decode;
+pub mod limits;
 pub mod rows;
 pub mod table;
 pub mod values;
@@ -14,11 +15,12 @@ use crate::error::Error;
 use crate::findings::{Finding, RowError, Severity, Source, Text};
 use crate::model::{Batch, RowCounts};
 use crate::schema::Schemas;
+pub use limits::Limits;
 use rayon::prelude::*;
 use rows::Cells;
 use rustc_hash::FxHashMap as HashMap;
 use table::Table;
-use values::{is_valid_id, show};
+use values::{is_device_name, is_valid_id, show};
 
 /// The entry of folder `dir` named `name`, ignoring ASCII case (`Applicants.CSV` from a
 /// Windows machine counts).
@@ -56,18 +58,49 @@ fn not_text(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The bytes of the batch file at `path`, refused (exit 2, naming the file) when they
+/// exceed `max` bytes. The size is checked before anything is read, and the reading
+/// stops after `max + 1` bytes: a file that grows, or a device such as `/dev/zero`
+/// behind a link, never fills memory.
+fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let too_large = |size: String| {
+        Error::input(
+            file.file_name(),
+            format!(
+                "the file is {size}, more than the limit of {} (--max-file-size): split the batch into smaller ones, or raise the limit if the file is right",
+                limits::show_size(max)
+            ),
+        )
+    };
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > max {
+        return Err(too_large(limits::show_size(len)));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(format!("more than {}", limits::show_size(max))));
+    }
+    Ok(bytes)
+}
+
 /// Reads one file of the batch; `None` when it is absent (or, for an optional file,
 /// empty: then a warning says it was ignored).
 fn read_table(
     dir: &Path,
     file: FileKind,
     schemas: &Schemas,
+    limits: &Limits,
     batch: &mut Batch,
 ) -> Result<Option<Table>, Error> {
     let Some(path) = find_entry(dir, file.file_name()) else {
         return Ok(None);
     };
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = read_bounded(&path, file, limits.max_file_size)?;
     if let Some(what) = not_text(&bytes) {
         return Err(Error::input(
             file.file_name(),
@@ -93,12 +126,18 @@ fn read_table(
         });
         return Ok(None);
     }
-    table::read(file, &decoded, &schemas.fields).map(Some)
+    table::read_limited(file, &decoded, &schemas.fields, limits).map(Some)
+}
+
+/// Loads the batch folder `dir` with the default [`Limits`].
+pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
+    load_with(dir, schemas, &Limits::default())
 }
 
 /// Loads the batch folder `dir`: the three files, then the documents. Fails (exit 2)
-/// only when the batch cannot be processed at all.
-pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
+/// only when the batch cannot be processed at all (including a file, a row count or a
+/// header past `limits`).
+pub fn load_with(dir: &Path, schemas: &Schemas, limits: &Limits) -> Result<Batch, Error> {
     if !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{}: not a batch folder (a batch is a folder holding applicants.csv; `resettle init DIR` makes one)",
@@ -106,7 +145,7 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
         )));
     }
     let mut batch = Batch::default();
-    let applicants = read_table(dir, FileKind::Applicants, schemas, &mut batch)?.ok_or_else(|| {
+    let applicants = read_table(dir, FileKind::Applicants, schemas, limits, &mut batch)?.ok_or_else(|| {
         Error::input(
             "applicants.csv",
             format!(
@@ -116,12 +155,12 @@ pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
         )
     })?;
     let mut index = HashMap::default();
-    add_applicants(&mut batch, &mut index, applicants, schemas);
-    if let Some(family) = read_table(dir, FileKind::Family, schemas, &mut batch)? {
-        add_family(&mut batch, &index, &family, schemas);
+    add_applicants(&mut batch, &mut index, applicants, schemas, limits);
+    if let Some(family) = read_table(dir, FileKind::Family, schemas, limits, &mut batch)? {
+        add_family(&mut batch, &index, &family, schemas, limits);
     }
-    if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas, &mut batch)? {
-        add_expenses(&mut batch, &index, &expenses, schemas);
+    if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas, limits, &mut batch)? {
+        add_expenses(&mut batch, &index, &expenses, schemas, limits);
     }
     check_paper_members(&mut batch);
     if batch.applicants.is_empty() {
@@ -177,6 +216,18 @@ fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
             format!("{h}: не заполнен — строка не может быть обработана"),
             format!("{h}: empty — the row cannot be processed"),
         ))
+    } else if is_device_name(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
+                show(id)
+            ),
+        ))
     } else if !is_valid_id(id) {
         Err((
             "data.format",
@@ -203,6 +254,7 @@ type Refusal = (&'static str, String, String);
 fn each_row<'t, T: Send>(
     table: &'t Table,
     schemas: &'t Schemas,
+    limits: &Limits,
     parse: impl Fn(&mut Cells<'t>) -> T + Sync,
     mut attach: impl FnMut(T, Vec<Finding>),
 ) {
@@ -211,12 +263,13 @@ fn each_row<'t, T: Send>(
         let parsed: Vec<(T, Vec<Finding>)> = chunk
             .par_iter()
             .map(|rec| {
-                let mut cells = Cells::new(
+                let mut cells = Cells::with_max_cell(
                     table.file,
                     rec.row,
                     table.fields(rec),
                     &table.columns,
                     &schemas.fields,
+                    limits.max_cell,
                 );
                 let out = parse(&mut cells);
                 (out, cells.findings)
@@ -233,6 +286,7 @@ fn add_applicants(
     index: &mut HashMap<String, usize>,
     table: Table,
     schemas: &Schemas,
+    limits: &Limits,
 ) {
     begin(batch, &table);
     let mut counts = RowCounts::default();
@@ -244,7 +298,7 @@ fn add_applicants(
             Err(refusal) => Err((source, refusal)),
         }
     };
-    each_row(&table, schemas, parse, |result, findings| {
+    each_row(&table, schemas, limits, parse, |result, findings| {
         counts.read += 1;
         let mut a = match result {
             Ok(a) => a,
@@ -329,6 +383,7 @@ fn add_family<'t>(
     index: &HashMap<String, usize>,
     table: &'t Table,
     schemas: &'t Schemas,
+    limits: &Limits,
 ) {
     begin(batch, table);
     let mut counts = RowCounts::default();
@@ -341,6 +396,7 @@ fn add_family<'t>(
     each_row(
         table,
         schemas,
+        limits,
         parse,
         |(owner, source, member), mut findings| {
             counts.read += 1;
@@ -398,25 +454,47 @@ fn add_expenses<'t>(
     index: &HashMap<String, usize>,
     table: &'t Table,
     schemas: &'t Schemas,
+    limits: &Limits,
 ) {
     begin(batch, table);
     let mut counts = RowCounts::default();
     let parse = |cells: &mut Cells<'t>| {
-        (
-            owner_id(cells),
-            cells.source(Col::MemberId),
-            rows::expense(cells),
-        )
+        // An empty member id means the applicant; any other must be a valid id, checked
+        // as in family.csv.
+        let member = if cells.raw(Col::MemberId).is_empty() {
+            Ok(())
+        } else {
+            row_id(cells, Col::MemberId).map(|_| ())
+        };
+        let expense = member.map(|()| rows::expense(cells));
+        (owner_id(cells), cells.source(Col::MemberId), expense)
     };
     let h = table.columns.header(Col::MemberId);
     each_row(
         table,
         schemas,
+        limits,
         parse,
         |(owner, source, expense), mut findings| {
             counts.read += 1;
             let Some(ai) = attach(batch, index, owner, &mut counts) else {
                 return;
+            };
+            let expense = match expense {
+                Ok(expense) => expense,
+                Err((rule, ru, en)) => {
+                    // The applicant is told too: their expenses are not complete.
+                    batch.applicants[ai].findings.push(Finding {
+                        rule,
+                        severity: Severity::Error,
+                        member_id: None,
+                        field: Some(Col::MemberId),
+                        source: Some(source.clone()),
+                        message: Text::new(ru.clone(), en.clone()),
+                    });
+                    reject(batch, &mut counts, rule, source, ru, en);
+                    return;
+                }
             };
             let a = &mut batch.applicants[ai];
             if let Some(m) = &expense.member_id

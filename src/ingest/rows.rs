@@ -87,10 +87,14 @@ pub struct Cells<'a> {
     cols: &'a ColumnMap,
     fields: &'a FieldSchema,
     member_id: Option<String>,
+    /// Columns whose value is longer than the cell limit: reported once, then read as
+    /// empty (bit `Col::index`).
+    too_long: u128,
     pub findings: Vec<Finding>,
 }
 
 impl<'a> Cells<'a> {
+    /// The cells of a record, with the default cell limit ([`crate::ingest::Limits`]).
     pub fn new(
         file: FileKind,
         row: u64,
@@ -98,19 +102,83 @@ impl<'a> Cells<'a> {
         cols: &'a ColumnMap,
         fields: &'a FieldSchema,
     ) -> Cells<'a> {
-        Cells {
+        Cells::with_max_cell(
+            file,
+            row,
+            record,
+            cols,
+            fields,
+            crate::ingest::limits::DEFAULT_MAX_CELL,
+        )
+    }
+
+    /// The cells of a record; a value longer than `max_cell` bytes is a `data.format`
+    /// finding on its cell and is read as empty, so it reaches neither the report nor
+    /// the forms. Ids are left to their own check (at most 64 characters).
+    pub fn with_max_cell(
+        file: FileKind,
+        row: u64,
+        record: Fields<'a>,
+        cols: &'a ColumnMap,
+        fields: &'a FieldSchema,
+        max_cell: usize,
+    ) -> Cells<'a> {
+        let mut cells = Cells {
             file,
             row,
             record,
             cols,
             fields,
             member_id: None,
+            too_long: 0,
             findings: Vec::new(),
+        };
+        for &col in file.columns() {
+            if matches!(col, Col::ApplicantId | Col::MemberId) {
+                continue;
+            }
+            let len = cells.raw(col).len();
+            if len > max_cell {
+                cells.too_long_value(col, len, max_cell);
+            }
+        }
+        cells
+    }
+
+    fn too_long_value(&mut self, col: Col, len: usize, max: usize) {
+        use crate::ingest::limits::show_size;
+        let h = self.header(col);
+        let (len, max) = (show_size(len as u64), show_size(max as u64));
+        self.push(
+            "data.format",
+            Severity::Error,
+            col,
+            Text::new(
+                format!(
+                    "{h}: значение длиной {len} больше предела {max} (--max-cell) и не прочитано — исправьте ячейку"
+                ),
+                format!(
+                    "{h}: a value of {len} is longer than the limit of {max} (--max-cell) and was not read — correct the cell"
+                ),
+            ),
+        );
+        if let Some(bit) = 1u128.checked_shl(col.index() as u32) {
+            self.too_long |= bit;
         }
     }
 
-    /// The trimmed text of a cell, empty when the file has no such column.
+    fn is_too_long(&self, col: Col) -> bool {
+        1u128
+            .checked_shl(col.index() as u32)
+            .is_some_and(|bit| self.too_long & bit != 0)
+    }
+
+    /// The trimmed text of a cell, empty when the file has no such column (or the
+    /// value is longer than the cell limit).
     pub fn raw(&self, col: Col) -> &'a str {
+        if self.too_long != 0 && self.is_too_long(col) {
+            return "";
+        }
         self.cols
             .index(col)
             .and_then(|i| self.record.get(i))
@@ -167,7 +235,7 @@ impl<'a> Cells<'a> {
     fn present(&mut self, col: Col) -> Option<&'a str> {
         let v = self.raw(col);
         if v.is_empty() {
-            if self.fields.is_required(self.file, col) {
+            if self.fields.is_required(self.file, col) && !self.is_too_long(col) {
                 self.require_failed(col);
             }
             return None;
@@ -380,6 +448,10 @@ fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
             (Some(s), Some(_)) if s.person == Person::Applicant => Err((
                 "документ самого заявителя: укажите код без ID члена семьи",
                 "the applicant's own document: write the code without a member id",
+            )),
+            (Some(_), Some(m)) if values::is_device_name(m) => Err((
+                "ID члена семьи — зарезервированное имя устройства Windows",
+                "the member id is a name Windows reserves for a device",
             )),
             (Some(_), Some(m)) if !values::is_valid_id(m) => {
                 Err(("недопустимый ID члена семьи", "invalid member id"))

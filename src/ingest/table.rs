@@ -4,6 +4,7 @@
 use crate::columns::{Col, ColumnMap, FileKind};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
+use crate::ingest::Limits;
 use crate::ingest::decode::Decoded;
 use crate::ingest::values::show;
 use crate::schema::FieldSchema;
@@ -83,9 +84,16 @@ impl Table {
     }
 }
 
+/// What [`split`] gives: the unescaped fields, their ends, and each record with the
+/// bytes where its raw text starts and ends in the text.
+type Split = (String, Vec<u32>, Vec<(usize, usize, Record)>);
+
 /// Splits `text` into records with csv-core: unescaped fields into one buffer, absolute
-/// field ends, and each record with the byte where it starts in `text`.
-fn split(text: &str, delimiter: u8) -> (String, Vec<u32>, Vec<(usize, Record)>) {
+/// field ends, and each record with where its raw text starts and ends in `text`. Blank
+/// records (empty lines, only spaces or delimiters) are left out, so a file of line
+/// breaks or `;;;` takes no memory per line. The first record is the header: past
+/// `max_rows` more, stops with the byte where the first record past the limit starts.
+fn split(text: &str, delimiter: u8, max_rows: u64) -> Result<Split, usize> {
     use csv_core::ReadRecordResult::*;
     let input = text.as_bytes();
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
@@ -109,11 +117,24 @@ fn split(text: &str, delimiter: u8) -> (String, Vec<u32>, Vec<(usize, Record)>) 
             InputEmpty => {}
             OutputFull => out.resize(out.len() * 2, 0),
             OutputEndsFull => row_ends.resize(row_ends.len() * 2, 0),
+            Record
+                if std::str::from_utf8(&out[record_out..pos_out])
+                    .is_ok_and(|s| s.trim().is_empty()) =>
+            {
+                // A blank line: nothing to keep (its fields are overwritten).
+                pos_out = record_out;
+                record_in = pos_in;
+                nends = 0;
+            }
             Record => {
+                if records.len() as u64 > max_rows {
+                    return Err(record_in);
+                }
                 let first = ends.len();
                 ends.extend(row_ends[..nends].iter().map(|e| (record_out + e) as u32));
                 records.push((
                     record_in,
+                    pos_in,
                     self::Record {
                         row: 0,
                         base: record_out as u32,
@@ -132,7 +153,7 @@ fn split(text: &str, delimiter: u8) -> (String, Vec<u32>, Vec<(usize, Record)>) 
     // Fields of valid UTF-8 split at ASCII delimiters are valid UTF-8.
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (text, ends, records)
+    Ok((text, ends, records))
 }
 
 /// Turns record byte offsets into 1-based line numbers, scanning the text once.
@@ -212,9 +233,20 @@ fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-/// Reads `decoded` (the contents of `file`) into a table. Fails, naming the file, when
-/// there is no header row, a column is given twice, or a required column is missing.
+/// Reads `decoded` (the contents of `file`) into a table with the default [`Limits`].
 pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
+    read_limited(file, decoded, fields, &Limits::default())
+}
+
+/// Reads `decoded` (the contents of `file`) into a table. Fails, naming the file, when
+/// there is no header row, a column is given twice, a required column is missing, or the
+/// file has more data rows or header columns than `limits` allow.
+pub fn read_limited(
+    file: FileKind,
+    decoded: &Decoded<'_>,
+    fields: &FieldSchema,
+    limits: &Limits,
+) -> Result<Table, Error> {
     if u32::try_from(decoded.text.len()).is_err() {
         return Err(Error::input(
             file.file_name(),
@@ -240,7 +272,13 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         decoded.encoding.label(),
         delimiter_name(delimiter)
     );
-    let (fields_text, ends, split_records) = split(text, delimiter);
+    let (fields_text, ends, split_records) = match split(text, delimiter, limits.max_rows) {
+        Ok(split) => split,
+        Err(start) => {
+            let row = LineCounter::new(text.as_bytes(), 1 + line_offset).line_of(start);
+            return Err(too_many_rows(file, row, limits.max_rows));
+        }
+    };
     let mut warnings = Vec::new();
     if decoded.replaced > 0 {
         warnings.push(RowError {
@@ -272,9 +310,7 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         base: r.base,
         ends: &ends[r.first..r.first + r.count],
     };
-    // Where each record starts in `text`, to see how many lines its raw text spans.
-    let starts: Vec<usize> = split_records.iter().map(|(start, _)| *start).collect();
-    let mut split_records = split_records.into_iter().enumerate();
+    let mut split_records = split_records.into_iter();
     let header = loop {
         match split_records.next() {
             None => {
@@ -283,11 +319,18 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
                     "the file is empty: the first row must name the columns (see `resettle init`)",
                 ));
             }
-            Some((_, (_, r))) if view(&r).is_blank() => continue,
-            Some((_, (start, r))) => break (lines.line_of(start), r),
+            Some((_, _, r)) if view(&r).is_blank() => continue,
+            Some((start, _, r)) => break (lines.line_of(start), r),
         }
     };
-    let columns = map_header(file, header.0, view(&header.1), fields, &mut warnings)?;
+    let columns = map_header(
+        file,
+        header.0,
+        view(&header.1),
+        fields,
+        limits.max_columns,
+        &mut warnings,
+    )?;
 
     // Fields that have no header: beyond the header row, or under an empty header cell.
     let header_len = header.1.count;
@@ -305,13 +348,12 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         .map_or(0, |i| i + 1);
     let mut errors = Vec::new();
     let mut quote_warnings = 0;
-    for (k, (start, mut record)) in split_records {
+    for (start, end, mut record) in split_records {
         let fields = view(&record);
         if fields.is_blank() {
             continue;
         }
         record.row = lines.line_of(start);
-        let end = starts.get(k + 1).copied().unwrap_or(text.len());
         // One scan decides which quote check applies: a record over several lines
         // (an unclosed quote swallowing rows) or on one line (shifted values).
         if let Some(raw) = text.get(start..end) {
@@ -362,6 +404,19 @@ pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Resu
         format,
     })
 }
+
+/// The error for a file with more than `max` data rows; `row` is the first past it.
+fn too_many_rows(file: FileKind, row: u64, max: u64) -> Error {
+    Error::input(
+        format!("{}:{row}", file.file_name()),
+        format!(
+            "the file has more than {max} data rows, the limit (--max-rows): split the batch into smaller ones, or raise the limit if the file is right"
+        ),
+    )
+}
+
+/// At most this many `unknown column` warnings per file; one more says how many others.
+const UNKNOWN_COLUMN_WARNINGS: usize = 20;
 
 /// A row on one line that holds a quote and another number of values than the header:
 /// a quote probably opened in the wrong place and shifted the values (no row is lost).
@@ -434,10 +489,23 @@ fn map_header(
     row: u64,
     header: Fields<'_>,
     fields: &FieldSchema,
+    max_columns: usize,
     warnings: &mut Vec<RowError>,
 ) -> Result<ColumnMap, Error> {
     let mut index: Vec<Option<usize>> = vec![None; Col::ALL.len()];
-    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    // Empty cells at the end of the header are no columns (Excel pads rows with them).
+    let labelled = (0..header.len())
+        .rev()
+        .find(|&i| header.get(i).is_some_and(|h| !h.trim().is_empty()))
+        .map_or(0, |i| i + 1);
+    // Only the columns within the limit are looked at (a repeated column among them is
+    // reported first); more make the file unreadable below.
+    let headers: Vec<String> = header
+        .iter()
+        .take(labelled.min(max_columns))
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut unknown = 0usize;
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             continue;
@@ -464,15 +532,44 @@ fn map_header(
                 }
                 index[col.index()] = Some(i);
             }
-            _ => warnings.push(RowError {
-                rule: "data.unknown_column",
-                source,
-                message: Text::new(
-                    format!("неизвестный столбец «{}» не прочитан", show(h)),
-                    format!("unknown column «{}» was ignored", show(h)),
-                ),
-            }),
+            _ => {
+                unknown += 1;
+                if unknown <= UNKNOWN_COLUMN_WARNINGS {
+                    warnings.push(RowError {
+                        rule: "data.unknown_column",
+                        source,
+                        message: Text::new(
+                            format!("неизвестный столбец «{}» не прочитан", show(h)),
+                            format!("unknown column «{}» was ignored", show(h)),
+                        ),
+                    });
+                }
+            }
         }
+    }
+    if unknown > UNKNOWN_COLUMN_WARNINGS {
+        let more = unknown - UNKNOWN_COLUMN_WARNINGS;
+        warnings.push(RowError {
+            rule: "data.unknown_column",
+            source: Source::Row { file, row },
+            message: Text::new(
+                format!("и ещё {more} неизвестных столбцов не прочитаны (всего {unknown})"),
+                format!("{more} more unknown columns were ignored ({unknown} in all)"),
+            ),
+        });
+    }
+    if labelled > max_columns {
+        return Err(Error::input(
+            Source::Cell {
+                file,
+                row,
+                column: (max_columns + 1) as u32,
+            }
+            .to_string(),
+            format!(
+                "the header has {labelled} columns, more than the limit of {max_columns} (--max-columns): the file is probably not a batch file, or raise the limit if it is"
+            ),
+        ));
     }
     let missing: Vec<String> = fields
         .required(file)
@@ -560,6 +657,52 @@ mod tests {
         )
         .unwrap();
         assert!(t.errors.is_empty(), "{:?}", t.errors);
+    }
+
+    #[test]
+    fn blank_lines_are_no_records_and_rows_are_limited() {
+        let text = format!("{EXPENSES_HEAD}\n\n\n,,,\n  \nA1,,duty,,5,,\n\r\n\rA2,,duty,,6,,\n");
+        let t = table(FileKind::Expenses, &text).unwrap();
+        let rows: Vec<u64> = t.records.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [6, 9]);
+        let s = fields();
+        let limited = |max_rows| {
+            let limits = Limits {
+                max_rows,
+                ..Limits::default()
+            };
+            read_limited(FileKind::Expenses, &decode(text.as_bytes()), &s, &limits)
+        };
+        assert!(limited(2).is_ok());
+        let Err(e) = limited(1) else {
+            panic!("expected an error")
+        };
+        assert!(
+            e.to_string()
+                .starts_with("expenses.csv:9: the file has more than 1 data rows"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn header_columns_are_limited_up_to_the_last_label() {
+        let s = fields();
+        let limits = Limits {
+            max_columns: 7,
+            ..Limits::default()
+        };
+        let read =
+            |text: &str| read_limited(FileKind::Expenses, &decode(text.as_bytes()), &s, &limits);
+        assert!(read(&format!("{EXPENSES_HEAD},,,,\nA1,,duty,,5,,\n")).is_ok());
+        let Err(e) = read(&format!("{EXPENSES_HEAD},,x\nA1,,duty,,5,,\n")) else {
+            panic!("expected an error")
+        };
+        assert!(
+            e.to_string().starts_with(
+                "expenses.csv:1:8: the header has 9 columns, more than the limit of 7"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -143,12 +143,34 @@ pub fn digit_string(s: &str, len: usize) -> Option<String> {
     (digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-/// Whether `s` may be an applicant or member id: `[A-Za-z0-9_-]{1,64}`. Ids name output
-/// folders and scan files, so nothing else is ever accepted.
+/// Whether `s` may be an applicant or member id: `[A-Za-z0-9_-]{1,64}` and not a
+/// Windows device name ([`is_device_name`]). Ids name output folders and files
+/// (`OUT/<applicant_id>/`, `consent-<member_id>.pdf`, scans
+/// `documents/<applicant_id>/<code>-<member_id>.pdf`), so nothing else is ever accepted.
 pub fn is_valid_id(s: &str) -> bool {
+    has_id_chars(s) && !is_device_name(s)
+}
+
+/// Whether `s` is 1 to 64 Latin letters, digits, `_` and `-`.
+pub fn has_id_chars(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether `s` is a name Windows reserves for a device, in any case: CON, PRN, AUX, NUL,
+/// COM0–COM9, LPT0–LPT9. A folder or file of that name cannot be made or opened on
+/// Windows (`OUT/CON/` would write to the console). The forms with a superscript digit
+/// (COM¹, LPT²…) and with an extension (`CON.pdf`) are reserved too, but hold characters
+/// an id may not have.
+pub fn is_device_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    let upper = |i: usize| b[i].to_ascii_uppercase();
+    match b.len() {
+        3 => [*b"CON", *b"PRN", *b"AUX", *b"NUL"].contains(&[upper(0), upper(1), upper(2)]),
+        4 => [*b"COM", *b"LPT"].contains(&[upper(0), upper(1), upper(2)]) && b[3].is_ascii_digit(),
+        _ => false,
+    }
 }
 
 /// An ISO 3166 alpha-2 code as two upper-case ASCII letters.
@@ -295,6 +317,30 @@ mod tests {
         assert!(!is_valid_id("Ж1"));
         assert!(!is_valid_id(&"a".repeat(65)));
         assert!(!is_valid_id("/etc"));
+    }
+
+    #[test]
+    fn windows_device_names_are_no_ids() {
+        for name in [
+            "CON", "con", "Con", "PRN", "prn", "AUX", "aUx", "NUL", "nul", "COM0", "COM1", "com9",
+            "Com5", "LPT0", "LPT1", "lpt9", "Lpt3",
+        ] {
+            assert!(is_device_name(name), "{name}");
+            assert!(has_id_chars(name), "{name}");
+            assert!(!is_valid_id(name), "{name}");
+        }
+        for id in [
+            "CONS", "CON1", "ACON", "COM", "COM10", "LPT", "LPTX", "NUL0", "AUX_1", "PRN-2",
+            "COMA", "A001",
+        ] {
+            assert!(!is_device_name(id), "{id}");
+            assert!(is_valid_id(id), "{id}");
+        }
+        // Superscript digits and extensions are reserved on Windows but no id has them.
+        for name in ["COM\u{B9}", "LPT\u{B2}", "CON.pdf", "nul.txt"] {
+            assert!(!has_id_chars(name), "{name}");
+            assert!(!is_valid_id(name), "{name}");
+        }
     }
 
     #[test]
