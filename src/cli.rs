@@ -122,12 +122,21 @@ pub struct TemplatesCheckArgs {
 
 #[derive(Debug, Args)]
 pub struct TemplatesDataArgs {
+    #[command(flatten)]
+    pub io: BatchOut,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// A batch to read, the folder to write into, and the NGO the documents are for.
+#[derive(Debug, Args)]
+pub struct BatchOut {
     /// The batch folder (holding applicants.csv).
     pub batch: PathBuf,
     /// Output folder; created if needed (readable by its owner only).
     #[arg(long, short, value_name = "OUT")]
     pub out: PathBuf,
-    /// The NGO's name, as on the forms.
+    /// The NGO's name, printed on the forms and stored as the PDFs' author.
     #[arg(
         long,
         value_name = "NAME",
@@ -135,8 +144,6 @@ pub struct TemplatesDataArgs {
         default_value = "resettle"
     )]
     pub org: String,
-    #[command(flatten)]
-    pub common: Common,
 }
 
 /// Options of the commands that describe the rules.
@@ -253,19 +260,8 @@ fn parse_columns(s: &str) -> Result<usize, String> {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The batch folder (holding applicants.csv).
-    pub batch: PathBuf,
-    /// Output folder; created if needed.
-    #[arg(long, short, value_name = "OUT")]
-    pub out: PathBuf,
-    /// The NGO's name, printed on the forms and stored as the PDFs' author.
-    #[arg(
-        long,
-        value_name = "NAME",
-        env = "RESETTLE_ORG",
-        default_value = "resettle"
-    )]
-    pub org: String,
+    #[command(flatten)]
+    pub io: BatchOut,
     /// Also render applicants who are not ready, marked ЧЕРНОВИК (draft) on every page,
     /// their packet led by a cover page listing their findings.
     #[arg(long)]
@@ -485,13 +481,13 @@ fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Error> {
 
 fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let batch = crate::ingest::load_with(&args.batch, &setup.schemas, &setup.limits)?;
+    let batch = crate::ingest::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
-    let out = OutDir::create(&args.out)?;
+    let out = OutDir::create(&args.io.out)?;
     let cx = Context {
         schemas: &setup.schemas,
         as_of: setup.as_of,
-        org: &args.org,
+        org: &args.io.org,
     };
     let mut written = 0;
     for (a, o) in batch.applicants.iter().zip(&outcomes) {
@@ -505,7 +501,7 @@ fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     let report = Report::build(batch, outcomes, setup.as_of);
     out.write(
         "report.json",
-        &forms::report_data(&report, setup.lang, &args.org),
+        &forms::report_data(&report, setup.lang, &args.io.org),
     )?;
     eprintln!(
         "wrote {} data files into {}",
@@ -522,12 +518,12 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         // A user's templates are compiled before anything is written.
         check_templates(&engine, &setup, None, false)?;
     }
-    let mut batch = crate::ingest::load_with(&args.batch, &setup.schemas, &setup.limits)?;
+    let mut batch = crate::ingest::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
-    let out = OutDir::create(&args.out)?;
+    let out = OutDir::create(&args.io.out)?;
     let options = crate::packets::Options {
         as_of: setup.as_of,
-        org: &args.org,
+        org: &args.io.org,
         threads: threads(&args.common),
         drafts: args.drafts,
         force: args.force,
@@ -544,7 +540,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     report.errors.extend(rendered.errors);
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
     let job = Job {
-        data: forms::report_data(&report, setup.lang, &args.org),
+        data: forms::report_data(&report, setup.lang, &args.io.org),
         ident: "report".into(),
     };
     // The batch report as PDF, rendered on a worker thread like every document.

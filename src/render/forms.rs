@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::benefits::{Territory, expense_qualifies};
 use crate::findings::{Finding, Severity};
 use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Vocabulary};
-use crate::report::{Status, full_name};
+use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
 use crate::rules::facts::{MemberFacts, years_between};
 use crate::schema::Schemas;
@@ -60,12 +60,7 @@ fn severity_label(s: Severity) -> &'static str {
 }
 
 fn member_name(m: &FamilyMember) -> String {
-    [&m.last_name, &m.first_name, &m.patronymic]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" ")
+    join_name([&m.last_name, &m.first_name, &m.patronymic])
 }
 
 fn member_value(m: &FamilyMember, as_of: Date) -> Value {

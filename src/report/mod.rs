@@ -104,10 +104,14 @@ pub struct Report {
 
 /// Full name: last, first, patronymic.
 pub fn full_name(a: &Applicant) -> String {
-    [&a.last_name, &a.first_name, &a.patronymic]
+    join_name([&a.last_name, &a.first_name, &a.patronymic])
+}
+
+/// The non-empty parts of a name, joined by spaces.
+pub fn join_name(parts: [&str; 3]) -> String {
+    parts
         .into_iter()
         .filter(|s| !s.is_empty())
-        .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ")
 }
