@@ -42,25 +42,28 @@ enum Command {
     /// into OUT/<n>.pdf, as `resettle run` does: one engine, worker threads, atomic
     /// writes. Times the rendering only. With --data-only, writes each document's
     /// OUT/<n>/data.json instead, for the typst CLI loop of bench/render.sh.
-    Render {
-        dir: PathBuf,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long)]
-        documents: usize,
-        #[arg(long, default_value = "application")]
-        form: String,
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        #[arg(long)]
-        data_only: bool,
-        /// Templates to use instead of the built-in ones (as `resettle run --templates`).
-        #[arg(long)]
-        templates: Option<PathBuf>,
-        /// Only lay the documents out (no PDF export, nothing written): the layout's share.
-        #[arg(long)]
-        layout_only: bool,
-    },
+    Render(RenderArgs),
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    dir: PathBuf,
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    documents: usize,
+    #[arg(long, default_value = "application")]
+    form: String,
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    #[arg(long)]
+    data_only: bool,
+    /// Templates to use instead of the built-in ones (as `resettle run --templates`).
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// Only lay the documents out (no PDF export, nothing written): the layout's share.
+    #[arg(long)]
+    layout_only: bool,
 }
 
 /// The `/data.json` of `form` for the first `n` applicants of `dir`.
@@ -97,19 +100,11 @@ fn form_data(dir: &std::path::Path, n: usize, form: &str) -> Result<Vec<Vec<u8>>
     Ok(data)
 }
 
-fn render(
-    dir: &std::path::Path,
-    out: &std::path::Path,
-    n: usize,
-    form: &str,
-    threads: usize,
-    data_only: bool,
-    templates: Option<&std::path::Path>,
-    layout_only: bool,
-) -> Result<String, String> {
-    let data = form_data(dir, n, form)?;
-    let out = resettle::outdir::OutDir::create(out).map_err(|e| e.to_string())?;
-    if data_only {
+fn render(args: &RenderArgs) -> Result<String, String> {
+    let (n, threads) = (args.documents, args.threads);
+    let data = form_data(&args.dir, n, &args.form)?;
+    let out = resettle::outdir::OutDir::create(&args.out).map_err(|e| e.to_string())?;
+    if args.data_only {
         for (i, d) in data.iter().enumerate() {
             out.write(&format!("{i}/data.json"), d)
                 .map_err(|e| e.to_string())?;
@@ -117,7 +112,8 @@ fn render(
         return Ok(format!("phase=data documents={n}"));
     }
     let t = Instant::now();
-    let templates = resettle::render::Templates::load(templates).map_err(|e| e.to_string())?;
+    let templates =
+        resettle::render::Templates::load(args.templates.as_deref()).map_err(|e| e.to_string())?;
     let engine = resettle::render::Engine::new(&templates, jiff::civil::date(2026, 11, 24))
         .map_err(|e| e.to_string())?;
     let jobs: Vec<resettle::render::Job> = data
@@ -129,7 +125,7 @@ fn render(
         })
         .collect();
     let failed = std::sync::atomic::AtomicUsize::new(0);
-    if layout_only {
+    if args.layout_only {
         let next = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|s| {
             for _ in 0..threads {
@@ -208,25 +204,7 @@ fn main() -> ExitCode {
         } => resettle::synth::generate(&dir, applicants, seed)
             .map(|()| format!("generated {applicants} applicants in {}", dir.display()))
             .map_err(|e| e.to_string()),
-        Command::Render {
-            dir,
-            out,
-            documents,
-            form,
-            threads,
-            data_only,
-            templates,
-            layout_only,
-        } => render(
-            &dir,
-            &out,
-            documents,
-            &form,
-            threads,
-            data_only,
-            templates.as_deref(),
-            layout_only,
-        ),
+        Command::Render(args) => render(&args),
         Command::Parse { dir } => parse_only(&dir).map(|n| format!("phase=parse records={n}")),
         Command::Validate { dir, out } => (|| {
             let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
