@@ -456,7 +456,14 @@ fn check_templates(
     let data = forms::report_data(&report, setup.lang, "resettle");
     let (m, more) = check::check(engine, &Batch::default(), &[], &cx, all, Some(data));
     std::mem::forget(report);
-    let errors: Vec<String> = errors.into_iter().chain(more).collect();
+    // An error in a template every document imports shows in both checks: list it once.
+    let mut errors = errors;
+    for m in more {
+        let (message, _who) = m.rsplit_once(" (").unwrap_or((&m, ""));
+        if !errors.iter().any(|e| e.starts_with(message)) {
+            errors.push(m);
+        }
+    }
     if errors.is_empty() {
         Ok(n + m)
     } else {

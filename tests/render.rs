@@ -2,12 +2,12 @@
 //! pdftotext extracts it) holds their names with Kazakh letters and hostile values
 //! literally; identical input gives identical bytes; nobody else gets forms.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{applicant, pdftotext, repo};
 
 /// Runs `resettle run samples/batch` into `out`; returns the report.
 fn run_sample(out: &Path) -> serde_json::Value {
@@ -33,30 +33,6 @@ fn run_sample(out: &Path) -> serde_json::Value {
     );
     let json = std::fs::read_to_string(out.join("report.json")).expect("report.json");
     serde_json::from_str(&json).expect("report is JSON")
-}
-
-fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian poppler-utils; .ci/run installs it)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 text")
-}
-
-fn applicant<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["applicants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["applicant_id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
 }
 
 #[test]

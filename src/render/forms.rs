@@ -312,6 +312,10 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
             .checked_add(months.months())
             .ok()
             .and_then(|d| d.yesterday().ok());
+        // The benefit covers the months after arrival: a claim only while they last.
+        if as_of < arrival || to.is_none_or(|to| as_of > to) {
+            return None;
+        }
         Some(json!({
             "from": date(Some(arrival)),
             "to": date(to),

@@ -664,3 +664,121 @@ pub fn walk(root: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+// ---------------------------------------------------------------------------------------
+// Rendered PDFs
+
+/// The NGO's name the PDF tests pass as `--org` (not the default, so that it shows
+/// whether the option reaches the forms and the PDFs' metadata).
+pub const ORG: &str = "Тестовая НКО";
+
+/// `resettle run BATCH --out OUT --as-of AS_OF --org ORG`, then `extra`.
+pub fn run_out(batch: &Path, out: &Path, extra: &[&str]) -> Outcome {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "run".as_ref(),
+        batch.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+        "--org".as_ref(),
+        ORG.as_ref(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    run(&args)
+}
+
+/// `OUT/report.json`.
+pub fn read_report(out: &Path) -> Value {
+    let json = fs::read_to_string(out.join("report.json"))
+        .unwrap_or_else(|e| panic!("{}/report.json: {e}", out.display()));
+    serde_json::from_str(&json).expect("report.json is JSON")
+}
+
+/// The files `report.json` lists as rendered for applicant `id` (relative to OUT).
+pub fn outputs(report: &Value, id: &str) -> Vec<String> {
+    applicant(report, id)["outputs"]
+        .as_array()
+        .expect("outputs array")
+        .iter()
+        .map(|o| o.as_str().expect("output path").to_string())
+        .collect()
+}
+
+/// The text of `pdf` as `pdftotext -layout` extracts it (Debian poppler-utils; .ci/run
+/// installs it).
+pub fn pdftotext(pdf: &Path) -> String {
+    pdftotext_with(pdf, &["-layout"])
+}
+
+/// The text of `pdf` extracted by `pdftotext` with `options` (none: reading order;
+/// `-layout`: as laid out on the page; `-raw`: content-stream order, which keeps a
+/// rotated mark such as the DRAFT stamp in one piece).
+pub fn pdftotext_with(pdf: &Path, options: &[&str]) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(options)
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+/// `s` without white space, soft hyphens and zero-width spaces: text compared this way
+/// does not depend on where the PDF broke its lines or hyphenated its words.
+pub fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{AD}' | '\u{200B}'))
+        .collect()
+}
+
+/// The document information of `pdf` as `pdfinfo` (poppler-utils) prints it:
+/// `Title`, `Author`, `Pages`…
+pub fn pdfinfo(pdf: &Path) -> std::collections::BTreeMap<String, String> {
+    let out = std::process::Command::new("pdfinfo")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (Debian poppler-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "pdfinfo failed on {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 text")
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// Copies the folder `from` to `to` (files and folders; `to` must not exist).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every `*.pdf` under `root`, relative to it, sorted.
+pub fn pdfs_under(root: &Path) -> Vec<PathBuf> {
+    walk(root)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
+}
