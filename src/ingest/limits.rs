@@ -124,7 +124,7 @@ pub fn show_size(bytes: u64) -> String {
     ];
     for (factor, unit) in UNITS {
         if bytes >= factor {
-            if bytes % factor == 0 {
+            if bytes.is_multiple_of(factor) {
                 return format!("{} {unit}", bytes / factor);
             }
             let tenths = (u128::from(bytes) * 10 / u128::from(factor)) as u64;
