@@ -201,6 +201,14 @@ pub struct Common {
     /// [default: ru in a Russian locale, else en].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Leave personal data out of the report (report.json, report.html, findings.csv, the
+    /// console) so that it can be shared: applicants shown by id and initials
+    /// («К. А. В.»), no cell value quoted in messages (names, addresses, phones, e-mails,
+    /// wrong values), personal numbers (IIN, ID document, bank account, SNILS, INN) never
+    /// shown, scan file names only when they are document codes. The PDFs of `run` are
+    /// forms to sign and keep their data.
+    #[arg(long)]
+    pub redact: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -406,7 +414,10 @@ fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let (report, formats) = load(&args.batch, &setup)?;
+    let (mut report, formats) = load(&args.batch, &setup)?;
+    if args.common.redact {
+        report.redact(&setup.schemas.documents);
+    }
     let out = match args.format {
         Format::Json => report.to_json(),
         Format::Text => text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
@@ -545,6 +556,9 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         a.outputs = files;
     }
     report.errors.extend(rendered.errors);
+    if args.common.redact {
+        report.redact(&setup.schemas.documents);
+    }
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
     let job = Job {
         data: forms::report_data(&report, setup.lang, &args.io.org),

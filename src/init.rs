@@ -39,6 +39,7 @@ Fill the files in Excel and save them as CSV. UTF-8 or Windows-1251, `;` `,` or 
 \r\n\
 applicants.csv  — одна строка на заявителя / one row per principal applicant\r\n\
                   applicant_id: латиница, цифры, _ и - (A001) / Latin letters, digits, _ -\r\n\
+                  не CON, PRN, AUX, NUL, COM0-9, LPT0-9 / not Windows device names\r\n\
 family.csv      — члены семьи: applicant_id, member_id (F1, F2…), relation…\r\n\
 expenses.csv    — расходы на переезд: travel, baggage, duty (сумма в рублях)\r\n\
 documents/      — сканы: documents/<applicant_id>/<код>.pdf (PDF, JPEG, PNG)\r\n\

@@ -115,7 +115,7 @@ fn file_size_is_checked_before_reading() {
         assert_eq!(out.code, 2, "{}", out.stderr);
         assert!(
             out.stderr.contains(
-                "applicants.csv: the file is more than 1 MiB, more than the limit of 1 MiB"
+                "applicants.csv: the file holds more than the limit of 1 MiB (--max-file-size)"
             ),
             "{}",
             out.stderr

@@ -64,11 +64,16 @@ fn not_text(bytes: &[u8]) -> Option<&'static str> {
 /// behind a link, never fills memory.
 fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error> {
     use std::io::Read;
-    let too_large = |size: String| {
+    let too_large = |size: Option<u64>| {
+        let what = match size {
+            Some(len) => format!("the file is {}, more than", limits::show_size(len)),
+            // It grew while it was read, or it is a device with no size.
+            None => "the file holds more than".to_string(),
+        };
         Error::input(
             file.file_name(),
             format!(
-                "the file is {size}, more than the limit of {} (--max-file-size): split the batch into smaller ones, or raise the limit if the file is right",
+                "{what} the limit of {} (--max-file-size): split the batch into smaller ones, or raise the limit if the file is right",
                 limits::show_size(max)
             ),
         )
@@ -76,14 +81,14 @@ fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error>
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
     if len > max {
-        return Err(too_large(limits::show_size(len)));
+        return Err(too_large(Some(len)));
     }
     let mut bytes = Vec::with_capacity(len as usize);
     f.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > max {
-        return Err(too_large(format!("more than {}", limits::show_size(max))));
+        return Err(too_large(None));
     }
     Ok(bytes)
 }

@@ -117,11 +117,10 @@ fn split(text: &str, delimiter: u8, max_rows: u64) -> Result<Split, usize> {
             InputEmpty => {}
             OutputFull => out.resize(out.len() * 2, 0),
             OutputEndsFull => row_ends.resize(row_ends.len() * 2, 0),
-            Record
-                if std::str::from_utf8(&out[record_out..pos_out])
-                    .is_ok_and(|s| s.trim().is_empty()) =>
-            {
-                // A blank line: nothing to keep (its fields are overwritten).
+            // Stops at the first byte that is not a space, usually the first one.
+            Record if out[record_out..pos_out].iter().all(u8::is_ascii_whitespace) => {
+                // A blank line: nothing to keep (its fields are overwritten). Blanks
+                // that are not ASCII (no-break spaces) are kept and skipped later.
                 pos_out = record_out;
                 record_in = pos_in;
                 nends = 0;

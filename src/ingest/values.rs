@@ -202,7 +202,7 @@ pub fn show(s: &str) -> String {
 }
 
 /// Masks every run of 9 or more ASCII digits but its last four.
-fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
     let b = s.as_bytes();
     let mut runs = Vec::new();
     let mut i = 0;

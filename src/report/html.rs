@@ -110,6 +110,11 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Содержит персональные данные: не пересылайте и не оставляйте распечатку без присмотра.",
         "Contains personal data: do not forward it or leave printouts unattended.",
     ),
+    (
+        "redacted_note",
+        "Обезличенный отчёт (--redact): заявители показаны по ID и инициалам, значения ячеек, адреса, телефоны и личные номера скрыты.",
+        "Redacted report (--redact): applicants are shown by id and initials; cell values, addresses, phones and personal numbers are hidden.",
+    ),
     ("summary", "Итоги", "Summary"),
     ("applicants", "Заявителей", "Applicants"),
     ("applicants_note", "в пакете", "in the batch"),
@@ -487,7 +492,11 @@ const GROUP_ORDER: [Status; 4] = [
 
 impl<'a> View<'a> {
     fn new(report: &'a Report, lang: Lang, limit: usize) -> View<'a> {
-        let t = labels(lang);
+        let mut t = labels(lang);
+        if report.redacted {
+            let note = t["redacted_note"];
+            t.insert("confidential", note);
+        }
         let s = &report.summary;
         let rows_rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
         let card = |status: Status, count: usize| {

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod redact;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -100,6 +101,10 @@ pub struct Report {
     pub rows: BTreeMap<&'static str, RowCounts>,
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
+    /// Whether personal data was removed (`--redact`, [`Report::redact`]); written as
+    /// `"redacted": true` only then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
 }
 
 /// Full name: last, first, patronymic.
@@ -164,6 +169,7 @@ impl Report {
                 .collect(),
             errors: batch.errors.clone(),
             warnings: batch.warnings.clone(),
+            redacted: false,
         }
     }
 
@@ -183,6 +189,9 @@ impl Report {
         }
         w.write_all(b"{\"as_of\":")?;
         ser(w, &self.as_of.to_string())?;
+        if self.redacted {
+            w.write_all(b",\n\"redacted\":true")?;
+        }
         w.write_all(b",\n\"summary\":")?;
         ser(w, &self.summary)?;
         w.write_all(b",\n\"applicants\":[")?;

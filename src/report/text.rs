@@ -58,6 +58,13 @@ fn severity_color(s: crate::findings::Severity) -> &'static str {
 pub fn render(report: &Report, formats: &[String], lang: Lang, style: Style) -> String {
     let ru = lang == Lang::Ru;
     let mut out = String::new();
+    if report.redacted {
+        out.push_str(if ru {
+            "Обезличенный отчёт: заявители показаны по ID и инициалам, значения ячеек и личные номера скрыты.\n\n"
+        } else {
+            "Redacted report: applicants are shown by id and initials; cell values and personal numbers are hidden.\n\n"
+        });
+    }
     for f in formats {
         let _ = writeln!(out, "{} {f}", if ru { "прочитан" } else { "read" });
     }

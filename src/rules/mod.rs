@@ -379,8 +379,8 @@ fn missing_documents(
                     .unwrap_or_default();
                 (
                     format!("{folder}/{}-{m}.*", doc.code),
-                    format!(" — {name} ({m})"),
-                    format!(" — {name} ({m})"),
+                    format!(" — «{name}» ({m})"),
+                    format!(" — «{name}» ({m})"),
                 )
             }
         };
@@ -415,8 +415,8 @@ fn claims(batch: &Batch, a: &Applicant, members: &[MemberFacts], findings: &mut 
             } else {
                 let r = crate::ingest::values::show(&e.receipt);
                 (
-                    format!("файла {r} нет в documents/{}/", a.applicant_id),
-                    format!("{r} is not in documents/{}/", a.applicant_id),
+                    format!("файла «{r}» нет в documents/{}/", a.applicant_id),
+                    format!("«{r}» is not in documents/{}/", a.applicant_id),
                 )
             };
             findings.push(Finding {
