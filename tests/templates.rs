@@ -484,3 +484,45 @@ fn templates_data_writes_the_documented_data_of_every_document() {
         .sum();
     assert_eq!(in_groups, ids.len(), "every applicant in a group");
 }
+
+#[test]
+fn a_document_that_fails_for_one_applicant_is_reported_and_the_batch_goes_on() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path().join("batch");
+    common::copy_dir(&sample_batch(), &batch);
+    let csv = batch.join("applicants.csv");
+    let text = fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("Сейтқали"));
+    fs::write(&csv, text.replace("Сейтқали", "Сбойный")).unwrap();
+    // Fails only for that name, which the built-in sample batch (the pre-check) lacks.
+    let (text, _) = insert_after(
+        "let a = d.applicant",
+        "  if a.last_name == \"Сбойный\" { panic(\"boom\") }",
+    );
+    let dir = templates_dir(&t.path().join("tpl"), &text);
+    let out = t.path().join("out");
+    for pass in ["first", "second"] {
+        let o = run_out(&batch, &out, &["--templates", dir.to_str().unwrap()]);
+        assert_eq!(o.code, 1, "{pass} run: {}", o.stderr);
+        let report = read_report(&out);
+        let failed: Vec<&str> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["rule"] == "render.failed")
+            .map(|e| e["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            failed,
+            ["A005/application.pdf", "A005/packet.pdf"],
+            "{pass} run: a failed document is reported again until it renders"
+        );
+        assert!(!out.join("A005/application.pdf").exists());
+        assert!(!out.join("A005/packet.pdf").exists());
+        assert_eq!(outputs(&report, "A005"), ["A005/inventory.pdf"]);
+        // Everyone else got their documents.
+        for id in ["A001", "A010"] {
+            assert!(out.join(id).join("application.pdf").is_file(), "{id}");
+        }
+    }
+}
