@@ -310,9 +310,11 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
 }
 
-/// Renders `jobs` on `threads` plain worker threads (Typst needs deep stacks, which
-/// rayon's workers lack), calling `done` with each result as it comes. Caches are evicted
-/// between documents so memory stays flat.
+/// Renders `jobs` on `threads` worker threads, calling `done` with each result as it
+/// comes. The workers are a rayon pool of their own with deep stacks (Typst needs them):
+/// Typst lays pages out with rayon, and from a worker of the same pool that work runs
+/// right there instead of being handed to another pool while the caller waits. Caches
+/// are evicted between documents so memory stays flat.
 pub fn render_all(
     engine: &Engine,
     jobs: &[Job],
@@ -320,24 +322,25 @@ pub fn render_all(
     done: &(dyn Fn(usize, Result<Vec<u8>, RenderError>) + Sync),
 ) {
     let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            let worker = || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let result = engine.render(job);
-                typst::comemo::evict(2);
-                done(i, result);
-            };
-            let spawned = std::thread::Builder::new()
-                .stack_size(64 << 20)
-                .spawn_scoped(scope, worker);
-            if spawned.is_err() {
-                // Could not start a thread: render on this one instead.
-                worker();
-            }
+    let worker = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let result = engine.render(job);
+        typst::comemo::evict(2);
+        done(i, result);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .stack_size(64 << 20)
+        .thread_name(|i| format!("render-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => {
+            pool.broadcast(|_| worker());
         }
-    });
+        // Could not start threads: render on this one, with its own stack.
+        Err(_) => worker(),
+    }
 }
 
 #[cfg(test)]
