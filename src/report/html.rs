@@ -73,8 +73,14 @@ pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
     context_limited(report, lang, DETAIL_LIMIT)
 }
 
-/// The same view as JSON, for the batch report as PDF (`templates/report.typ`). Digit
-/// groups use a no-break space: the PDF fonts lack the narrow one.
+/// At most this many applicants are shown in detail per status and per mission in the
+/// batch report as PDF: Typst holds a whole document in memory while it lays it out
+/// (about 1.6 MB a page), and a printed list is read, not searched.
+pub const PDF_DETAIL_LIMIT: usize = 300;
+
+/// The same view as JSON, for the batch report as PDF (`templates/report.typ`), with at
+/// most [`PDF_DETAIL_LIMIT`] applicants per list. Digit groups use a no-break space: the
+/// PDF fonts lack the narrow one.
 pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
     fn widen(v: &mut serde_json::Value) {
         match v {
@@ -84,7 +90,7 @@ pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(View::new(report, lang, DETAIL_LIMIT)).unwrap_or_default();
+    let mut v = serde_json::to_value(View::new(report, lang, PDF_DETAIL_LIMIT)).unwrap_or_default();
     widen(&mut v);
     v
 }
