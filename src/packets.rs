@@ -128,7 +128,7 @@ pub fn render(
     let bar = if opts.progress && !jobs.is_empty() {
         let bar = ProgressBar::new(jobs.len() as u64);
         if let Ok(style) = ProgressStyle::with_template(
-            "{prefix:>10} [{bar:30}] {pos}/{len} documents, {per_sec}, {eta} left",
+            "{prefix:>10} [{bar:30}] {pos}/{len} documents, {eta} left",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
