@@ -136,13 +136,9 @@ pub struct BatchOut {
     /// Output folder; created if needed (readable by its owner only).
     #[arg(long, short, value_name = "OUT")]
     pub out: PathBuf,
-    /// The NGO's name, printed on the forms and stored as the PDFs' author.
-    #[arg(
-        long,
-        value_name = "NAME",
-        env = "RESETTLE_ORG",
-        default_value = "resettle"
-    )]
+    /// The NGO's name, printed in the forms' footer and stored as the PDFs' author
+    /// (none when not given).
+    #[arg(long, value_name = "NAME", env = "RESETTLE_ORG", default_value = "")]
     pub org: String,
 }
 
@@ -519,7 +515,8 @@ fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     let report = Report::build(batch, outcomes, setup.as_of);
     out.write(
         "report.json",
-        &forms::report_data(&report, setup.lang, &args.io.org),
+        &serde_json::to_vec_pretty(&forms::report_data(&report, setup.lang, &args.io.org))
+            .unwrap_or_default(),
     )?;
     eprintln!(
         "wrote {} data files into {}",
@@ -555,15 +552,20 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     for (a, files) in report.applicants.iter_mut().zip(rendered.outputs) {
         a.outputs = files;
     }
+    let failed = rendered.errors.len();
     report.errors.extend(rendered.errors);
+    report.warnings.extend(rendered.warnings);
     if args.common.redact {
         report.redact(&setup.schemas.documents);
     }
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
+    let mut data = forms::report_data(&report, setup.lang, &args.io.org);
+    engine.make_printable(&mut data);
     let job = Job {
-        data: forms::report_data(&report, setup.lang, &args.io.org),
+        data: serde_json::to_vec(&data).unwrap_or_default(),
         ident: "report".into(),
     };
+    drop(data);
     // The batch report as PDF, rendered on a worker thread like every document.
     let pdf = std::sync::Mutex::new(None);
     render::render_all(&engine, std::slice::from_ref(&job), 1, &|_, result| {
@@ -573,7 +575,13 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     });
     let pdf_path = match pdf.into_inner().ok().flatten() {
         Some(Ok(bytes)) => Some(out.write("report.pdf", &bytes)?),
-        Some(Err(e)) => {
+        result => {
+            // Never leave an older report beside this run's.
+            out.remove("report.pdf")?;
+            let e = match result {
+                Some(Err(e)) => e.to_string(),
+                _ => "the rendering thread did not answer".to_string(),
+            };
             report.errors.push(RowError {
                 rule: "render.failed",
                 source: Source::Path("report.pdf".into()),
@@ -584,7 +592,6 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
             });
             None
         }
-        None => None,
     };
     // The report is written last: report.json, the one programs read, very last.
     let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
@@ -610,6 +617,12 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     );
     for p in pdf_path.iter().chain([&html_path, &csv_path, &path]) {
         eprintln!("wrote {}", p.display());
+    }
+    let failed = failed + usize::from(pdf_path.is_none());
+    if failed > 0 {
+        eprintln!(
+            "{failed} documents could not be produced: see `render.failed` in the report's errors"
+        );
     }
     Ok(exit_for(report))
 }

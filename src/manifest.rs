@@ -3,11 +3,14 @@
 //! data, templates, fonts, schemas, resettle's version) and the files. A re-run skips an
 //! applicant whose hash is unchanged and whose files are all there.
 //!
-//! Crash safety: the manifest is written atomically after the documents, so a run killed
-//! half-way leaves the previous manifest, which never lists a file as current that was
-//! not rendered from the same inputs (documents are byte-identical for identical inputs).
+//! Crash safety: before rendering, the manifest is rewritten without the applicants about
+//! to be rendered and with their files as `pending`; after, with the applicants whose
+//! documents were all written. A run killed half-way thus leaves a manifest that vouches
+//! only for documents nobody touched, and names every file it may have written, so the
+//! next run renders what it must and removes what no applicant has any more. Both writes
+//! are atomic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +29,10 @@ const VERSION: u32 = 1;
 pub struct Manifest {
     version: u32,
     pub applicants: BTreeMap<String, Entry>,
+    /// Files a run was about to write when it wrote this manifest: if it was killed,
+    /// the next run removes those that no applicant has any more.
+    #[serde(default)]
+    pub pending: Vec<String>,
 }
 
 /// One applicant's documents.
@@ -52,6 +59,16 @@ impl Manifest {
         self.version = VERSION;
         let json = serde_json::to_vec_pretty(self).unwrap_or_default();
         out.write(FILE, &json).map(|_| ())
+    }
+
+    /// Every folder a listed or pending file is in (relative to OUT).
+    pub fn folders(&self) -> BTreeSet<&str> {
+        self.applicants
+            .values()
+            .flat_map(|e| &e.files)
+            .chain(&self.pending)
+            .filter_map(|f| f.split_once('/').map(|(dir, _)| dir))
+            .collect()
     }
 
     /// Whether `id`'s documents are current: same hash, and every file still there.

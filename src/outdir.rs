@@ -27,6 +27,51 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
     fs::create_dir_all(path)
 }
 
+/// Makes a folder that already existed (a caseworker's `mkdir out`) private too.
+#[cfg(unix)]
+fn make_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::symlink_metadata(path)?;
+    if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_private(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// This process's mark in the names of its temporary files: the process id and the
+/// time it started, so that a killed run's leftovers are never taken for ours, even
+/// where process ids repeat (containers).
+fn run_mark() -> &'static str {
+    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARK.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        format!("{}-{nanos:x}", std::process::id())
+    })
+}
+
+/// Whether `name` is a temporary file of [`OutDir::write_with`]: `.<name>.<mark>.tmp`.
+fn is_temp_name(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    inner.rsplit_once('.').is_some_and(|(file, mark)| {
+        !file.is_empty()
+            && mark.split_once('-').is_some_and(|(pid, t)| {
+                !pid.is_empty()
+                    && pid.bytes().all(|b| b.is_ascii_digit())
+                    && !t.is_empty()
+                    && t.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+    })
+}
+
 #[cfg(unix)]
 fn open_private_new(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -68,6 +113,7 @@ impl OutDir {
             )));
         }
         create_private_dir(root).map_err(|e| Error::io(root, e))?;
+        make_private(root).map_err(|e| Error::io(root, e))?;
         Ok(OutDir {
             root: root.to_path_buf(),
         })
@@ -128,7 +174,8 @@ impl OutDir {
     }
 
     /// Removes temporary files a killed run left in folder `rel` (`""` for OUT itself;
-    /// see [`OutDir::write_with`]); this process's own are kept.
+    /// see [`OutDir::write_with`]); this process's own are kept, and so is every file
+    /// not named like one. A folder that is a link is left alone.
     pub fn sweep(&self, rel: &str) {
         let dir = if rel.is_empty() {
             self.root.clone()
@@ -138,10 +185,13 @@ impl OutDir {
                 Err(_) => return,
             }
         };
-        let own = format!(".{}.tmp", std::process::id());
+        if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            return;
+        }
+        let own = format!(".{}.tmp", run_mark());
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') && name.ends_with(".tmp") && !name.ends_with(&own) {
+            if is_temp_name(&name) && !name.ends_with(&own) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -170,11 +220,12 @@ impl OutDir {
         let path = self.path(rel)?;
         let dir = path.parent().unwrap_or(&self.root);
         create_private_dir(dir).map_err(|e| Error::io(dir, e))?;
+        make_private(dir).map_err(|e| Error::io(dir, e))?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = dir.join(format!(".{name}.{}.tmp", run_mark()));
         let result = (|| {
             let f = open_private_new(&tmp)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
@@ -211,6 +262,56 @@ mod tests {
             "a/",
         ] {
             assert!(!is_safe_relative(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        let mark = run_mark();
+        assert!(is_temp_name(&format!(".application.pdf.{mark}.tmp")));
+        assert!(is_temp_name(".report.json.12-abc.tmp"));
+        for not in [
+            ".notes.tmp",
+            "a.pdf.1-a.tmp",
+            ".x.1-zz.tmp",
+            ".x.-1.tmp",
+            ".resettle-manifest.json",
+        ] {
+            assert!(!is_temp_name(not), "{not}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_out_are_never_followed() {
+        let t = tempfile::tempdir().unwrap();
+        let victim = t.path().join("victim");
+        fs::create_dir(&victim).unwrap();
+        let left = victim.join(".keep.pdf.1-a.tmp");
+        fs::write(&left, b"x").unwrap();
+        let out = OutDir::create(&t.path().join("out")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.root().join("A001")).unwrap();
+        assert!(out.write("A001/application.pdf", b"%PDF").is_err());
+        out.sweep("A001");
+        assert!(out.remove("A001/x.pdf").is_err());
+        assert!(left.exists(), "sweep went through the link");
+        assert_eq!(fs::read_dir(&victim).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_out_is_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("out");
+        fs::create_dir_all(root.join("A002")).unwrap();
+        for d in [&root, &root.join("A002")] {
+            fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let out = OutDir::create(&root).unwrap();
+        out.write("A002/a.pdf", b"x").unwrap();
+        for d in [&root, &root.join("A002")] {
+            assert_eq!(fs::metadata(d).unwrap().permissions().mode() & 0o777, 0o700);
         }
     }
 

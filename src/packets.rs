@@ -4,7 +4,11 @@
 //! inputs are unchanged since the last run (see [`crate::manifest`]) are skipped; files of
 //! applicants no longer rendered are removed. A document that fails is reported and the
 //! batch goes on.
+//!
+//! Memory stays flat: a document's data is built by the worker that renders it, one
+//! applicant at a time, and dropped once the PDF is written.
 
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,11 +25,14 @@ use crate::report::Status;
 use crate::rules::Outcome;
 use crate::schema::Schemas;
 
-/// What rendering produced: files per applicant (relative to OUT) and failures.
+/// What rendering produced: files per applicant (relative to OUT) and problems.
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub outputs: Vec<Vec<String>>,
+    /// Documents that failed (`render.failed`).
     pub errors: Vec<RowError>,
+    /// Characters the fonts cannot print, shown as `?` (`render.unprintable`).
+    pub warnings: Vec<RowError>,
     /// Documents rendered by this run.
     pub rendered: usize,
     /// Applicants skipped because their documents were current.
@@ -47,12 +54,29 @@ pub struct Options<'a> {
     pub progress: bool,
 }
 
-/// One applicant's planned documents.
+/// One applicant to render.
 struct Planned {
     index: usize,
-    id: String,
     hash: String,
     files: Vec<String>,
+}
+
+/// What rendering one applicant gave: per document, its file and the result.
+struct Done {
+    written: Vec<String>,
+    errors: Vec<RowError>,
+    lost: BTreeSet<char>,
+}
+
+/// The data of `docs` as `(file relative to OUT, JSON)`.
+fn documents(a: &crate::model::Applicant, o: &Outcome, cx: &Context<'_>) -> Vec<(String, Vec<u8>)> {
+    forms::documents(a, o, cx)
+        .into_iter()
+        .map(|d| {
+            let file = format!("{}/{}", a.applicant_id, d.file);
+            (file, serde_json::to_vec(&d.data).unwrap_or_default())
+        })
+        .collect()
 }
 
 /// Renders the packets of `batch` into `out`. Fails only when OUT cannot be written.
@@ -75,58 +99,64 @@ pub fn render(
         &schemas.digest.to_le_bytes(),
     ];
     let old = Manifest::read(out);
+    // Temporary files of a killed run go, wherever a run may have written.
     out.sweep("");
+    for dir in old.folders() {
+        out.sweep(dir);
+    }
     let mut rendered = Rendered {
         outputs: vec![Vec::new(); batch.applicants.len()],
         ..Rendered::default()
     };
 
+    // Which applicants need rendering: the data is hashed here and built again by the
+    // worker, so that it is never all in memory at once.
     let mut planned: Vec<Planned> = Vec::new();
-    let mut jobs: Vec<Job> = Vec::new();
-    // Which applicant (index into `planned`) and file each job writes.
-    let mut targets: Vec<(usize, String)> = Vec::new();
     for (i, (a, o)) in batch.applicants.iter().zip(outcomes).enumerate() {
         let status = Status::of_all([a.findings.as_slice(), o.findings.as_slice()]);
         if status != Status::Ready && !opts.drafts {
             continue;
         }
-        let docs: Vec<(String, Vec<u8>)> = forms::documents(a, o, &cx)
-            .into_iter()
-            .map(|d| {
-                let file = format!("{}/{}", a.applicant_id, d.file);
-                (file, serde_json::to_vec(&d.data).unwrap_or_default())
-            })
-            .collect();
+        let docs = documents(a, o, &cx);
         let mut parts: Vec<&[u8]> = inputs.to_vec();
         for (file, data) in &docs {
             parts.push(file.as_bytes());
             parts.push(data);
         }
         let hash = manifest::digest(&parts);
-        // Temporary files of a run that was killed go, whether or not we render.
+        let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
         out.sweep(&a.applicant_id);
-        let files: Vec<String> = docs.iter().map(|(f, _)| f.clone()).collect();
         if !opts.force && old.is_current(out, &a.applicant_id, &hash) {
             rendered.outputs[i] = files;
             rendered.unchanged += 1;
             continue;
         }
-        let p = planned.len();
-        for (file, data) in docs {
-            let ident = file.trim_end_matches(".pdf").to_string();
-            targets.push((p, file));
-            jobs.push(Job { data, ident });
-        }
         planned.push(Planned {
             index: i,
-            id: a.applicant_id.clone(),
             hash,
             files,
         });
     }
 
-    let bar = if opts.progress && !jobs.is_empty() {
-        let bar = ProgressBar::new(jobs.len() as u64);
+    // Before a document is written, the manifest stops vouching for the applicants about
+    // to be rendered and lists their files as pending: a run killed half-way leaves
+    // nothing that a later run would trust, or fail to clean up.
+    let mut before = old.clone();
+    for p in &planned {
+        before
+            .applicants
+            .remove(&batch.applicants[p.index].applicant_id);
+        before.pending.extend(p.files.iter().cloned());
+    }
+    before.pending.sort();
+    before.pending.dedup();
+    if !planned.is_empty() {
+        before.write(out)?;
+    }
+
+    let total: usize = planned.iter().map(|p| p.files.len()).sum();
+    let bar = if opts.progress && total > 0 {
+        let bar = ProgressBar::new(total as u64);
         if let Ok(style) = ProgressStyle::with_template(
             "{prefix:>10} [{bar:30}] {pos}/{len} documents, {eta} left",
         ) {
@@ -137,73 +167,123 @@ pub fn render(
     } else {
         ProgressBar::hidden()
     };
-    let results: Mutex<Vec<(usize, Result<(), String>)>> = Mutex::new(Vec::new());
-    render::render_all(engine, &jobs, opts.threads, &|k, result| {
-        let (_, file) = &targets[k];
-        let written = match result {
-            Ok(pdf) => out.write(file, &pdf).map(|_| ()).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+    let results: Mutex<Vec<(usize, Done)>> = Mutex::new(Vec::new());
+    render::parallel(opts.threads, planned.len(), &|p| {
+        let i = planned[p].index;
+        let (a, o) = (&batch.applicants[i], &outcomes[i]);
+        let mut done = Done {
+            written: Vec::new(),
+            errors: Vec::new(),
+            lost: BTreeSet::new(),
         };
-        bar.inc(1);
+        for d in forms::documents(a, o, &cx) {
+            let file = format!("{}/{}", a.applicant_id, d.file);
+            let mut data = d.data;
+            done.lost.extend(engine.make_printable(&mut data));
+            let job = Job {
+                data: serde_json::to_vec(&data).unwrap_or_default(),
+                ident: file.trim_end_matches(".pdf").to_string(),
+            };
+            let result = render::render_one(engine, &job)
+                .map_err(|e| e.to_string())
+                .and_then(|pdf| out.write(&file, &pdf).map_err(|e| e.to_string()));
+            match result {
+                Ok(_) => done.written.push(file),
+                Err(e) => {
+                    // Never leave an older version under the name of a failed document.
+                    let _ = out.remove(&file);
+                    done.errors.push(failed(&file, &e));
+                }
+            }
+            bar.inc(1);
+        }
         if let Ok(mut r) = results.lock() {
-            r.push((k, written));
+            r.push((p, done));
         }
     });
     bar.finish_and_clear();
 
     let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(k, _)| *k);
-    let mut failed = vec![false; planned.len()];
-    for (k, result) in results {
-        let (p, file) = &targets[k];
-        match result {
-            Ok(()) => {
-                rendered.rendered += 1;
-                rendered.outputs[planned[*p].index].push(file.clone());
-            }
-            Err(e) => {
-                failed[*p] = true;
-                // Never leave an older version under the name of a document that failed.
-                let _ = out.remove(file);
-                rendered.errors.push(RowError {
-                    rule: "render.failed",
-                    source: Source::Path(file.clone()),
-                    message: Text::new(
-                        format!("документ не создан: {e}"),
-                        format!("document not produced: {e}"),
-                    ),
-                });
-            }
+    results.sort_by_key(|(p, _)| *p);
+    let mut new = old.clone();
+    new.pending.clear();
+    for (p, done) in results {
+        let plan = &planned[p];
+        let id = &batch.applicants[plan.index].applicant_id;
+        rendered.rendered += done.written.len();
+        if !done.lost.is_empty() {
+            rendered.warnings.push(unprintable(id, &done.lost));
         }
+        if done.errors.is_empty() {
+            new.applicants.insert(
+                id.clone(),
+                Entry {
+                    hash: plan.hash.clone(),
+                    files: plan.files.clone(),
+                },
+            );
+        } else {
+            new.applicants.remove(id);
+        }
+        rendered.outputs[plan.index] = done.written;
+        rendered.errors.extend(done.errors);
     }
 
-    // The new manifest: unchanged applicants as they were, rendered ones that fully
-    // succeeded; files of the old one that no applicant has any more are removed.
-    let mut new = Manifest::default();
-    for (i, files) in rendered.outputs.iter().enumerate() {
-        let id = &batch.applicants[i].applicant_id;
-        if let Some(e) = old.applicants.get(id)
-            && !files.is_empty()
-            && !planned.iter().any(|p| p.index == i)
-        {
-            new.applicants.insert(id.clone(), e.clone());
-        }
-    }
-    for (p, failed) in planned.into_iter().zip(failed) {
-        if !failed {
-            let entry = Entry {
-                hash: p.hash,
-                files: p.files,
-            };
-            new.applicants.insert(p.id, entry);
-        }
-    }
-    let current: std::collections::HashSet<&String> = rendered.outputs.iter().flatten().collect();
-    for file in old.applicants.values().flat_map(|e| &e.files) {
-        if !current.contains(file) {
-            out.remove(file)?;
-        }
+    // Applicants no longer rendered leave the manifest; every file a former run may have
+    // written and no applicant has now is removed — never any other file.
+    let current: HashSet<&String> = rendered.outputs.iter().flatten().collect();
+    let rendered_ids: HashSet<&str> = rendered
+        .outputs
+        .iter()
+        .zip(&batch.applicants)
+        .filter(|(files, _)| !files.is_empty())
+        .map(|(_, a)| a.applicant_id.as_str())
+        .collect();
+    new.applicants
+        .retain(|id, _| rendered_ids.contains(id.as_str()));
+    let stale: BTreeSet<&String> = old
+        .applicants
+        .values()
+        .flat_map(|e| &e.files)
+        .chain(&old.pending)
+        .filter(|f| !current.contains(f))
+        .collect();
+    for file in stale {
+        out.remove(file)?;
     }
     new.write(out)?;
     Ok(rendered)
+}
+
+fn failed(file: &str, e: &str) -> RowError {
+    RowError {
+        rule: "render.failed",
+        source: Source::Path(file.to_string()),
+        message: Text::new(
+            format!("документ не создан: {e}"),
+            format!("document not produced: {e}"),
+        ),
+    }
+}
+
+/// The warning for characters the forms of applicant `id` show as `?`.
+pub fn unprintable(id: &str, lost: &BTreeSet<char>) -> RowError {
+    let list: Vec<String> = lost
+        .iter()
+        .take(10)
+        .map(|c| format!("«{}» (U+{:04X})", c.escape_debug(), *c as u32))
+        .collect();
+    let list = list.join(", ");
+    RowError {
+        rule: "render.unprintable",
+        source: Source::Path(format!("{id}/")),
+        message: Text::new(
+            format!(
+                "в документах заменены на «?» знаки, которых нет в шрифтах форм: {list}; исправьте данные (казахская ә — U+04D9, не латинская ə)"
+            ),
+            format!(
+                "characters the forms' fonts lack are shown as «?»: {list}; correct the data (Kazakh ә is U+04D9, not the Latin ə)"
+            ),
+        ),
+    }
 }

@@ -306,6 +306,55 @@ fn rerun_renders_nothing_unchanged_and_only_applicants_whose_data_changed() {
 }
 
 #[test]
+fn removing_a_row_above_renders_nobody_else() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = copy_sample(t.path());
+    let out = t.path().join("out");
+    run_ok(&batch, &out, &[]);
+    let before = stamps(&out);
+    // Every row below A002 moves up one line: the findings' positions change, the
+    // documents do not.
+    remove_row(&batch, "A002");
+    run_ok(&batch, &out, &[]);
+    assert_rendered_only(&before, &stamps(&out), &["A002"]);
+}
+
+#[test]
+fn characters_the_fonts_lack_are_shown_as_question_marks_and_reported() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = copy_sample(t.path());
+    let out = t.path().join("out");
+    // A Latin schwa (not the Kazakh ә), a Chinese character and a bell.
+    set_cell(&batch, "A001", "address", "ул. Әуезова ə 中\u{7}, д. 5");
+    set_cell(&batch, "A003", "profession", "инженер 中");
+    let report = run_ok(&batch, &out, &[]);
+    assert_eq!(applicant(&report, "A001")["status"], "ready");
+    let text = pdftotext(&out.join("A001/application.pdf"));
+    assert!(text.contains("ул. Әуезова ? ??, д. 5"), "{text}");
+    let warnings: Vec<&Value> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["rule"] == "render.unprintable")
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    let message = warnings[0]["message"]["en"].as_str().unwrap();
+    assert!(
+        message.contains("U+0259") && message.contains("U+4E2D"),
+        "{message}"
+    );
+    assert!(out.join("report.pdf").is_file(), "the batch report failed");
+    assert!(
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["rule"] != "render.failed"),
+        "a document failed"
+    );
+}
+
+#[test]
 fn force_and_a_corrupt_manifest_render_everything_again() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");

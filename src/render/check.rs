@@ -31,7 +31,7 @@ pub struct SampleBatch {
 impl SampleBatch {
     /// Writes the sample batch's CSV files (no scans) into a new private folder.
     pub fn write() -> Result<SampleBatch, Error> {
-        let dir = std::env::temp_dir().join(format!("resettle-sample-{}", std::process::id()));
+        let dir = fresh_dir()?;
         let out = crate::outdir::OutDir::create(&dir)?;
         let batch = SampleBatch { dir };
         for (name, text) in SAMPLE {
@@ -43,6 +43,30 @@ impl SampleBatch {
     pub fn path(&self) -> &Path {
         &self.dir
     }
+}
+
+/// A new private folder in the temporary folder, never one that already exists.
+fn fresh_dir() -> Result<PathBuf, Error> {
+    let base = std::env::temp_dir();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut last = None;
+    for n in 0..100u32 {
+        let dir = base.join(format!(
+            "resettle-sample-{}-{seed:x}-{n}",
+            std::process::id()
+        ));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) => last = Some(e),
+        }
+    }
+    let e = last.unwrap_or_else(|| std::io::Error::other("no folder"));
+    Err(Error::io(&base, e))
 }
 
 impl Drop for SampleBatch {
@@ -75,7 +99,7 @@ fn chosen(batch: &Batch, outcomes: &[Outcome], cx: &Context<'_>, all: bool) -> V
     chosen
 }
 
-/// Lays out the packet of each chosen applicant and, when given, the batch report;
+/// Renders the packet of each chosen applicant and, when given, the batch report;
 /// returns how many documents were compiled and every distinct error, as
 /// `templates/<file>:<line>:<col>: <message> (A001)`.
 pub fn check(
@@ -84,26 +108,30 @@ pub fn check(
     outcomes: &[Outcome],
     cx: &Context<'_>,
     all: bool,
-    report: Option<Vec<u8>>,
+    report: Option<serde_json::Value>,
 ) -> (usize, Vec<String>) {
     let mut jobs: Vec<(String, Job)> = chosen(batch, outcomes, cx, all)
         .into_iter()
         .filter_map(|i| {
             let a = &batch.applicants[i];
-            let packet = forms::documents(a, &outcomes[i], cx).pop()?;
+            let mut packet = forms::documents(a, &outcomes[i], cx).pop()?;
+            engine.make_printable(&mut packet.data);
             let data = serde_json::to_vec(&packet.data).ok()?;
             let ident = format!("{}/packet", a.applicant_id);
             Some((a.applicant_id.clone(), Job { data, ident }))
         })
         .collect();
-    if let Some(data) = report {
+    if let Some(mut data) = report {
+        engine.make_printable(&mut data);
+        let data = serde_json::to_vec(&data).unwrap_or_default();
         let ident = "report".to_string();
         jobs.push(("report".into(), Job { data, ident }));
     }
     let work = || {
         let mut errors: Vec<String> = Vec::new();
         for (who, job) in &jobs {
-            if let Err(e) = engine.layout(job) {
+            // Rendered to the end: a PDF/A export error is a template error too.
+            if let Err(e) = crate::render::render_one(engine, job) {
                 for m in e.messages {
                     if !errors.iter().any(|x| x.starts_with(&m)) {
                         errors.push(format!("{m} ({who})"));

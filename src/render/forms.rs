@@ -423,7 +423,9 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "compensation": compensation,
         "monthly": monthly,
         "consents": consents,
-        "findings": findings,
+        // Only a draft's cover shows them; kept out of ready applicants' data, where a
+        // warning's row number would re-render them when rows above move.
+        "findings": if status == Status::Ready { Vec::new() } else { findings },
     })
 }
 
@@ -432,7 +434,7 @@ pub fn report_data(
     report: &crate::report::Report,
     lang: crate::findings::Lang,
     org: &str,
-) -> Vec<u8> {
+) -> Value {
     let title = match lang {
         crate::findings::Lang::Ru => "Отчёт о проверке пакета",
         crate::findings::Lang::En => "Batch validation report",
@@ -446,7 +448,7 @@ pub fn report_data(
         "draft": false,
         "report": crate::report::html::view_json(report, lang),
     });
-    serde_json::to_vec(&data).unwrap_or_default()
+    data
 }
 
 #[cfg(test)]

@@ -204,6 +204,45 @@ impl Engine {
         })
     }
 
+    /// Whether the fonts can print `c` (line breaks and tabs count as printable).
+    pub fn printable(&self, c: char) -> bool {
+        matches!(c, '\n' | '\t')
+            || (!c.is_control()
+                && self
+                    .fonts
+                    .iter()
+                    .any(|f| f.info().coverage.contains(c as u32)))
+    }
+
+    /// Replaces every character of `data`'s strings that no font can print with `?`
+    /// (PDF/A refuses a document with a character it cannot show) and returns those
+    /// characters, so that they can be reported.
+    pub fn make_printable(&self, data: &mut serde_json::Value) -> std::collections::BTreeSet<char> {
+        let mut lost = std::collections::BTreeSet::new();
+        let mut stack = vec![data];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::String(s) if !s.chars().all(|c| self.printable(c)) => {
+                    *s = s
+                        .chars()
+                        .map(|c| {
+                            if self.printable(c) {
+                                c
+                            } else {
+                                lost.insert(c);
+                                '?'
+                            }
+                        })
+                        .collect();
+                }
+                serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
+                serde_json::Value::Object(o) => stack.extend(o.values_mut()),
+                _ => {}
+            }
+        }
+        lost
+    }
+
     /// Lays out one job (compiles its Typst into pages).
     pub fn layout(&self, job: &Job) -> Result<PagedDocument, RenderError> {
         let world = DocWorld {
@@ -310,24 +349,38 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
 }
 
-/// Renders `jobs` on `threads` worker threads, calling `done` with each result as it
-/// comes. The workers are a rayon pool of their own with deep stacks (Typst needs them):
-/// Typst lays pages out with rayon, and from a worker of the same pool that work runs
-/// right there instead of being handed to another pool while the caller waits. Caches
-/// are evicted between documents so memory stays flat.
-pub fn render_all(
-    engine: &Engine,
-    jobs: &[Job],
-    threads: usize,
-    done: &(dyn Fn(usize, Result<Vec<u8>, RenderError>) + Sync),
-) {
+/// Renders one job, then evicts what the next document will not reuse, so memory stays
+/// flat. A panic inside Typst becomes this document's error: the batch goes on.
+pub fn render_one(engine: &Engine, job: &Job) -> Result<Vec<u8>, RenderError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.render(job)))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(RenderError {
+                messages: vec![format!("Typst failed unexpectedly: {what}")],
+            })
+        });
+    typst::comemo::evict(2);
+    result
+}
+
+/// Runs `work(0..count)` on `threads` worker threads. The workers are a rayon pool of
+/// their own with deep stacks (Typst needs them): Typst lays pages out with rayon, and
+/// from a worker of the same pool that work runs right there instead of being handed to
+/// another pool while the caller waits.
+pub fn parallel(threads: usize, count: usize, work: &(dyn Fn(usize) + Sync)) {
     let next = AtomicUsize::new(0);
-    let worker = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(i) else { break };
-        let result = engine.render(job);
-        typst::comemo::evict(2);
-        done(i, result);
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= count {
+                break;
+            }
+            work(i);
+        }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -338,9 +391,22 @@ pub fn render_all(
         Ok(pool) => {
             pool.broadcast(|_| worker());
         }
-        // Could not start threads: render on this one, with its own stack.
+        // Could not start threads: render on this one.
         Err(_) => worker(),
     }
+}
+
+/// Renders `jobs` on `threads` worker threads (see [`parallel`]), calling `done` with
+/// each result as it comes.
+pub fn render_all(
+    engine: &Engine,
+    jobs: &[Job],
+    threads: usize,
+    done: &(dyn Fn(usize, Result<Vec<u8>, RenderError>) + Sync),
+) {
+    parallel(threads, jobs.len(), &|i| {
+        done(i, render_one(engine, &jobs[i]))
+    });
 }
 
 #[cfg(test)]
@@ -386,7 +452,7 @@ mod tests {
     fn every_russian_and_kazakh_letter_has_a_real_glyph() {
         // The alphabets in every font and style the templates use.
         let probe = format!(
-            "#let probe(d) = {{ for f in (\"PT Serif\", \"PT Sans\") {{ for w in (\"regular\", \"bold\") {{ text(font: f, weight: w)[{ALPHABETS}]; parbreak() }} }}; text(font: \"PT Serif\", style: \"italic\")[{ALPHABETS}] }}"
+            "#let probe(d) = {{ for f in (\"PT Serif\", \"PT Sans\") {{ for w in (\"regular\", \"bold\") {{ text(font: f, weight: w, fallback: false)[{ALPHABETS}]; parbreak() }} }}; text(font: \"PT Serif\", style: \"italic\", fallback: false)[{ALPHABETS}] }}"
         );
         let e = engine_with(&[("application.typ", &probe.replace("probe", "application"))]);
         let doc = e
@@ -400,6 +466,30 @@ mod tests {
             notdef(&page.frame, &mut missing);
         }
         assert!(missing.is_empty(), "no glyph for: {missing:?}");
+    }
+
+    #[test]
+    fn characters_no_font_has_become_question_marks() {
+        let e = engine_with(&[]);
+        let mut v = serde_json::json!({"a": ["Әлихан ə", {"b": "中\u{7}\n"}], "n": 1});
+        let lost = e.make_printable(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": ["Әлихан ?", {"b": "??\n"}], "n": 1})
+        );
+        assert_eq!(lost.into_iter().collect::<String>(), "\u{7}ə中");
+    }
+
+    #[test]
+    fn a_failing_document_does_not_stop_the_next() {
+        // A document that fails is an error; the caller goes on to the next.
+        let e = engine_with(&[("application.typ", "#let application(d) = panic(\"boom\")\n")]);
+        let job = Job {
+            data: minimal("application"),
+            ident: "t".into(),
+        };
+        assert!(render_one(&e, &job).is_err());
+        assert!(render_one(&e, &job).is_err());
     }
 
     #[test]
