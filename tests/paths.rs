@@ -483,3 +483,195 @@ fn windows_device_names_are_refused_as_ids() {
         "{f:#?}"
     );
 }
+
+/// A family.csv row: a relocating child born 2012 (so that a consent form is due).
+fn child_row(applicant_id: &str, member_id: &str) -> Vec<(&'static str, Cell)> {
+    vec![
+        ("applicant_id", s(applicant_id)),
+        ("member_id", s(member_id)),
+        ("relation", s("child")),
+        ("last_name", s("Ёлкин")),
+        ("first_name", s("Фёдор")),
+        ("sex", s("M")),
+        ("birth_date", d("2012-03-05")),
+        ("citizenship", s("RU")),
+        ("relocating", b(true)),
+    ]
+}
+
+/// A batch where ids differ only in case: applicants A001 and a001, A002 twice (the
+/// exact repeat, for comparison), A003; members F1 and f1 of A001, F1 of A002 and f1 of
+/// A003 (member ids are per applicant); a family row of `a001`.
+fn case_batch(batch: &Path) {
+    let mut a = Table::new(APPLICANT_HEADERS);
+    for (i, id) in ["A001", "a001", "A002", "A002", "A003"].iter().enumerate() {
+        a.row(&applicant_row(id, "Ёлкин", "Пётр", 1 + i as u32));
+    }
+    write(batch, "applicants.csv", &a.to_bytes(Format::UTF8));
+    let mut f = Table::new(FAMILY_HEADERS);
+    for (aid, mid) in [
+        ("A001", "F1"),
+        ("A001", "f1"),
+        ("A002", "F1"),
+        ("A003", "f1"),
+        ("a001", "F2"),
+    ] {
+        f.row(&child_row(aid, mid));
+    }
+    write(batch, "family.csv", &f.to_bytes(Format::UTF8));
+}
+
+/// Ids equal but for case would share `OUT/<applicant_id>/` or `consent-<member_id>.pdf`
+/// on Windows and macOS, whose file systems ignore case: the second spelling is a
+/// repeated id (`data.duplicate`, the row not processed, the first applicant told), with
+/// a message naming the first spelling. An exact repeat keeps its message.
+#[test]
+fn ids_differing_only_in_case_are_repeats() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path();
+    case_batch(batch);
+    let out = validate_json(batch);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let r = out.json();
+    check_invariants(&r);
+    let ids: Vec<&str> = r["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["applicant_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["A001", "A002", "A003"]);
+    assert_eq!(
+        r["rows"]["applicants.csv"],
+        serde_json::json!({"read": 5, "accepted": 3, "rejected": 2})
+    );
+    assert_eq!(
+        r["rows"]["family.csv"],
+        serde_json::json!({"read": 5, "accepted": 3, "rejected": 2})
+    );
+
+    let errors: Vec<(String, String, String, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["rule"].as_str().unwrap().to_string(),
+                e["message"]["en"].as_str().unwrap().to_string(),
+                e["message"]["ru"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expect = |at: &str, rule: &str, en: &str, ru: &str| {
+        assert!(
+            errors
+                .iter()
+                .any(|(s, r, e, u)| s == at && r == rule && e == en && u == ru),
+            "no {rule} {en:?} / {ru:?} at {at}: {errors:#?}"
+        );
+    };
+    expect(
+        "applicants.csv:3:1",
+        "data.duplicate",
+        "id a001 is already used on row 2 as «A001» (ids differing only in case name the same folder on Windows and macOS); the row was not processed",
+        "ID a001 уже есть в строке 2 как «A001» (ID, различающиеся только регистром букв, называют одну и ту же папку в Windows и macOS); строка не обработана",
+    );
+    // The exact repeat, as before.
+    expect(
+        "applicants.csv:5:1",
+        "data.duplicate",
+        "id A002 is already used on row 4; the row was not processed",
+        "ID A002 уже есть в строке 4; строка не обработана",
+    );
+    expect(
+        "family.csv:3:2",
+        "data.duplicate",
+        "member f1 is already listed for this applicant as «F1» (ids differing only in case give the same file names on Windows and macOS); the row was not processed",
+        "член семьи f1 уже указан у этого заявителя как «F1» (ID, различающиеся только регистром букв, дают одни и те же имена файлов в Windows и macOS); строка не обработана",
+    );
+    // A row of the refused spelling belongs to no applicant; the message names the
+    // spelling that exists.
+    expect(
+        "family.csv:6:1",
+        "data.orphan",
+        "no applicant «a001» in applicants.csv (there is «A001»: an id is spelled the same everywhere, in the same case); the row was not processed",
+        "нет заявителя «a001» в applicants.csv (есть «A001»: ID пишется везде одинаково, с тем же регистром букв); строка не обработана",
+    );
+
+    // The first applicant is told of both repeats, each at the repeat's cell, and is
+    // invalid; A003 (its member f1 is its only F1) is not told anything about ids.
+    let a001 = findings_of(&r, "A001");
+    let dups: Vec<(&str, &str)> = a001
+        .iter()
+        .filter(|f| f["rule"] == "data.duplicate")
+        .map(|f| {
+            (
+                f["source"].as_str().unwrap(),
+                f["message"]["en"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            (
+                "applicants.csv:3:1",
+                "id A001 is repeated on row 3 as «a001» (ids differing only in case name the same folder on Windows and macOS); the repeat was not processed"
+            ),
+            (
+                "family.csv:3:2",
+                "member f1 is already listed for this applicant as «F1» (ids differing only in case give the same file names on Windows and macOS); the row was not processed"
+            ),
+        ],
+        "{a001:#?}"
+    );
+    assert_eq!(applicant(&r, "A001")["status"], "invalid");
+    let a002 = findings_of(&r, "A002");
+    assert!(
+        a002.iter().any(|f| f["rule"] == "data.duplicate"
+            && f["message"]["en"] == "id A002 is repeated on row 5; the repeat was not processed"),
+        "{a002:#?}"
+    );
+    assert!(
+        findings_of(&r, "A003")
+            .iter()
+            .all(|f| f["rule"] != "data.duplicate" && f["rule"] != "data.orphan"),
+        "{:#?}",
+        findings_of(&r, "A003")
+    );
+}
+
+/// Rendered, such a batch writes one folder per applicant and one consent per member
+/// even on a file system that ignores case: no two names under OUT differ only in case.
+#[test]
+fn ids_differing_only_in_case_never_share_a_file_name() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path().join("batch");
+    case_batch(&batch);
+    let out_dir = t.path().join("out");
+    let run = run_out(&batch, &out_dir, &["--drafts"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut seen = std::collections::BTreeMap::new();
+    let mut folders = Vec::new();
+    for p in walk(&out_dir) {
+        let folded = p.to_string_lossy().to_ascii_lowercase();
+        if let Some(other) = seen.insert(folded, p.clone()) {
+            panic!(
+                "{} and {} differ only in case",
+                other.display(),
+                p.display()
+            );
+        }
+        if p.components().count() == 1 && out_dir.join(&p).is_dir() {
+            folders.push(p.to_string_lossy().into_owned());
+        }
+    }
+    assert_eq!(folders, ["A001", "A002", "A003"]);
+    let consents: Vec<String> = walk(&out_dir.join("A001"))
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("consent-"))
+        .collect();
+    assert_eq!(consents, ["consent-F1.pdf"]);
+}
