@@ -87,6 +87,38 @@ fn pdf_text_holds_kazakh_names_and_hostile_values_literally() {
     assert!(packet.contains("ЗАЯВЛЕНИЕ") && packet.contains("ОПИСЬ ДОКУМЕНТОВ"));
 }
 
+/// The value of the XMP property `name` in the bytes of a PDF (its metadata stream is
+/// not compressed), written as an element (`<pdfaid:part>2</pdfaid:part>`, as Typst
+/// writes it) or as an attribute (`pdfaid:part="2"`); `None` when it is absent.
+fn xmp_value<'a>(pdf: &'a str, name: &str) -> Option<&'a str> {
+    let element = format!("<{name}>");
+    if let Some(i) = pdf.find(&element) {
+        let rest = &pdf[i + element.len()..];
+        return rest.find('<').map(|end| rest[..end].trim());
+    }
+    let attribute = format!("{name}=\"");
+    let i = pdf.find(&attribute)?;
+    let rest = &pdf[i + attribute.len()..];
+    rest.find('"').map(|end| &rest[..end])
+}
+
+#[test]
+fn xmp_values_are_read_as_elements_or_attributes() {
+    let xmp = "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>";
+    assert_eq!(xmp_value(xmp, "pdfaid:part"), Some("2"));
+    assert_eq!(xmp_value(xmp, "pdfaid:conformance"), Some("B"));
+    // The namespace declaration alone (`xmlns:pdfaid=`) is no part.
+    let declared_only = r#"xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/""#;
+    assert_eq!(xmp_value(declared_only, "pdfaid:part"), None);
+    let other = r#"<rdf:Description pdfaid:part="3" pdfaid:conformance="A"/>"#;
+    assert_eq!(xmp_value(other, "pdfaid:part"), Some("3"));
+    assert_eq!(xmp_value(other, "pdfaid:conformance"), Some("A"));
+    assert_eq!(
+        xmp_value("<pdfaid:part>1</pdfaid:part>", "pdfaid:part"),
+        Some("1")
+    );
+}
+
 #[test]
 fn identical_runs_give_identical_pdfs_in_pdf_a() {
     let t = tempfile::tempdir().unwrap();
@@ -102,9 +134,13 @@ fn identical_runs_give_identical_pdfs_in_pdf_a() {
             let b = std::fs::read(two.join(rel)).unwrap();
             assert!(a == b, "{} differs between runs", rel.display());
             let text = String::from_utf8_lossy(&a);
-            assert!(
-                text.contains("pdfaid:part") || text.contains("pdfaid:part>2"),
-                "{} lacks the PDF/A id",
+            assert_eq!(
+                (
+                    xmp_value(&text, "pdfaid:part"),
+                    xmp_value(&text, "pdfaid:conformance")
+                ),
+                (Some("2"), Some("B")),
+                "{}: the XMP metadata does not say PDF/A-2b",
                 rel.display()
             );
             compared += 1;

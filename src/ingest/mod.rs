@@ -312,11 +312,17 @@ fn add_applicants(
                 return;
             }
         };
-        if let Some(&first) = index.get(&a.applicant_id) {
+        // Ids equal but for case are one id: on Windows and macOS `OUT/A001/` and
+        // `OUT/a001/` are the same folder.
+        let key = id_key(&a.applicant_id);
+        if let Some(&first) = index.get(&key) {
             let (id, row) = (&a.applicant_id, a.row);
             let source = batch.source(FileKind::Applicants, row, Col::ApplicantId);
             let first = &mut batch.applicants[first];
             let first_row = first.row;
+            let (as_ru, as_en) = spelled_as(&first.applicant_id, id, Names::Folder);
+            let (first_ru, first_en) = spelled_as(id, &first.applicant_id, Names::Folder);
+            let first_id = &first.applicant_id;
             first.findings.push(Finding {
                 rule: "data.duplicate",
                 severity: Severity::Error,
@@ -324,8 +330,12 @@ fn add_applicants(
                 field: Some(Col::ApplicantId),
                 source: Some(source.clone()),
                 message: Text::new(
-                    format!("ID {id} повторяется в строке {row}; повтор не обработан"),
-                    format!("id {id} is repeated on row {row}; the repeat was not processed"),
+                    format!(
+                        "ID {first_id} повторяется в строке {row}{as_ru}; повтор не обработан"
+                    ),
+                    format!(
+                        "id {first_id} is repeated on row {row}{as_en}; the repeat was not processed"
+                    ),
                 ),
             });
             reject(
@@ -333,17 +343,52 @@ fn add_applicants(
                 &mut counts,
                 "data.duplicate",
                 source,
-                format!("ID {id} уже есть в строке {first_row}; строка не обработана"),
-                format!("id {id} is already used on row {first_row}; the row was not processed"),
+                format!("ID {id} уже есть в строке {first_row}{first_ru}; строка не обработана"),
+                format!(
+                    "id {id} is already used on row {first_row}{first_en}; the row was not processed"
+                ),
             );
             return;
         }
         a.findings = findings;
-        index.insert(a.applicant_id.clone(), batch.applicants.len());
+        index.insert(key, batch.applicants.len());
         batch.applicants.push(a);
         counts.accepted += 1;
     });
     batch.rows.push((table.file, counts));
+}
+
+/// The key under which ids are compared: ASCII lower case. Ids (`[A-Za-z0-9_-]`) name
+/// folders and files (`OUT/<applicant_id>/`, `consent-<member_id>.pdf`, scans
+/// `<code>-<member_id>.pdf`), and the file systems of Windows and macOS ignore case, so
+/// `A001` and `a001`, or members `F1` and `f1`, would share them.
+fn id_key(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+/// What ids equal but for case name in common: the folder of an applicant, the files of
+/// a family member.
+#[derive(Clone, Copy)]
+enum Names {
+    Folder,
+    Files,
+}
+
+/// For id `this`, equal but for case to `other`: nothing when the spellings are the
+/// same, else a clause naming the spelling `other` and why it counts as the same id
+/// (Russian, English).
+fn spelled_as(this: &str, other: &str, names: Names) -> (String, String) {
+    if this == other {
+        return (String::new(), String::new());
+    }
+    let (ru, en) = match names {
+        Names::Folder => ("называют одну и ту же папку", "name the same folder"),
+        Names::Files => ("дают одни и те же имена файлов", "give the same file names"),
+    };
+    (
+        format!(" как «{other}» (ID, различающиеся только регистром букв, {ru} в Windows и macOS)"),
+        format!(" as «{other}» (ids differing only in case {en} on Windows and macOS)"),
+    )
 }
 
 /// The applicant id of a family or expense row, checked, with the cell it is in.
@@ -362,20 +407,43 @@ fn attach(
     counts: &mut RowCounts,
 ) -> Option<usize> {
     match id {
-        Ok(id) => match index.get(id) {
-            Some(&i) => Some(i),
-            None => {
-                reject(
-                    batch,
-                    counts,
-                    "data.orphan",
-                    source,
-                    format!("нет заявителя «{id}» в applicants.csv; строка не обработана"),
-                    format!("no applicant «{id}» in applicants.csv; the row was not processed"),
-                );
-                None
+        Ok(id) => {
+            // The index is keyed ignoring case; a row names its applicant exactly.
+            let found = index.get(&id_key(id)).copied();
+            match found {
+                Some(i) if batch.applicants[i].applicant_id == id => Some(i),
+                _ => {
+                    // An applicant spelled in another case is named: the likely mistake.
+                    let (hint_ru, hint_en) = match found {
+                        Some(i) => {
+                            let other = &batch.applicants[i].applicant_id;
+                            (
+                                format!(
+                                    " (есть «{other}»: ID пишется везде одинаково, с тем же регистром букв)"
+                                ),
+                                format!(
+                                    " (there is «{other}»: an id is spelled the same everywhere, in the same case)"
+                                ),
+                            )
+                        }
+                        None => (String::new(), String::new()),
+                    };
+                    reject(
+                        batch,
+                        counts,
+                        "data.orphan",
+                        source,
+                        format!(
+                            "нет заявителя «{id}» в applicants.csv{hint_ru}; строка не обработана"
+                        ),
+                        format!(
+                            "no applicant «{id}» in applicants.csv{hint_en}; the row was not processed"
+                        ),
+                    );
+                    None
+                }
             }
-        },
+        }
         Err((rule, ru, en)) => {
             reject(batch, counts, rule, source, ru, en);
             None
@@ -408,26 +476,30 @@ fn add_family<'t>(
             let Some(ai) = attach(batch, index, owner, &mut counts) else {
                 return;
             };
-            let member = match member {
-                Ok(m)
-                    if batch.applicants[ai]
-                        .family
-                        .iter()
-                        .any(|f| f.member_id == m.member_id) =>
-                {
+            // Member ids equal but for case are one id: on Windows and macOS
+            // `consent-F1.pdf` and `consent-f1.pdf` are the same file.
+            let first = member.as_ref().ok().and_then(|m| {
+                batch.applicants[ai]
+                    .family
+                    .iter()
+                    .find(|f| f.member_id.eq_ignore_ascii_case(&m.member_id))
+            });
+            let member = match (member, first) {
+                (Ok(m), Some(first)) => {
+                    let (as_ru, as_en) = spelled_as(&m.member_id, &first.member_id, Names::Files);
                     Err((
                         "data.duplicate",
                         format!(
-                            "член семьи {} уже указан у этого заявителя; строка не обработана",
+                            "член семьи {} уже указан у этого заявителя{as_ru}; строка не обработана",
                             m.member_id
                         ),
                         format!(
-                            "member {} is already listed for this applicant; the row was not processed",
+                            "member {} is already listed for this applicant{as_en}; the row was not processed",
                             m.member_id
                         ),
                     ))
                 }
-                other => other,
+                (other, _) => other,
             };
             match member {
                 Ok(member) => {

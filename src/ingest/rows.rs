@@ -324,16 +324,37 @@ impl<'a> Cells<'a> {
         self.parse(col, Expected::Digits(len), |v| values::digit_string(v, len))
     }
 
-    pub fn decimal(
-        &mut self,
-        col: Col,
-        scale: u32,
-        unit_ru: &'static str,
-        unit_en: &'static str,
-    ) -> Option<i64> {
-        self.parse(col, Expected::Decimal { unit_ru, unit_en }, |v| {
+    /// A non-negative decimal scaled by 10^`scale`, at most `bound` (in whole units). A
+    /// larger value is a `data.format` finding on its cell, like one that cannot be
+    /// read, and is not used.
+    pub fn decimal(&mut self, col: Col, scale: u32, bound: Bound) -> Option<i64> {
+        let (unit_ru, unit_en) = (bound.unit_ru, bound.unit_en);
+        let value = self.parse(col, Expected::Decimal { unit_ru, unit_en }, |v| {
             values::decimal(v, scale)
-        })
+        })?;
+        let max = bound.max.saturating_mul(10i64.saturating_pow(scale));
+        if value <= max {
+            return Some(value);
+        }
+        let shown = values::show(self.raw(col));
+        let h = self.header(col);
+        let (ru, en) = (bound.ru(), bound.en());
+        self.push(
+            "data.format",
+            Severity::Error,
+            col,
+            Text::new(
+                format!(
+                    "{h}: значение «{shown}» больше {ru} {unit_ru} — {} не бывает, проверьте ячейку",
+                    bound.what_ru
+                ),
+                format!(
+                    "{h}: value «{shown}» is more than {en} {unit_en} — {}, check the cell",
+                    bound.what_en
+                ),
+            ),
+        );
+        None
     }
 
     pub fn citizenship(&mut self, col: Col) -> Option<Citizenship> {
@@ -505,6 +526,58 @@ pub fn member(c: &mut Cells<'_>, member_id: &str) -> FamilyMember {
     }
 }
 
+/// The largest value a numeric column accepts, in whole units, with what a larger one
+/// would mean for the message.
+#[derive(Clone, Copy)]
+pub struct Bound {
+    pub max: i64,
+    pub unit_ru: &'static str,
+    pub unit_en: &'static str,
+    what_ru: &'static str,
+    what_en: &'static str,
+}
+
+impl Bound {
+    /// The bound written the Russian way: `1 000 000 000`.
+    fn ru(&self) -> String {
+        group_thousands(self.max, ' ')
+    }
+
+    /// The bound written the English way: `1,000,000,000`.
+    fn en(&self) -> String {
+        group_thousands(self.max, ',')
+    }
+}
+
+fn group_thousands(n: i64, sep: char) -> String {
+    crate::report::html::group_digits(n, sep)
+}
+
+/// The largest amount of one expense, `amount_rub`: one billion roubles. Real relocation
+/// expenses (tickets, baggage, duties) are thousands to hundreds of thousands of roubles,
+/// so a larger value is a typing mistake (an account number in the wrong column). The
+/// bound also keeps every sum of amounts far from overflowing: in kopecks it is 10^11,
+/// and the 5,000,000 rows `--max-rows` admits sum to at most 5·10^17, under i64's 9.2·10^18
+/// (two expenses of 5·10^16 roubles used to wrap the sum and print a negative total).
+pub const MAX_AMOUNT: Bound = Bound {
+    max: 1_000_000_000,
+    unit_ru: "руб.",
+    unit_en: "roubles",
+    what_ru: "таких расходов",
+    what_en: "no expense is that large",
+};
+
+/// The largest weight of one expense, `weight_kg`: a million kilograms. The program
+/// compensates the carriage of a few tonnes of baggage; a larger value is a mistake. In
+/// grams the bound is 10^9, so sums stay far from overflowing as for [`MAX_AMOUNT`].
+pub const MAX_WEIGHT: Bound = Bound {
+    max: 1_000_000,
+    unit_ru: "кг",
+    unit_en: "kg",
+    what_ru: "такого багажа",
+    what_en: "no baggage is that heavy",
+};
+
 /// Parses an expense row whose applicant is known.
 pub fn expense(c: &mut Cells<'_>) -> Expense {
     let member_id = Some(c.raw(Col::MemberId))
@@ -534,8 +607,8 @@ pub fn expense(c: &mut Cells<'_>) -> Expense {
         member_id,
         kind: c.vocab::<ExpenseKind>(Col::Kind),
         date: c.date(Col::Date),
-        amount_kopecks: c.decimal(Col::AmountRub, 2, "руб.", "roubles"),
-        weight_grams: c.decimal(Col::WeightKg, 3, "кг", "kg"),
+        amount_kopecks: c.decimal(Col::AmountRub, 2, MAX_AMOUNT),
+        weight_grams: c.decimal(Col::WeightKg, 3, MAX_WEIGHT),
         receipt,
     }
 }
@@ -598,6 +671,93 @@ mod tests {
                 .iter()
                 .all(|f| f.member_id.as_deref() == Some("F2"))
         );
+    }
+
+    /// The amount and weight of one expense row `amount`, `weight` and its findings.
+    fn amount_and_weight(amount: &str, weight: &str) -> (Expense, Vec<Finding>) {
+        with_row(
+            FileKind::Expenses,
+            &format!("applicant_id;kind;amount_rub;weight_kg\nA1;baggage;{amount};{weight}\n"),
+            expense,
+        )
+    }
+
+    #[test]
+    fn amounts_and_weights_are_bounded() {
+        // Just under (at) the bounds: read.
+        for (amount, weight, kopecks, grams) in [
+            ("1000000000", "1000000", 100_000_000_000, 1_000_000_000),
+            (
+                "1 000 000 000,00",
+                "1 000 000,000",
+                100_000_000_000,
+                1_000_000_000,
+            ),
+            ("999999999.99", "999999.999", 99_999_999_999, 999_999_999),
+            ("0", "0", 0, 0),
+        ] {
+            let (e, findings) = amount_and_weight(amount, weight);
+            assert_eq!(e.amount_kopecks, Some(kopecks), "{amount}");
+            assert_eq!(e.weight_grams, Some(grams), "{weight}");
+            assert!(findings.is_empty(), "{amount} {weight}: {findings:?}");
+        }
+        // Just over, far over, and past i64 in the smallest unit: refused at the cell.
+        for (amount, weight) in [
+            ("1000000000.01", "1000000.001"),
+            ("1 000 000 001", "1 000 001"),
+            ("50000000000000000", "50000000000000"),
+        ] {
+            let (e, findings) = amount_and_weight(amount, weight);
+            assert_eq!((e.amount_kopecks, e.weight_grams), (None, None), "{amount}");
+            let got: Vec<_> = findings
+                .iter()
+                .map(|f| (f.rule, f.source.as_ref().unwrap().to_string()))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("data.format", "expenses.csv:2:3".to_string()),
+                    ("data.format", "expenses.csv:2:4".to_string()),
+                ],
+                "{amount} {weight}"
+            );
+            assert!(
+                findings[0].message.en.ends_with(
+                    "is more than 1,000,000,000 roubles — no expense is that large, check the cell"
+                ),
+                "{:?}",
+                findings[0].message
+            );
+            assert!(
+                findings[0].message.ru.ends_with(
+                    "больше 1 000 000 000 руб. — таких расходов не бывает, проверьте ячейку"
+                ),
+                "{:?}",
+                findings[0].message
+            );
+            assert!(
+                findings[1].message.en.ends_with(
+                    "is more than 1,000,000 kg — no baggage is that heavy, check the cell"
+                ),
+                "{:?}",
+                findings[1].message
+            );
+        }
+        // Negative values are not numbers the program reads.
+        let (e, findings) = amount_and_weight("-100", "-1");
+        assert_eq!((e.amount_kopecks, e.weight_grams), (None, None));
+        assert_eq!(findings.len(), 2);
+        assert!(findings.iter().all(|f| f.rule == "data.format"));
+    }
+
+    #[test]
+    fn bounds_are_grouped_by_thousands() {
+        assert_eq!(MAX_AMOUNT.en(), "1,000,000,000");
+        assert_eq!(MAX_AMOUNT.ru(), "1 000 000 000");
+        assert_eq!(MAX_WEIGHT.en(), "1,000,000");
+        assert_eq!(group_thousands(12, ','), "12");
+        assert_eq!(group_thousands(1234, ','), "1,234");
+        assert_eq!(group_thousands(123_456, ','), "123,456");
     }
 
     #[test]
