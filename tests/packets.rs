@@ -914,7 +914,8 @@ fn sample_report_pdf_is_pdf_a_with_the_summary_and_every_status() {
     assert!(bytes.starts_with(b"%PDF-"));
     let raw = String::from_utf8_lossy(&bytes);
     assert!(
-        raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        raw.contains("<pdfaid:part>2</pdfaid:part>")
+            && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
         "report.pdf lacks the PDF/A id"
     );
     let text = pdftotext(&pdf);

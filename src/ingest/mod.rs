@@ -508,22 +508,34 @@ fn add_family<'t>(
                     a.family.push(member);
                     counts.accepted += 1;
                 }
-                Err((rule, ru, en)) => {
+                Err(refusal) => {
                     // The applicant is told too: their family is not complete.
-                    batch.applicants[ai].findings.push(Finding {
-                        rule,
-                        severity: Severity::Error,
-                        member_id: None,
-                        field: Some(Col::MemberId),
-                        source: Some(source.clone()),
-                        message: Text::new(ru.clone(), en.clone()),
-                    });
-                    reject(batch, &mut counts, rule, source, ru, en);
+                    refuse_member_row(batch, ai, &mut counts, source, refusal);
                 }
             }
         },
     );
     batch.rows.push((table.file, counts));
+}
+
+/// A family or expense row whose member id cannot be used: not processed, and its
+/// applicant (index `ai`) told, since their family or expenses are not complete.
+fn refuse_member_row(
+    batch: &mut Batch,
+    ai: usize,
+    counts: &mut RowCounts,
+    source: Source,
+    (rule, ru, en): Refusal,
+) {
+    batch.applicants[ai].findings.push(Finding {
+        rule,
+        severity: Severity::Error,
+        member_id: None,
+        field: Some(Col::MemberId),
+        source: Some(source.clone()),
+        message: Text::new(ru.clone(), en.clone()),
+    });
+    reject(batch, counts, rule, source, ru, en);
 }
 
 fn add_expenses<'t>(
@@ -559,17 +571,9 @@ fn add_expenses<'t>(
             };
             let expense = match expense {
                 Ok(expense) => expense,
-                Err((rule, ru, en)) => {
+                Err(refusal) => {
                     // The applicant is told too: their expenses are not complete.
-                    batch.applicants[ai].findings.push(Finding {
-                        rule,
-                        severity: Severity::Error,
-                        member_id: None,
-                        field: Some(Col::MemberId),
-                        source: Some(source.clone()),
-                        message: Text::new(ru.clone(), en.clone()),
-                    });
-                    reject(batch, &mut counts, rule, source, ru, en);
+                    refuse_member_row(batch, ai, &mut counts, source, refusal);
                     return;
                 }
             };
