@@ -83,26 +83,39 @@ pub fn scan(dir: &Path, batch: &mut Batch, docs: &DocumentSchema) {
         .file_name()
         .map_or("documents".into(), |n| n.to_string_lossy().into_owned());
 
-    // Folders that belong to no applicant.
-    let ids: HashSet<&str> = batch
+    // Each applicant's folder: `documents/<applicant_id>/`, in any case (a folder made on
+    // Windows as `a001` is A001's, as it would be there), the exact spelling first.
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let exact: HashSet<&str> = names.iter().map(String::as_str).collect();
+    let mut by_case: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for name in &names {
+        by_case.entry(name.to_ascii_lowercase()).or_insert(name);
+    }
+    let folders: Vec<Option<String>> = batch
         .applicants
         .iter()
-        .map(|a| a.applicant_id.as_str())
-        .collect();
-    let mut strays = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&root) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !ids.contains(name.as_str()) {
-                strays.push(name);
+        .map(|a| {
+            let id = a.applicant_id.as_str();
+            if exact.contains(id) {
+                Some(id.to_string())
+            } else {
+                by_case.get(&id.to_ascii_lowercase()).map(|n| n.to_string())
             }
-        }
-    }
-    strays.sort();
-    for name in strays {
+        })
+        .collect();
+
+    // Folders that belong to no applicant.
+    let used: HashSet<&str> = folders.iter().flatten().map(String::as_str).collect();
+    for name in names.iter().filter(|n| !used.contains(n.as_str())) {
         batch.warnings.push(RowError {
             rule: "docs.unrecognized",
-            source: Source::Path(format!("{root_name}/{}", show(&name))),
+            source: Source::Path(format!("{root_name}/{}", show(name))),
             message: Text::new(
                 "нет заявителя с таким ID в applicants.csv; не прочитано",
                 "no applicant with this id in applicants.csv; not read",
@@ -110,11 +123,15 @@ pub fn scan(dir: &Path, batch: &mut Batch, docs: &DocumentSchema) {
         });
     }
 
-    batch.applicants.par_iter_mut().for_each(|a| {
-        let folder = root.join(&a.applicant_id);
-        let rel = format!("{root_name}/{}", a.applicant_id);
-        scan_applicant(a, &folder, &rel, &batch_root, docs);
-    });
+    batch
+        .applicants
+        .par_iter_mut()
+        .zip(folders)
+        .for_each(|(a, folder)| {
+            let name = folder.unwrap_or_else(|| a.applicant_id.clone());
+            let rel = format!("{root_name}/{name}");
+            scan_applicant(a, &root.join(&name), &rel, &batch_root, docs);
+        });
 }
 
 /// Whether `path` (after resolving every link) lies inside `root` (already canonical).

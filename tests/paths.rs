@@ -675,3 +675,41 @@ fn ids_differing_only_in_case_never_share_a_file_name() {
         .collect();
     assert_eq!(consents, ["consent-F1.pdf"]);
 }
+
+#[test]
+fn an_applicants_documents_folder_is_found_in_any_case() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path().join("batch");
+    write(
+        &batch,
+        "applicants.csv",
+        &one_applicant(false).to_bytes(Format::UTF8),
+    );
+    // Made on Windows, where `a001` and `A001` are one folder.
+    write(&batch, "documents/a001/id_card.pdf", PDF);
+    let report = validate_json(&batch).json();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().all(|w| w["rule"] != "docs.unrecognized"),
+        "{warnings:?}"
+    );
+    let missing: Vec<String> = findings_of(&report, "A001")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !missing.contains(&"docs.missing.id_card".to_string()),
+        "the scan in documents/a001 was not found: {missing:?}"
+    );
+    // A second folder in another case is not read twice: it is a stray.
+    write(&batch, "documents/A001/photo.jpg", b"\xFF\xD8\xFF\xE0");
+    let report = validate_json(&batch).json();
+    let strays: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["rule"] == "docs.unrecognized")
+        .map(|w| w["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(strays, ["documents/a001"]);
+}
