@@ -187,7 +187,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
                 .documents
                 .by_code(r.code)
                 .map_or(r.code.to_string(), |d| d.title.ru.clone());
-            let how = match &r.evidence {
+            let how = match r.evidence(a) {
                 Some(Evidence::Scan(_)) => "скан",
                 Some(Evidence::Paper(_)) => "на бумаге",
                 Some(Evidence::Rendered) => "прилагается",
@@ -195,9 +195,9 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
             };
             json!({
                 "title": title,
-                "person": person(r.member_id.as_deref()),
-                "member": r.member_id.is_some(),
-                "present": r.evidence.is_some(),
+                "person": person(r.member_id(a)),
+                "member": r.member_id(a).is_some(),
+                "present": r.evidence(a).is_some(),
                 "how": how,
             })
         })
@@ -331,7 +331,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         .iter()
         .filter(|r| r.code == "parent_consent")
         .filter_map(|r| {
-            let id = r.member_id.as_deref()?;
+            let id = r.member_id(a)?;
             let m = a.family.iter().find(|m| m.member_id == id)?;
             Some(json!({"child": member_value(m, as_of), "parent": full_name(a)}))
         })

@@ -292,15 +292,50 @@ fn evaluate_one(
     }
 }
 
-/// One document the application needs: whose it is, and whether it was handed in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One document the application needs: whose it is, and whether it was handed in. It
+/// points into its applicant (a family member's index, a held document's index) rather
+/// than copying them: every applicant of a batch keeps this list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Required {
     pub code: &'static str,
-    /// `None` for the applicant's own document.
-    pub member_id: Option<String>,
-    /// How it was handed in; `None` when it is missing. The program's own forms (the
-    /// application) count as present.
-    pub evidence: Option<Evidence>,
+    /// Index into the applicant's `family`; `None` for the applicant's own document.
+    member: Option<u32>,
+    have: Have,
+}
+
+/// How a required document was handed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Have {
+    Missing,
+    /// Index into the applicant's `documents`.
+    Held(u32),
+    /// The program's own form (the application): always present.
+    Rendered,
+}
+
+static RENDERED: Evidence = Evidence::Rendered;
+
+impl Required {
+    /// The family member the document is for; `None` for the applicant's own.
+    pub fn member_id<'a>(&self, a: &'a Applicant) -> Option<&'a str> {
+        self.member
+            .and_then(|i| a.family.get(i as usize))
+            .map(|m| m.member_id.as_str())
+    }
+
+    /// How it was handed in; `None` when it is missing. The program's own forms count as
+    /// present.
+    pub fn evidence<'a>(&self, a: &'a Applicant) -> Option<&'a Evidence> {
+        match self.have {
+            Have::Missing => None,
+            Have::Held(i) => a.documents.get(i as usize).map(|h| &h.evidence),
+            Have::Rendered => Some(&RENDERED),
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        self.have == Have::Missing
+    }
 }
 
 /// Every document the application needs, in documents.toml order, applicant's first then
@@ -314,8 +349,8 @@ fn required_documents(
     let held = |code: &str, member: Option<&str>| {
         a.documents
             .iter()
-            .find(|h| h.doc.code == code && h.doc.member_id.as_deref() == member)
-            .map(|h| h.evidence.clone())
+            .position(|h| h.doc.code == code && h.doc.member_id.as_deref() == member)
+            .map_or(Have::Missing, |i| Have::Held(i as u32))
     };
     let mut out = Vec::new();
     for doc in &schemas.documents.docs {
@@ -323,16 +358,16 @@ fn required_documents(
         match doc.person {
             Person::Applicant if required(ctx) => out.push(Required {
                 code: doc.code,
-                member_id: None,
-                evidence: if doc.rendered {
-                    Some(Evidence::Rendered)
+                member: None,
+                have: if doc.rendered {
+                    Have::Rendered
                 } else {
                     held(doc.code, None)
                 },
             }),
             Person::Applicant => {}
             Person::Member => {
-                for m in members {
+                for (i, m) in members.iter().enumerate() {
                     let mctx = Ctx {
                         run: ctx.run,
                         app: ctx.app,
@@ -341,8 +376,8 @@ fn required_documents(
                     if required(&mctx) {
                         out.push(Required {
                             code: doc.code,
-                            member_id: Some(m.member_id.clone()),
-                            evidence: held(doc.code, Some(&m.member_id)),
+                            member: Some(i as u32),
+                            have: held(doc.code, Some(&m.member_id)),
                         });
                     }
                 }
@@ -360,11 +395,11 @@ fn missing_documents(
     findings: &mut Vec<Finding>,
 ) {
     let folder = format!("documents/{}", a.applicant_id);
-    for r in required.iter().filter(|r| r.evidence.is_none()) {
+    for r in required.iter().filter(|r| r.is_missing()) {
         let Some(doc) = schemas.documents.by_code(r.code) else {
             continue;
         };
-        let (source, who_ru, who_en) = match &r.member_id {
+        let (source, who_ru, who_en) = match r.member_id(a) {
             None => (
                 format!("{folder}/{}.*", doc.code),
                 String::new(),
@@ -374,7 +409,7 @@ fn missing_documents(
                 let name = a
                     .family
                     .iter()
-                    .find(|f| &f.member_id == m)
+                    .find(|f| f.member_id == m)
                     .map(|f| format!("{} {}", f.last_name, f.first_name))
                     .unwrap_or_default();
                 (
@@ -387,7 +422,7 @@ fn missing_documents(
         findings.push(Finding {
             rule: doc.missing_rule,
             severity: Severity::Missing,
-            member_id: r.member_id.clone(),
+            member_id: r.member_id(a).map(str::to_string),
             field: None,
             source: Some(Source::Path(source)),
             message: Text::new(
