@@ -11,8 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::error::Error;
-use crate::findings::{Lang, RowError, Source, Text};
-use crate::model::Batch;
+use crate::findings::Lang;
 use crate::outdir::OutDir;
 use crate::render::check::{self, SampleBatch};
 use crate::render::forms::{self, Context};
@@ -456,23 +455,18 @@ fn check_templates(
     let cx = Context {
         schemas: &setup.schemas,
         as_of: setup.as_of,
-        org: "resettle",
+        org: "",
     };
-    let (n, errors) = check::check(engine, &batch, &outcomes, &cx, all, None);
+    let mut jobs = check::packets(engine, &batch, &outcomes, &cx, all);
     let report = Report::build(batch, outcomes, setup.as_of);
-    let data = forms::report_data(&report, setup.lang, "resettle");
-    let (m, more) = check::check(engine, &Batch::default(), &[], &cx, all, Some(data));
+    jobs.push(check::report(
+        engine,
+        forms::report_data(&report, setup.lang, ""),
+    ));
     std::mem::forget(report);
-    // An error in a template every document imports shows in both checks: list it once.
-    let mut errors = errors;
-    for m in more {
-        let (message, _who) = m.rsplit_once(" (").unwrap_or((&m, ""));
-        if !errors.iter().any(|e| e.starts_with(message)) {
-            errors.push(m);
-        }
-    }
+    let errors = check::check(engine, &jobs);
     if errors.is_empty() {
-        Ok(n + m)
+        Ok(jobs.len())
     } else {
         Err(Error::input("templates", errors.join("\n")))
     }
@@ -566,14 +560,9 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         ident: "report".into(),
     };
     drop(data);
-    // The batch report as PDF, rendered on a worker thread like every document.
-    let pdf = std::sync::Mutex::new(None);
-    render::render_all(&engine, std::slice::from_ref(&job), 1, &|_, result| {
-        if let Ok(mut p) = pdf.lock() {
-            *p = Some(result);
-        }
-    });
-    let pdf_path = match pdf.into_inner().ok().flatten() {
+    // The batch report as PDF, on a deep stack like every document.
+    let pdf = render::on_deep_stack(|| render::render_one(&engine, &job));
+    let pdf_path = match pdf {
         Some(Ok(bytes)) => Some(out.write("report.pdf", &bytes)?),
         result => {
             // Never leave an older report beside this run's.
@@ -582,14 +571,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
                 Some(Err(e)) => e.to_string(),
                 _ => "the rendering thread did not answer".to_string(),
             };
-            report.errors.push(RowError {
-                rule: "render.failed",
-                source: Source::Path("report.pdf".into()),
-                message: Text::new(
-                    format!("документ не создан: {e}"),
-                    format!("document not produced: {e}"),
-                ),
-            });
+            report.errors.push(crate::packets::failed("report.pdf", &e));
             None
         }
     };

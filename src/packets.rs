@@ -68,7 +68,7 @@ struct Done {
     lost: BTreeSet<char>,
 }
 
-/// The data of `docs` as `(file relative to OUT, JSON)`.
+/// The documents of an applicant as `(file relative to OUT, JSON data)`.
 fn documents(a: &crate::model::Applicant, o: &Outcome, cx: &Context<'_>) -> Vec<(String, Vec<u8>)> {
     forms::documents(a, o, cx)
         .into_iter()
@@ -99,7 +99,8 @@ pub fn render(
         &schemas.digest.to_le_bytes(),
     ];
     let old = Manifest::read(out);
-    // Temporary files of a killed run go, wherever a run may have written.
+    // Temporary files of a killed run go, wherever a run may have written: a run writes
+    // the manifest, its files as pending, before any document.
     out.sweep("");
     for dir in old.folders() {
         out.sweep(dir);
@@ -125,7 +126,6 @@ pub fn render(
         }
         let hash = manifest::digest(&parts);
         let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
-        out.sweep(&a.applicant_id);
         if !opts.force && old.is_current(out, &a.applicant_id, &hash) {
             rendered.outputs[i] = files;
             rendered.unchanged += 1;
@@ -255,7 +255,8 @@ pub fn render(
     Ok(rendered)
 }
 
-fn failed(file: &str, e: &str) -> RowError {
+/// The error for document `file` (relative to OUT) that could not be produced.
+pub fn failed(file: &str, e: &str) -> RowError {
     RowError {
         rule: "render.failed",
         source: Source::Path(file.to_string()),

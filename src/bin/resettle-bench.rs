@@ -67,7 +67,11 @@ struct RenderArgs {
 }
 
 /// The `/data.json` of `form` for the first `n` applicants of `dir`.
-fn form_data(dir: &std::path::Path, n: usize, form: &str) -> Result<Vec<Vec<u8>>, String> {
+fn form_data(
+    dir: &std::path::Path,
+    n: usize,
+    form: &str,
+) -> Result<Vec<serde_json::Value>, String> {
     let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
     let as_of = jiff::civil::date(2026, 11, 24);
     let batch = resettle::ingest::load(dir, &schemas).map_err(|e| e.to_string())?;
@@ -78,16 +82,16 @@ fn form_data(dir: &std::path::Path, n: usize, form: &str) -> Result<Vec<Vec<u8>>
         org: "resettle-bench",
     };
     let file = format!("{form}.pdf");
-    let data: Vec<Vec<u8>> = batch
+    let data: Vec<serde_json::Value> = batch
         .applicants
         .iter()
         .zip(&outcomes)
         .take(n)
         .filter_map(|(a, o)| {
-            let doc = resettle::render::forms::documents(a, o, &cx)
+            resettle::render::forms::documents(a, o, &cx)
                 .into_iter()
-                .find(|d| d.file == file)?;
-            serde_json::to_vec(&doc.data).ok()
+                .find(|d| d.file == file)
+                .map(|d| d.data)
         })
         .collect();
     if data.len() < n {
@@ -101,57 +105,46 @@ fn form_data(dir: &std::path::Path, n: usize, form: &str) -> Result<Vec<Vec<u8>>
 }
 
 fn render(args: &RenderArgs) -> Result<String, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let (n, threads) = (args.documents, args.threads);
     let data = form_data(&args.dir, n, &args.form)?;
     let out = resettle::outdir::OutDir::create(&args.out).map_err(|e| e.to_string())?;
-    if args.data_only {
-        for (i, d) in data.iter().enumerate() {
-            out.write(&format!("{i}/data.json"), d)
-                .map_err(|e| e.to_string())?;
-        }
-        return Ok(format!("phase=data documents={n}"));
-    }
     let t = Instant::now();
     let templates =
         resettle::render::Templates::load(args.templates.as_deref()).map_err(|e| e.to_string())?;
     let engine = resettle::render::Engine::new(&templates, jiff::civil::date(2026, 11, 24))
         .map_err(|e| e.to_string())?;
-    let jobs: Vec<resettle::render::Job> = data
-        .into_iter()
-        .enumerate()
-        .map(|(i, data)| resettle::render::Job {
-            data,
+    // As `resettle run` does for each document: the data made printable, serialized,
+    // rendered (or only laid out), written atomically.
+    let job = |i: usize| {
+        let mut d = data[i].clone();
+        engine.make_printable(&mut d);
+        resettle::render::Job {
+            data: serde_json::to_vec(&d).unwrap_or_default(),
             ident: i.to_string(),
-        })
-        .collect();
-    let failed = std::sync::atomic::AtomicUsize::new(0);
-    if args.layout_only {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                let work = || {
-                    while let Some(job) =
-                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    {
-                        if engine.layout(job).is_err() {
-                            failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        typst::comemo::evict(2);
-                    }
-                };
-                let _ = std::thread::Builder::new()
-                    .stack_size(64 << 20)
-                    .spawn_scoped(s, work);
-            }
-        });
-    } else {
-        resettle::render::render_all(&engine, &jobs, threads, &|i, result| {
-            let ok = result.is_ok_and(|pdf| out.write(&format!("{i}.pdf"), &pdf).is_ok());
-            if !ok {
-                failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        });
+        }
+    };
+    if args.data_only {
+        for i in 0..n {
+            out.write(&format!("{i}/data.json"), &job(i).data)
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(format!("phase=data documents={n}"));
     }
+    let failed = AtomicUsize::new(0);
+    resettle::render::parallel(threads, n, &|i| {
+        let ok = if args.layout_only {
+            let ok = engine.layout(&job(i)).is_ok();
+            typst::comemo::evict(2);
+            ok
+        } else {
+            resettle::render::render_one(&engine, &job(i))
+                .is_ok_and(|pdf| out.write(&format!("{i}.pdf"), &pdf).is_ok())
+        };
+        if !ok {
+            failed.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     let secs = t.elapsed().as_secs_f64();
     let failed = failed.into_inner();
     if failed > 0 {

@@ -75,14 +75,21 @@ impl Drop for SampleBatch {
     }
 }
 
-/// The applicants whose packets exercise every form at least once (all of them when
-/// `all`): indices into the batch.
-fn chosen(batch: &Batch, outcomes: &[Outcome], cx: &Context<'_>, all: bool) -> Vec<usize> {
+/// The packet of each applicant whose packet uses a form no earlier one did (of every
+/// applicant when `all`), as `(applicant id, job)`.
+pub fn packets(
+    engine: &Engine,
+    batch: &Batch,
+    outcomes: &[Outcome],
+    cx: &Context<'_>,
+    all: bool,
+) -> Vec<(String, Job)> {
     let mut seen: Vec<String> = Vec::new();
-    let mut chosen = Vec::new();
-    for (i, (a, o)) in batch.applicants.iter().zip(outcomes).enumerate() {
-        let docs = forms::documents(a, o, cx);
-        let Some(packet) = docs.last() else { continue };
+    let mut jobs = Vec::new();
+    for (a, o) in batch.applicants.iter().zip(outcomes) {
+        let Some(mut packet) = forms::documents(a, o, cx).pop() else {
+            continue;
+        };
         let names: Vec<String> = packet.data["forms"]
             .as_array()
             .map(|f| {
@@ -91,46 +98,33 @@ fn chosen(batch: &Batch, outcomes: &[Outcome], cx: &Context<'_>, all: bool) -> V
                     .collect()
             })
             .unwrap_or_default();
-        if all || names.iter().any(|n| !seen.contains(n)) {
-            chosen.push(i);
-            seen.extend(names);
+        if !all && names.iter().all(|n| seen.contains(n)) {
+            continue;
         }
+        seen.extend(names);
+        engine.make_printable(&mut packet.data);
+        let data = serde_json::to_vec(&packet.data).unwrap_or_default();
+        let ident = format!("{}/packet", a.applicant_id);
+        jobs.push((a.applicant_id.clone(), Job { data, ident }));
     }
-    chosen
+    jobs
 }
 
-/// Renders the packet of each chosen applicant and, when given, the batch report;
-/// returns how many documents were compiled and every distinct error, as
-/// `templates/<file>:<line>:<col>: <message> (A001)`.
-pub fn check(
-    engine: &Engine,
-    batch: &Batch,
-    outcomes: &[Outcome],
-    cx: &Context<'_>,
-    all: bool,
-    report: Option<serde_json::Value>,
-) -> (usize, Vec<String>) {
-    let mut jobs: Vec<(String, Job)> = chosen(batch, outcomes, cx, all)
-        .into_iter()
-        .filter_map(|i| {
-            let a = &batch.applicants[i];
-            let mut packet = forms::documents(a, &outcomes[i], cx).pop()?;
-            engine.make_printable(&mut packet.data);
-            let data = serde_json::to_vec(&packet.data).ok()?;
-            let ident = format!("{}/packet", a.applicant_id);
-            Some((a.applicant_id.clone(), Job { data, ident }))
-        })
-        .collect();
-    if let Some(mut data) = report {
-        engine.make_printable(&mut data);
-        let data = serde_json::to_vec(&data).unwrap_or_default();
-        let ident = "report".to_string();
-        jobs.push(("report".into(), Job { data, ident }));
-    }
+/// The batch report's job, from its data (`forms::report_data`).
+pub fn report(engine: &Engine, mut data: serde_json::Value) -> (String, Job) {
+    engine.make_printable(&mut data);
+    let data = serde_json::to_vec(&data).unwrap_or_default();
+    let ident = "report".to_string();
+    ("report".into(), Job { data, ident })
+}
+
+/// Renders every job to the end (a PDF/A export error is a template error too) and
+/// returns each distinct error once, as `templates/<file>:<line>:<col>: <message> (A001)`:
+/// an error in a template every document imports is listed once.
+pub fn check(engine: &Engine, jobs: &[(String, Job)]) -> Vec<String> {
     let work = || {
         let mut errors: Vec<String> = Vec::new();
-        for (who, job) in &jobs {
-            // Rendered to the end: a PDF/A export error is a template error too.
+        for (who, job) in jobs {
             if let Err(e) = crate::render::render_one(engine, job) {
                 for m in e.messages {
                     if !errors.iter().any(|x| x.starts_with(&m)) {
@@ -141,14 +135,6 @@ pub fn check(
         }
         errors
     };
-    // Typst wants a deep stack, as on the rendering threads.
-    let errors = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn_scoped(s, work)
-            .ok()
-            .and_then(|h| h.join().ok())
-    })
-    .unwrap_or_else(|| vec!["the template check could not run".to_string()]);
-    (jobs.len(), errors)
+    crate::render::on_deep_stack(work)
+        .unwrap_or_else(|| vec!["the template check could not run".to_string()])
 }

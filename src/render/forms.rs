@@ -412,7 +412,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "family": family,
         "consulate": outcome.consulate.as_ref().map(|c| json!({
             "name": c.name.ru,
-            "next_booking": c.next_booking.as_deref().and_then(crate::ingest::values::date).map(|d| d.strftime("%d.%m.%Y").to_string()),
+            "next_booking": date(c.next_booking.as_deref().and_then(crate::ingest::values::date)),
         })),
         "region": target.map(|r| json!({
             "name": r.ru,

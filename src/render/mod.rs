@@ -367,6 +367,18 @@ pub fn render_one(engine: &Engine, job: &Job) -> Result<Vec<u8>, RenderError> {
     result
 }
 
+/// Runs `f` on a thread with a deep stack, as Typst needs; `None` if no such thread
+/// could be started or `f` panicked.
+pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn_scoped(s, f)
+            .ok()
+            .and_then(|h| h.join().ok())
+    })
+}
+
 /// Runs `work(0..count)` on `threads` worker threads. The workers are a rayon pool of
 /// their own with deep stacks (Typst needs them): Typst lays pages out with rayon, and
 /// from a worker of the same pool that work runs right there instead of being handed to
