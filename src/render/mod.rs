@@ -47,11 +47,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// The fonts built into the binary (see templates/fonts/README.md).
 const FONTS: &[&[u8]] = &[
-    include_bytes!("../../templates/fonts/PTF55F.ttf"),
-    include_bytes!("../../templates/fonts/PTF75F.ttf"),
-    include_bytes!("../../templates/fonts/PTF56F.ttf"),
-    include_bytes!("../../templates/fonts/PTS55F.ttf"),
-    include_bytes!("../../templates/fonts/PTS75F.ttf"),
+    include_bytes!("../../templates/fonts/ResettleSerif-Regular.ttf"),
+    include_bytes!("../../templates/fonts/ResettleSerif-Bold.ttf"),
+    include_bytes!("../../templates/fonts/ResettleSerif-Italic.ttf"),
+    include_bytes!("../../templates/fonts/ResettleSans-Regular.ttf"),
+    include_bytes!("../../templates/fonts/ResettleSans-Bold.ttf"),
 ];
 
 /// The templates and fonts of a run: the built-in ones, or a user's folder over them.
@@ -464,7 +464,7 @@ mod tests {
     fn every_russian_and_kazakh_letter_has_a_real_glyph() {
         // The alphabets in every font and style the templates use.
         let probe = format!(
-            "#let probe(d) = {{ for f in (\"PT Serif\", \"PT Sans\") {{ for w in (\"regular\", \"bold\") {{ text(font: f, weight: w, fallback: false)[{ALPHABETS}]; parbreak() }} }}; text(font: \"PT Serif\", style: \"italic\", fallback: false)[{ALPHABETS}] }}"
+            "#let probe(d) = {{ for f in (\"Resettle Serif\", \"Resettle Sans\") {{ for w in (\"regular\", \"bold\") {{ text(font: f, weight: w, fallback: false)[{ALPHABETS}]; parbreak() }} }}; text(font: \"Resettle Serif\", style: \"italic\", fallback: false)[{ALPHABETS}] }}"
         );
         let e = engine_with(&[("application.typ", &probe.replace("probe", "application"))]);
         let doc = e
