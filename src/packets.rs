@@ -186,7 +186,7 @@ pub fn render(
             };
             let result = render::render_one(engine, &job)
                 .map_err(|e| e.to_string())
-                .and_then(|pdf| out.write(&file, &pdf).map_err(|e| e.to_string()));
+                .and_then(|pdf| out.write_unsynced(&file, &pdf).map_err(|e| e.to_string()));
             match result {
                 Ok(_) => done.written.push(file),
                 Err(e) => {
@@ -251,6 +251,8 @@ pub fn render(
     for file in stale {
         out.remove(file)?;
     }
+    // The manifest vouches for the documents only once they are on disk.
+    out.sync()?;
     new.write(out)?;
     Ok(rendered)
 }

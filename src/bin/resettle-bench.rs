@@ -66,58 +66,77 @@ struct RenderArgs {
     layout_only: bool,
 }
 
-/// The `/data.json` of `form` for the first `n` applicants of `dir`.
-fn form_data(
-    dir: &std::path::Path,
-    n: usize,
-    form: &str,
-) -> Result<Vec<serde_json::Value>, String> {
-    let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
-    let as_of = jiff::civil::date(2026, 11, 24);
-    let batch = resettle::ingest::load(dir, &schemas).map_err(|e| e.to_string())?;
-    let outcomes = resettle::rules::evaluate(&batch, &schemas, as_of).map_err(|e| e.to_string())?;
-    let cx = resettle::render::forms::Context {
-        schemas: &schemas,
-        as_of,
-        org: "resettle-bench",
-    };
-    let file = format!("{form}.pdf");
-    let data: Vec<serde_json::Value> = batch
-        .applicants
-        .iter()
-        .zip(&outcomes)
-        .take(n)
-        .filter_map(|(a, o)| {
-            resettle::render::forms::documents(a, o, &cx)
-                .into_iter()
-                .find(|d| d.file == file)
-                .map(|d| d.data)
-        })
-        .collect();
-    if data.len() < n {
-        return Err(format!(
-            "{} has only {} applicants with a {file}: generate a bigger batch",
-            dir.display(),
-            data.len()
-        ));
-    }
-    Ok(data)
+/// The validated batch of a rendering benchmark: its documents' data is built when a
+/// worker renders them, as `resettle run` does, so that it is never all in memory.
+struct Forms {
+    schemas: resettle::schema::Schemas,
+    batch: resettle::model::Batch,
+    outcomes: Vec<resettle::rules::Outcome>,
+    /// The applicants whose documents are rendered, one document each.
+    chosen: Vec<usize>,
+    /// The file of the form rendered, e.g. `application.pdf`.
+    file: String,
 }
+
+impl Forms {
+    /// The first `n` applicants of `dir` that have `form`.
+    fn load(dir: &std::path::Path, n: usize, form: &str) -> Result<Forms, String> {
+        let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
+        let batch = resettle::ingest::load(dir, &schemas).map_err(|e| e.to_string())?;
+        let outcomes =
+            resettle::rules::evaluate(&batch, &schemas, AS_OF).map_err(|e| e.to_string())?;
+        let mut forms = Forms {
+            schemas,
+            batch,
+            outcomes,
+            chosen: Vec::new(),
+            file: format!("{form}.pdf"),
+        };
+        forms.chosen = (0..forms.batch.applicants.len())
+            .filter(|&i| forms.data(i).is_some())
+            .take(n)
+            .collect();
+        if forms.chosen.len() < n {
+            return Err(format!(
+                "{} has only {} applicants with a {}: generate a bigger batch",
+                dir.display(),
+                forms.chosen.len(),
+                forms.file
+            ));
+        }
+        Ok(forms)
+    }
+
+    /// The `/data.json` of the form for applicant `i` of the batch.
+    fn data(&self, i: usize) -> Option<serde_json::Value> {
+        let cx = resettle::render::forms::Context {
+            schemas: &self.schemas,
+            as_of: AS_OF,
+            org: "resettle-bench",
+        };
+        let (a, o) = (&self.batch.applicants[i], &self.outcomes[i]);
+        resettle::render::forms::documents_named(a, o, &cx, |f| f == self.file)
+            .pop()
+            .map(|d| d.data)
+    }
+}
+
+/// The as-of date of every benchmark.
+const AS_OF: jiff::civil::Date = jiff::civil::date(2026, 11, 24);
 
 fn render(args: &RenderArgs) -> Result<String, String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let (n, threads) = (args.documents, args.threads);
-    let data = form_data(&args.dir, n, &args.form)?;
+    let forms = Forms::load(&args.dir, n, &args.form)?;
     let out = resettle::outdir::OutDir::create(&args.out).map_err(|e| e.to_string())?;
     let t = Instant::now();
     let templates =
         resettle::render::Templates::load(args.templates.as_deref()).map_err(|e| e.to_string())?;
-    let engine = resettle::render::Engine::new(&templates, jiff::civil::date(2026, 11, 24))
-        .map_err(|e| e.to_string())?;
-    // As `resettle run` does for each document: the data made printable, serialized,
-    // rendered (or only laid out), written atomically.
+    let engine = resettle::render::Engine::new(&templates, AS_OF).map_err(|e| e.to_string())?;
+    // As `resettle run` does for each document: the data built, made printable,
+    // serialized, rendered (or only laid out), written atomically.
     let job = |i: usize| {
-        let mut d = data[i].clone();
+        let mut d = forms.data(forms.chosen[i]).unwrap_or_default();
         engine.make_printable(&mut d);
         resettle::render::Job {
             data: serde_json::to_vec(&d).unwrap_or_default(),
@@ -139,12 +158,14 @@ fn render(args: &RenderArgs) -> Result<String, String> {
             ok
         } else {
             resettle::render::render_one(&engine, &job(i))
-                .is_ok_and(|pdf| out.write(&format!("{i}.pdf"), &pdf).is_ok())
+                .is_ok_and(|pdf| out.write_unsynced(&format!("{i}.pdf"), &pdf).is_ok())
         };
         if !ok {
             failed.fetch_add(1, Ordering::Relaxed);
         }
     });
+    // As `run` does before its manifest vouches for them: every PDF flushed to disk.
+    out.sync().map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     let failed = failed.into_inner();
     if failed > 0 {
@@ -201,7 +222,7 @@ fn main() -> ExitCode {
         Command::Parse { dir } => parse_only(&dir).map(|n| format!("phase=parse records={n}")),
         Command::Validate { dir, out } => (|| {
             let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
-            let as_of = jiff::civil::date(2026, 11, 24);
+            let as_of = AS_OF;
             let t = Instant::now();
             let batch = resettle::ingest::load(&dir, &schemas).map_err(|e| e.to_string())?;
             let t_ingest = t.elapsed().as_secs_f64();

@@ -88,6 +88,17 @@ fn has(findings: &[Finding], rule: &str) -> bool {
 /// The documents of one applicant: each form that applies alone, then `packet.pdf` with
 /// all of them (led by a cover page of findings on drafts).
 pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Document> {
+    documents_named(a, outcome, cx, |_| true)
+}
+
+/// Those of [`documents`] whose file name `wanted` accepts, built alone (the data of
+/// each document is its own copy of the applicant's).
+pub fn documents_named(
+    a: &Applicant,
+    outcome: &Outcome,
+    cx: &Context<'_>,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<Document> {
     let status = Status::of_all([a.findings.as_slice(), outcome.findings.as_slice()]);
     let draft = status != Status::Ready;
     let base = data(a, outcome, status, cx);
@@ -133,16 +144,20 @@ pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Docu
     };
     let mut docs: Vec<Document> = plan
         .iter()
+        .filter(|(_, file, _)| wanted(file))
         .map(|(form, file, title)| doc(&[form], file.clone(), title, None))
         .collect();
     for c in &consents {
         let id = c["child"]["member_id"].as_str().unwrap_or_default();
-        docs.push(doc(
-            &["consent"],
-            format!("consent-{id}.pdf"),
-            "Согласие второго родителя на переезд ребёнка",
-            Some(vec![c.clone()]),
-        ));
+        let file = format!("consent-{id}.pdf");
+        if wanted(&file) {
+            docs.push(doc(
+                &["consent"],
+                file,
+                "Согласие второго родителя на переезд ребёнка",
+                Some(vec![c.clone()]),
+            ));
+        }
     }
     let mut packet: Vec<&str> = Vec::new();
     if draft {
@@ -152,12 +167,14 @@ pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Docu
     if !consents.is_empty() {
         packet.push("consent");
     }
-    docs.push(doc(
-        &packet,
-        "packet.pdf".into(),
-        "Пакет документов участника Государственной программы",
-        None,
-    ));
+    if wanted("packet.pdf") {
+        docs.push(doc(
+            &packet,
+            "packet.pdf".into(),
+            "Пакет документов участника Государственной программы",
+            None,
+        ));
+    }
     docs
 }
 

@@ -349,8 +349,9 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
 }
 
-/// Renders one job, then evicts what the next document will not reuse, so memory stays
-/// flat. A panic inside Typst becomes this document's error: the batch goes on.
+/// Renders one job; now and then evicts what the next documents will not reuse, so
+/// memory stays flat. A panic inside Typst becomes this document's error: the batch
+/// goes on.
 pub fn render_one(engine: &Engine, job: &Job) -> Result<Vec<u8>, RenderError> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.render(job)))
         .unwrap_or_else(|panic| {
@@ -363,9 +364,28 @@ pub fn render_one(engine: &Engine, job: &Job) -> Result<Vec<u8>, RenderError> {
                 messages: vec![format!("Typst failed unexpectedly: {what}")],
             })
         });
-    typst::comemo::evict(2);
+    evict_now_and_then();
     result
 }
+
+/// Evicts Typst's caches after every [`EVICT_EVERY`]th document of this thread, keeping
+/// what was used since the evictions before: the fixed texts of the forms stay laid
+/// out, while one applicant's values leave within a few documents. An eviction walks
+/// every cache, so doing it after each document cost more than it freed (BENCHMARKS.md).
+fn evict_now_and_then() {
+    use std::cell::Cell;
+    thread_local!(static DOCUMENTS: Cell<usize> = const { Cell::new(0) });
+    let n = DOCUMENTS.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    if n.is_multiple_of(EVICT_EVERY) {
+        typst::comemo::evict(2);
+    }
+}
+
+/// How many documents a render thread lays out between two evictions.
+const EVICT_EVERY: usize = 4;
 
 /// Runs `f` on a thread with a deep stack, as Typst needs; `None` if no such thread
 /// could be started or `f` panicked.
