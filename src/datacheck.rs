@@ -179,6 +179,19 @@ fn people(a: &Applicant) -> impl Iterator<Item = Person<'_>> {
     std::iter::once(me).chain(members)
 }
 
+/// Someone carrying an IIN: its number, the IIN, the applicant's index, where it is
+/// (file, row) and the member (`None`: the applicant).
+type Carrier<'a> = (u64, &'a str, usize, FileKind, u64, Option<&'a str>);
+
+/// The value of a string of decimal digits (an IIN), saturating; equal strings give
+/// equal numbers, which is all sorting by it needs.
+fn number(digits: &str) -> u64 {
+    digits.bytes().fold(0u64, |n, b| {
+        n.saturating_mul(10)
+            .saturating_add(u64::from(b.wrapping_sub(b'0')))
+    })
+}
+
 /// Runs every cross-cell data check and adds the findings to the applicants.
 pub fn check(batch: &mut Batch) {
     let mut new: Vec<Vec<Finding>> = batch
@@ -187,23 +200,30 @@ pub fn check(batch: &mut Batch) {
         .map(|a| check_applicant(batch, a))
         .collect();
 
-    // Repeated IINs: everyone carrying one, sorted so that equal IINs are neighbours.
-    let mut carriers: Vec<(&str, usize, FileKind, u64, Option<&str>)> = batch
+    // Repeated IINs: everyone carrying one, sorted so that equal IINs are neighbours
+    // (by their number first: twelve digits compare as one integer).
+    let mut carriers: Vec<Carrier<'_>> = batch
         .applicants
         .iter()
         .enumerate()
         .flat_map(|(i, a)| {
-            people(a).filter_map(move |p| Some((p.iin?, i, p.file, p.row, p.member_id)))
+            people(a).filter_map(move |p| {
+                let iin = p.iin?;
+                Some((number(iin), iin, i, p.file, p.row, p.member_id))
+            })
         })
         .collect();
     carriers.par_sort_unstable();
-    for group in carriers.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
-        let m = mask(group[0].0);
+    for group in carriers
+        .chunk_by(|x, y| x.0 == y.0 && x.1 == y.1)
+        .filter(|g| g.len() > 1)
+    {
+        let m = mask(group[0].1);
         let sources: Vec<Source> = group
             .iter()
-            .map(|&(_, _, file, row, _)| batch.source(file, row, Col::Iin))
+            .map(|&(_, _, _, file, row, _)| batch.source(file, row, Col::Iin))
             .collect();
-        for (k, &(_, i, _, _, member)) in group.iter().enumerate() {
+        for (k, &(_, _, i, _, _, member)) in group.iter().enumerate() {
             let others: Vec<String> = sources
                 .iter()
                 .enumerate()

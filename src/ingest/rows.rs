@@ -182,7 +182,7 @@ impl<'a> Cells<'a> {
         self.cols
             .index(col)
             .and_then(|i| self.record.get(i))
-            .map_or("", str::trim)
+            .map_or("", values::trim)
     }
 
     pub fn source(&self, col: Col) -> Source {

@@ -4,10 +4,27 @@
 
 use jiff::civil::Date;
 
+/// `s.trim()`, without looking at characters when the value starts with a visible ASCII
+/// character or a Cyrillic letter and ends with a visible ASCII character, as most cells
+/// do (no whitespace character of Unicode starts with the bytes of those).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let plain_start = b
+        .first()
+        .is_none_or(|&c| c.is_ascii_graphic() || (0xD0..=0xD4).contains(&c));
+    let plain_end = b.last().is_none_or(u8::is_ascii_graphic);
+    if plain_start && plain_end {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Parses `YYYY-MM-DD` or `DD.MM.YYYY` (day and month may have one digit, as Excel
 /// sometimes writes them). Impossible dates such as 31.02 are rejected.
 pub fn date(s: &str) -> Option<Date> {
-    let s = s.trim();
+    let s = trim(s);
     if let Some(d) = iso_date_fast(s.as_bytes()) {
         return d;
     }
@@ -63,7 +80,7 @@ fn digits_only(s: &str) -> Option<&str> {
 
 /// Parses a non-negative whole number such as a count of offences.
 pub fn count(s: &str) -> Option<u32> {
-    digits_only(s.trim())?.parse().ok()
+    digits_only(trim(s))?.parse().ok()
 }
 
 /// Parses a non-negative decimal written the Russian or the English way ("12 500,50",
@@ -175,7 +192,7 @@ pub fn is_device_name(s: &str) -> bool {
 
 /// An ISO 3166 alpha-2 code as two upper-case ASCII letters.
 pub fn country_code(s: &str) -> Option<[u8; 2]> {
-    let b = s.trim().as_bytes();
+    let b = trim(s).as_bytes();
     (b.len() == 2 && b.iter().all(u8::is_ascii_alphabetic))
         .then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
 }
@@ -237,6 +254,40 @@ pub fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use jiff::civil::date as d;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "A1",
+            " A1 ",
+            "Әлия",
+            "Әлия\u{A0}",
+            "\u{A0}Әлия",
+            "\u{3000}x",
+            "x\u{2003}",
+            "\t1\n",
+            "Беккера",
+            "Беккера ",
+            "\u{85}a",
+            "a\u{85}",
+            "\u{1680}",
+            "Ԁ",
+            "x\u{205F}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_is_str_trim_for_any_text(s in "\\PC*", pad in "[ \t\u{A0}\u{2000}-\u{200A}\u{3000}]{0,2}") {
+            for v in [s.clone(), format!("{pad}{s}"), format!("{s}{pad}"), format!("{pad}{s}{pad}")] {
+                proptest::prop_assert_eq!(trim(&v), v.trim());
+            }
+        }
+    }
 
     #[test]
     fn dates_in_both_formats() {

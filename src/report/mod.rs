@@ -209,7 +209,9 @@ impl Report {
                     for (i, a) in chunk.iter().enumerate() {
                         let first = g == 0 && c == 0 && i == 0;
                         buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                        ser(buf, a)?;
+                        // Straight into the Vec (not through `dyn Write`): serde_json's
+                        // many small writes are then inlined.
+                        serde_json::to_writer(&mut *buf, a).map_err(std::io::Error::other)?;
                     }
                     Ok::<(), std::io::Error>(())
                 })?;
