@@ -21,6 +21,22 @@ pub enum Severity {
     Refusal,
 }
 
+impl Severity {
+    /// The severity's name for people reading a report or a form's cover page.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Ru, Severity::Refusal) => "отказ",
+            (Lang::Ru, Severity::Error) => "ошибка",
+            (Lang::Ru, Severity::Missing) => "нет документа",
+            (Lang::Ru, Severity::Warning) => "внимание",
+            (Lang::En, Severity::Refusal) => "refusal",
+            (Lang::En, Severity::Error) => "error",
+            (Lang::En, Severity::Missing) => "missing",
+            (Lang::En, Severity::Warning) => "warning",
+        }
+    }
+}
+
 /// Where a finding or an error comes from: a cell, a row, or a file of the batch.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {

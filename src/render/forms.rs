@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
 use crate::benefits::{Territory, expense_qualifies};
-use crate::findings::{Finding, Severity};
+use crate::findings::{Finding, Lang};
 use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Vocabulary};
 use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
@@ -48,15 +48,6 @@ fn rub(n: i64) -> String {
 /// Kopecks for print: `24 250,50`.
 fn money(kopecks: i64) -> String {
     format!("{},{:02}", rub(kopecks / 100), (kopecks % 100).abs())
-}
-
-fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Refusal => "отказ",
-        Severity::Error => "ошибка в данных",
-        Severity::Missing => "нет документа",
-        Severity::Warning => "внимание",
-    }
 }
 
 fn member_name(m: &FamilyMember) -> String {
@@ -359,7 +350,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         .map(|f| {
             json!({
                 "severity": f.severity,
-                "severity_label": severity_label(f.severity),
+                "severity_label": f.severity.label(Lang::Ru),
                 "rule": f.rule,
                 "message": f.message.ru,
                 "at": f.source.as_ref().map(|s| s.to_string()),

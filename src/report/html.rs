@@ -266,19 +266,6 @@ fn status_text(s: Status, lang: Lang) -> (&'static str, &'static str, &'static s
     }
 }
 
-fn severity_label(s: Severity, lang: Lang) -> &'static str {
-    match (lang, s) {
-        (Lang::Ru, Severity::Refusal) => "отказ",
-        (Lang::Ru, Severity::Error) => "ошибка",
-        (Lang::Ru, Severity::Missing) => "нет документа",
-        (Lang::Ru, Severity::Warning) => "внимание",
-        (Lang::En, Severity::Refusal) => "refusal",
-        (Lang::En, Severity::Error) => "error",
-        (Lang::En, Severity::Missing) => "missing",
-        (Lang::En, Severity::Warning) => "warning",
-    }
-}
-
 fn severity_key(s: Severity) -> &'static str {
     match s {
         Severity::Refusal => "refusal",
@@ -621,7 +608,7 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
             .into_iter()
             .map(|f| FindingView {
                 severity: severity_key(f.severity),
-                severity_label: severity_label(f.severity, lang),
+                severity_label: f.severity.label(lang),
                 rule: f.rule,
                 member_id: f.member_id.clone(),
                 field: f.field.map(|c| c.name()),
