@@ -48,6 +48,17 @@ impl<'a> Fields<'a> {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }
 
+    /// The length in bytes of the longest field (untrimmed).
+    pub fn longest(&self) -> usize {
+        let mut start = self.base;
+        let mut longest = 0;
+        for &end in self.ends {
+            longest = longest.max(end.saturating_sub(start));
+            start = end;
+        }
+        longest as usize
+    }
+
     /// Whether every field is empty or spaces (Excel writes `;;;` rows).
     fn is_blank(&self) -> bool {
         let end = self.ends.last().copied().unwrap_or(self.base) as usize;

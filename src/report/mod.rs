@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod html;
+mod json;
 pub mod redact;
 pub mod text;
 
@@ -209,9 +210,7 @@ impl Report {
                     for (i, a) in chunk.iter().enumerate() {
                         let first = g == 0 && c == 0 && i == 0;
                         buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                        // Straight into the Vec (not through `dyn Write`): serde_json's
-                        // many small writes are then inlined.
-                        serde_json::to_writer(&mut *buf, a).map_err(std::io::Error::other)?;
+                        json::applicant(buf, a).map_err(std::io::Error::other)?;
                     }
                     Ok::<(), std::io::Error>(())
                 })?;

@@ -34,6 +34,9 @@ struct RawFile {
 #[derive(Debug, Clone)]
 pub struct FieldSchema {
     required: HashMap<FileKind, Vec<Col>>,
+    /// The same, as one bit per column (`Col::index`) for each file (`FileKind as usize`):
+    /// asked for every empty cell.
+    required_bits: [u128; 3],
     headers: HashMap<String, Col>,
     aliases: HashMap<Col, Vec<String>>,
     /// Per enumeration: folded spelling → canonical spelling.
@@ -154,8 +157,17 @@ impl FieldSchema {
             }
         }
 
+        let mut required_bits = [0u128; 3];
+        for (&file, cols) in &required {
+            for col in cols {
+                if let Some(bit) = 1u128.checked_shl(col.index() as u32) {
+                    required_bits[file as usize] |= bit;
+                }
+            }
+        }
         Ok(FieldSchema {
             required,
+            required_bits,
             headers,
             aliases,
             values,
@@ -173,7 +185,10 @@ impl FieldSchema {
     }
 
     pub fn is_required(&self, file: FileKind, col: Col) -> bool {
-        self.required(file).contains(&col)
+        match 1u128.checked_shl(col.index() as u32) {
+            Some(bit) => self.required_bits[file as usize] & bit != 0,
+            None => self.required(file).contains(&col),
+        }
     }
 
     /// The other accepted spellings of a column's header.
