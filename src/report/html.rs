@@ -637,7 +637,7 @@ fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
     }
     let mut by_id: BTreeMap<Option<&str>, Acc> = BTreeMap::new();
     for a in &report.applicants {
-        let c = a.consulate.as_ref();
+        let c = a.consulate.as_deref();
         let acc = by_id.entry(c.map(|c| c.id.as_str())).or_insert(Acc {
             consulate: c,
             members: Vec::new(),

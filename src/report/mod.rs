@@ -84,7 +84,7 @@ pub struct ApplicantReport {
     pub name: String,
     pub status: Status,
     /// The mission to apply to; `None` when the region of residence is unknown.
-    pub consulate: Option<Consulate>,
+    pub consulate: Option<std::sync::Arc<Consulate>>,
     pub findings: Vec<Finding>,
     pub allowance: Allowance,
     pub fees: Fees,

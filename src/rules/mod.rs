@@ -7,6 +7,8 @@
 pub mod expr;
 pub mod facts;
 
+use std::sync::Arc;
+
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -26,7 +28,8 @@ use facts::{AppFacts, Ctx, MemberFacts, RegionFacts, RunFacts};
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
-    pub consulate: Option<Consulate>,
+    /// Shared by every applicant of the same mission and kind of target region.
+    pub consulate: Option<Arc<Consulate>>,
     pub allowance: Allowance,
     pub fees: Fees,
     /// Every document the application needs, handed in or not (the inventory).
@@ -46,7 +49,7 @@ pub fn evaluate(
         certificate_validity_years: rates.certificate.validity_years,
         stage2_min_months: rates.lifting.stage2_min_months,
     };
-    let lookups = Lookups::new(batch, schemas);
+    let lookups = Lookups::new(batch, schemas, as_of);
     Ok(batch
         .applicants
         .par_iter()
@@ -60,16 +63,27 @@ struct Lookups<'b> {
     target: FxHashMap<&'b str, Option<usize>>,
     kz: FxHashMap<&'b str, Option<usize>>,
     demand: FxHashMap<(usize, &'b str), Option<bool>>,
+    /// Each mission's entry as of the run's date, for applicants of an ordinary and of
+    /// a priority target region (`[ordinary, priority]`): made once, shared by all.
+    consulates: FxHashMap<&'b str, [Arc<Consulate>; 2]>,
 }
 
 impl<'b> Lookups<'b> {
-    fn new(batch: &'b Batch, schemas: &Schemas) -> Lookups<'b> {
+    fn new(batch: &'b Batch, schemas: &'b Schemas, as_of: Date) -> Lookups<'b> {
         let regions = &schemas.regions;
         let mut l = Lookups {
             target: FxHashMap::default(),
             kz: FxHashMap::default(),
             demand: FxHashMap::default(),
+            consulates: FxHashMap::default(),
         };
+        for m in &regions.missions {
+            // The first mission of an id, as `Regions::mission` finds it.
+            l.consulates.entry(m.id.as_str()).or_insert_with(|| {
+                let entry = |priority| Arc::new(consulate::consulate(m, as_of, priority));
+                [entry(false), entry(true)]
+            });
+        }
         for a in &batch.applicants {
             let t = *l
                 .target
@@ -206,8 +220,10 @@ fn evaluate_one(
     };
     let priority = region_info.is_some_and(|r| r.priority);
     let consulate = kz
-        .and_then(|k| regions.mission(k.mission.get_ref()))
-        .map(|m| consulate::consulate(m, run.as_of, priority));
+        .and_then(|k| lookups.consulates.get(k.mission.get_ref().as_str()))
+        .map(|[ordinary, with_priority]| {
+            Arc::clone(if priority { with_priority } else { ordinary })
+        });
 
     let display = |d: Display, lang: Lang| -> String {
         let date = |x: Option<Date>| x.map_or("—".to_string(), |x| format_date(x, lang));
