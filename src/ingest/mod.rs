@@ -366,6 +366,21 @@ fn id_key(id: &str) -> String {
     id.to_ascii_lowercase()
 }
 
+/// `f` of [`id_key`]`(id)`, made on the stack for a valid id (the rows of family.csv and
+/// expenses.csv look their applicant up without allocating).
+fn with_id_key<T>(id: &str, f: impl FnOnce(&str) -> T) -> T {
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..id.len()) {
+        Some(key) if id.is_ascii() => {
+            key.copy_from_slice(id.as_bytes());
+            key.make_ascii_lowercase();
+            // ASCII stays ASCII when lowered.
+            f(std::str::from_utf8(key).unwrap_or_default())
+        }
+        _ => f(&id_key(id)),
+    }
+}
+
 /// What ids equal but for case name in common: the folder of an applicant, the files of
 /// a family member.
 #[derive(Clone, Copy)]
@@ -409,7 +424,7 @@ fn attach(
     match id {
         Ok(id) => {
             // The index is keyed ignoring case; a row names its applicant exactly.
-            let found = index.get(&id_key(id)).copied();
+            let found = with_id_key(id, |key| index.get(key).copied());
             match found {
                 Some(i) if batch.applicants[i].applicant_id == id => Some(i),
                 _ => {

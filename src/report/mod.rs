@@ -127,10 +127,9 @@ impl Report {
     /// (in batch order). Findings are sorted by rule id, then member, then source, so the
     /// report is the same whatever order they were found in.
     pub fn build(batch: Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
-        let mut summary = Summary::default();
         let applicants: Vec<ApplicantReport> = batch
             .applicants
-            .into_iter()
+            .into_par_iter()
             .zip(outcomes)
             .map(|(a, outcome)| {
                 let name = full_name(&a);
@@ -140,13 +139,6 @@ impl Report {
                     (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source))
                 });
                 let status = Status::of(&findings);
-                summary.applicants += 1;
-                *match status {
-                    Status::Ready => &mut summary.ready,
-                    Status::Incomplete => &mut summary.incomplete,
-                    Status::Invalid => &mut summary.invalid,
-                    Status::Refused => &mut summary.refused,
-                } += 1;
                 ApplicantReport {
                     applicant_id: a.applicant_id,
                     name,
@@ -159,6 +151,16 @@ impl Report {
                 }
             })
             .collect();
+        let mut summary = Summary::default();
+        for a in &applicants {
+            summary.applicants += 1;
+            *match a.status {
+                Status::Ready => &mut summary.ready,
+                Status::Incomplete => &mut summary.incomplete,
+                Status::Invalid => &mut summary.invalid,
+                Status::Refused => &mut summary.refused,
+            } += 1;
+        }
         Report {
             as_of,
             summary,
