@@ -93,17 +93,23 @@ fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error>
     Ok(bytes)
 }
 
-/// Reads one file of the batch; `None` when it is absent (or, for an optional file,
-/// empty: then a warning says it was ignored).
+/// One file of the batch as read.
+enum Read {
+    Absent,
+    /// An optional file with not even a header: ignored, with this warning.
+    Empty(RowError),
+    Table(Table),
+}
+
+/// Reads one file of the batch.
 fn read_table(
     dir: &Path,
     file: FileKind,
     schemas: &Schemas,
     limits: &Limits,
-    batch: &mut Batch,
-) -> Result<Option<Table>, Error> {
+) -> Result<Read, Error> {
     let Some(path) = find_entry(dir, file.file_name()) else {
-        return Ok(None);
+        return Ok(Read::Absent);
     };
     let bytes = read_bounded(&path, file, limits.max_file_size)?;
     if let Some(what) = not_text(&bytes) {
@@ -114,8 +120,7 @@ fn read_table(
     }
     let decoded = decode::decode(&bytes);
     if file != FileKind::Applicants && decoded.text.trim().is_empty() {
-        batch.rows.push((file, RowCounts::default()));
-        batch.warnings.push(RowError {
+        return Ok(Read::Empty(RowError {
             rule: "data.unknown_column",
             source: Source::Row { file, row: 1 },
             message: Text::new(
@@ -128,10 +133,26 @@ fn read_table(
                     file.file_name()
                 ),
             ),
-        });
-        return Ok(None);
+        }));
     }
-    table::read_limited(file, &decoded, &schemas.fields, limits).map(Some)
+    table::read_limited(file, &decoded, &schemas.fields, limits).map(Read::Table)
+}
+
+/// An optional file's table; an empty one is counted and its warning kept.
+fn optional(
+    batch: &mut Batch,
+    file: FileKind,
+    read: Result<Read, Error>,
+) -> Result<Option<Table>, Error> {
+    match read? {
+        Read::Absent => Ok(None),
+        Read::Empty(warning) => {
+            batch.rows.push((file, RowCounts::default()));
+            batch.warnings.push(warning);
+            Ok(None)
+        }
+        Read::Table(t) => Ok(Some(t)),
+    }
 }
 
 /// Loads the batch folder `dir` with the default [`Limits`].
@@ -150,21 +171,31 @@ pub fn load_with(dir: &Path, schemas: &Schemas, limits: &Limits) -> Result<Batch
         )));
     }
     let mut batch = Batch::default();
-    let applicants = read_table(dir, FileKind::Applicants, schemas, limits, &mut batch)?.ok_or_else(|| {
-        Error::input(
-            "applicants.csv",
-            format!(
-                "not found in {}: every batch needs one (`resettle init DIR` writes a blank batch)",
-                dir.display()
-            ),
-        )
-    })?;
+    // The three files are read and split at once (each split is serial), then used in
+    // order: an error in applicants.csv is reported before one in family.csv.
+    let read = |file| read_table(dir, file, schemas, limits);
+    let ((applicants, family), expenses) = rayon::join(
+        || rayon::join(|| read(FileKind::Applicants), || read(FileKind::Family)),
+        || read(FileKind::Expenses),
+    );
+    let applicants = match applicants? {
+        Read::Table(t) => t,
+        Read::Absent | Read::Empty(_) => {
+            return Err(Error::input(
+                "applicants.csv",
+                format!(
+                    "not found in {}: every batch needs one (`resettle init DIR` writes a blank batch)",
+                    dir.display()
+                ),
+            ));
+        }
+    };
     let mut index = HashMap::default();
     add_applicants(&mut batch, &mut index, applicants, schemas, limits);
-    if let Some(family) = read_table(dir, FileKind::Family, schemas, limits, &mut batch)? {
+    if let Some(family) = optional(&mut batch, FileKind::Family, family)? {
         add_family(&mut batch, &index, &family, schemas, limits);
     }
-    if let Some(expenses) = read_table(dir, FileKind::Expenses, schemas, limits, &mut batch)? {
+    if let Some(expenses) = optional(&mut batch, FileKind::Expenses, expenses)? {
         add_expenses(&mut batch, &index, &expenses, schemas, limits);
     }
     check_paper_members(&mut batch);
