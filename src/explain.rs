@@ -3,25 +3,16 @@
 
 use std::fmt::Write;
 
-use crate::findings::{Lang, Severity};
+use crate::findings::Lang;
 use crate::rules::facts::{FACTS, Getter, Scope};
 use crate::schema::{Person, Schemas};
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Warning => "warning",
-        Severity::Missing => "missing",
-        Severity::Error => "error",
-        Severity::Refusal => "refusal",
-    }
-}
 
 /// One line per rule, then one per document requirement.
 pub fn list(schemas: &Schemas, lang: Lang) -> String {
     let mut out = String::new();
     for r in &schemas.rules.rules {
         let when = r.when_src.as_deref().unwrap_or("(built in)");
-        let _ = writeln!(out, "{:<36} {:<8} {when}", r.id, severity(r.severity));
+        let _ = writeln!(out, "{:<36} {:<8} {when}", r.id, r.severity.key());
         let _ = writeln!(out, "{:<45} {}", "", r.description.get(lang));
         let _ = writeln!(out, "{:<45} basis: {}", "", r.basis);
     }
@@ -42,7 +33,7 @@ pub fn list(schemas: &Schemas, lang: Lang) -> String {
 pub fn explain(schemas: &Schemas, id: &str, lang: Lang) -> Option<String> {
     let mut out = String::new();
     if let Some(r) = schemas.rules.get(id) {
-        let _ = writeln!(out, "{}  ({})", r.id, severity(r.severity));
+        let _ = writeln!(out, "{}  ({})", r.id, r.severity.key());
         let _ = writeln!(out, "\n{}", r.description.get(lang));
         match &r.when_src {
             Some(w) => {

@@ -22,6 +22,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity's key, as the JSON report, the CSV and `resettle rules` spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Missing => "missing",
+            Severity::Error => "error",
+            Severity::Refusal => "refusal",
+        }
+    }
+
     /// The severity's name for people reading a report or a form's cover page.
     pub fn label(self, lang: Lang) -> &'static str {
         match (lang, self) {
@@ -181,6 +191,21 @@ mod tests {
             Source::at(FileKind::Family, 7, None).to_string(),
             "family.csv:7"
         );
+    }
+
+    #[test]
+    fn severity_key_is_its_json_spelling() {
+        for s in [
+            Severity::Warning,
+            Severity::Missing,
+            Severity::Error,
+            Severity::Refusal,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.key())
+            );
+        }
     }
 
     #[test]

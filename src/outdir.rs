@@ -236,7 +236,7 @@ impl OutDir {
         if files.is_empty() {
             return Ok(());
         }
-        sync_all(&self.root, &files).map_err(|e| Error::io(&self.root, e))
+        flush_to_disk(&self.root, &files).map_err(|e| Error::io(&self.root, e))
     }
 
     /// Streams `rel` atomically: `fill` writes into a temporary file beside it (mode
@@ -290,7 +290,7 @@ impl OutDir {
 
 /// Flushes the file system holding `root`, where `files` were written.
 #[cfg(target_os = "linux")]
-fn sync_all(root: &Path, _files: &[PathBuf]) -> std::io::Result<()> {
+fn flush_to_disk(root: &Path, _files: &[PathBuf]) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let dir = fs::File::open(root)?;
     // SAFETY: syncfs only reads the descriptor, which `dir` keeps open during the call.
@@ -303,7 +303,7 @@ fn sync_all(root: &Path, _files: &[PathBuf]) -> std::io::Result<()> {
 
 /// Flushes each of `files` (written under `root`).
 #[cfg(not(target_os = "linux"))]
-fn sync_all(_root: &Path, files: &[PathBuf]) -> std::io::Result<()> {
+fn flush_to_disk(_root: &Path, files: &[PathBuf]) -> std::io::Result<()> {
     for f in files {
         // Windows flushes only a file opened for writing.
         fs::OpenOptions::new().write(true).open(f)?.sync_all()?;

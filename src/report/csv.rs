@@ -7,7 +7,7 @@
 //! message (in the chosen language). Status and severity are the stable codes of
 //! report.json (`refused`, `missing`, …) so that filters do not depend on the language.
 
-use crate::findings::{Lang, Severity};
+use crate::findings::Lang;
 
 use super::Report;
 
@@ -35,15 +35,6 @@ fn defuse(s: &str) -> String {
     }
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Refusal => "refusal",
-        Severity::Error => "error",
-        Severity::Missing => "missing",
-        Severity::Warning => "warning",
-    }
-}
-
 /// The findings of `report` as CSV text (starting with a BOM), messages in `lang`.
 pub fn findings_csv(report: &Report, lang: Lang) -> String {
     let mut w = ::csv::WriterBuilder::new()
@@ -58,7 +49,7 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                 a.applicant_id.as_str(),
                 &defuse(&a.name),
                 a.status.label(),
-                severity(f.severity),
+                f.severity.key(),
                 f.rule,
                 f.member_id.as_deref().unwrap_or(""),
                 f.field.map(|c| c.name()).unwrap_or(""),

@@ -17,7 +17,7 @@ use tera::{Context, Tera};
 use super::{ApplicantReport, Report, Status, Summary};
 use crate::consulate::Consulate;
 use crate::error::Error;
-use crate::findings::{Finding, Lang, RowError, Severity};
+use crate::findings::{Finding, Lang, RowError};
 
 /// The embedded template; `templates/report.html` in the repository is its source.
 pub const TEMPLATE: &str = include_str!("../../templates/report.html");
@@ -263,15 +263,6 @@ fn status_text(s: Status, lang: Lang) -> (&'static str, &'static str, &'static s
             "ready",
             "Can book an appointment; warnings do not block.",
         ),
-    }
-}
-
-fn severity_key(s: Severity) -> &'static str {
-    match s {
-        Severity::Refusal => "refusal",
-        Severity::Error => "error",
-        Severity::Missing => "missing",
-        Severity::Warning => "warning",
     }
 }
 
@@ -607,7 +598,7 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
         findings: by_severity(&a.findings)
             .into_iter()
             .map(|f| FindingView {
-                severity: severity_key(f.severity),
+                severity: f.severity.key(),
                 severity_label: f.severity.label(lang),
                 rule: f.rule,
                 member_id: f.member_id.clone(),

@@ -4,7 +4,7 @@
 //! parts made of numbers (allowance, fees), go through serde_json itself.
 
 use crate::consulate::Consulate;
-use crate::findings::{Finding, Severity, Text};
+use crate::findings::{Finding, Text};
 
 use super::ApplicantReport;
 
@@ -57,12 +57,7 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b"{\"rule\":");
     string(out, f.rule);
     out.extend_from_slice(b",\"severity\":\"");
-    out.extend_from_slice(match f.severity {
-        Severity::Warning => b"warning",
-        Severity::Missing => b"missing",
-        Severity::Error => b"error",
-        Severity::Refusal => b"refusal",
-    });
+    out.extend_from_slice(f.severity.key().as_bytes());
     out.extend_from_slice(b"\",\"member_id\":");
     optional(out, f.member_id.as_deref());
     out.extend_from_slice(b",\"field\":");
