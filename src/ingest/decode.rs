@@ -76,6 +76,34 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// [`decode`] of bytes it may keep: valid UTF-8 (with or without a BOM) becomes the
+/// text without a copy.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded<'static> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let valid =
+        simdutf8::basic::from_utf8(bytes.get(usize::from(bom) * 3..).unwrap_or_default()).is_ok();
+    if valid {
+        bytes.drain(..usize::from(bom) * 3);
+        // SAFETY: the bytes, without their BOM, were validated as UTF-8 just above.
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
+        return Decoded {
+            text: Cow::Owned(text),
+            encoding: if bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            },
+            replaced: 0,
+            first_replaced_line: None,
+        };
+    }
+    let d = decode(&bytes);
+    Decoded {
+        text: Cow::Owned(d.text.into_owned()),
+        ..d
+    }
+}
+
 fn utf8_lossy(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
     let text = String::from_utf8_lossy(bytes);
     let (replaced, first_replaced_line) = count_replacements(&text, bytes);

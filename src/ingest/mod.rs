@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod limits;
 pub mod rows;
+pub mod split;
 pub mod table;
 pub mod values;
 
@@ -118,7 +119,7 @@ fn read_table(
             format!("this file is {what}"),
         ));
     }
-    let decoded = decode::decode(&bytes);
+    let decoded = decode::decode_owned(bytes);
     if file != FileKind::Applicants && decoded.text.trim().is_empty() {
         return Ok(Read::Empty(RowError {
             rule: "data.unknown_column",
@@ -135,7 +136,7 @@ fn read_table(
             ),
         }));
     }
-    table::read_limited(file, &decoded, &schemas.fields, limits).map(Read::Table)
+    table::read_limited(file, decoded, &schemas.fields, limits).map(Read::Table)
 }
 
 /// An optional file's table; an empty one is counted and its warning kept.

@@ -9,74 +9,53 @@ use crate::ingest::decode::Decoded;
 use crate::ingest::values::show;
 use crate::schema::FieldSchema;
 
+pub use super::split::Fields;
+use super::split::{Part, Span};
+
 /// One data record: the line it starts on and where its fields are in the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Record {
     pub row: u64,
-    /// Offset of the record's first field in [`Table::text`].
+    part: u32,
     base: u32,
-    /// Its field ends are `Table::ends[first..first + count]`.
-    first: usize,
-    count: usize,
+    first: u32,
+    count: u32,
+    raw: bool,
 }
 
-/// The fields of one record, as string slices of the table's text.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields<'a> {
-    text: &'a str,
-    base: u32,
-    ends: &'a [u32],
-}
-
-impl<'a> Fields<'a> {
-    /// Field `i`, if the record has it.
-    pub fn get(&self, i: usize) -> Option<&'a str> {
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { self.base } else { self.ends[i - 1] } as usize;
-        self.text.get(start..end)
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
-        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
-    }
-
-    /// The length in bytes of the longest field (untrimmed).
-    pub fn longest(&self) -> usize {
-        let mut start = self.base;
-        let mut longest = 0;
-        for &end in self.ends {
-            longest = longest.max(end.saturating_sub(start));
-            start = end;
+impl Record {
+    fn new(row: u64, s: &Span) -> Record {
+        Record {
+            row,
+            part: s.part,
+            base: s.base,
+            first: s.first,
+            count: s.count,
+            raw: s.raw,
         }
-        longest as usize
     }
 
-    /// Whether every field is empty or spaces (Excel writes `;;;` rows).
-    fn is_blank(&self) -> bool {
-        let end = self.ends.last().copied().unwrap_or(self.base) as usize;
-        self.text
-            .get(self.base as usize..end)
-            .is_none_or(|s| s.trim().is_empty())
+    fn span(&self) -> Span {
+        Span {
+            start: 0,
+            end: 0,
+            part: self.part,
+            base: self.base,
+            first: self.first,
+            count: self.count,
+            raw: self.raw,
+        }
     }
 }
 
-/// A file split into records: every field of every record lies in one string, with no
-/// allocation per record.
+/// A file split into records: the fields of most records are spans of the file's text
+/// (no allocation per record or field); those that needed unescaping lie in the parts.
 pub struct Table {
     pub file: FileKind,
     pub columns: ColumnMap,
-    /// The unescaped fields of all records, back to back.
+    /// The decoded file.
     text: String,
-    /// Field ends in `text`; 32 bits suffice, files are refused past 4 GiB.
-    ends: Vec<u32>,
+    parts: Vec<Part>,
     pub records: Vec<Record>,
     pub warnings: Vec<RowError>,
     /// Problems that lose rows (an unclosed quote): listed in the report's errors.
@@ -87,88 +66,8 @@ pub struct Table {
 
 impl Table {
     pub fn fields(&self, r: &Record) -> Fields<'_> {
-        Fields {
-            text: &self.text,
-            base: r.base,
-            ends: &self.ends[r.first..r.first + r.count],
-        }
+        Fields::new(&self.text, &self.parts, &r.span())
     }
-}
-
-/// What [`split`] gives: the unescaped fields, their ends, and each record with the
-/// bytes where its raw text starts and ends in the text.
-type Split = (String, Vec<u32>, Vec<(usize, usize, Record)>);
-
-/// Splits `text` into records with csv-core: unescaped fields into one buffer, absolute
-/// field ends, and each record with where its raw text starts and ends in `text`. Blank
-/// records (empty lines, only spaces or delimiters) are left out, so a file of line
-/// breaks or `;;;` takes no memory per line. The first record is the header: past
-/// `max_rows` more, stops with the byte where the first record past the limit starts.
-fn split(text: &str, delimiter: u8, max_rows: u64) -> Result<Split, usize> {
-    use csv_core::ReadRecordResult::*;
-    let input = text.as_bytes();
-    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    // Unescaping only removes bytes, so the output never outgrows the input.
-    let mut out = vec![0u8; input.len() + 1];
-    let mut row_ends = vec![0usize; 64];
-    let (mut pos_in, mut pos_out, mut nends) = (0, 0, 0);
-    let (mut record_in, mut record_out) = (0, 0);
-    let mut ends = Vec::new();
-    let mut records = Vec::new();
-    loop {
-        let (result, nin, nout, nend) = reader.read_record(
-            &input[pos_in..],
-            &mut out[pos_out..],
-            &mut row_ends[nends..],
-        );
-        pos_in += nin;
-        pos_out += nout;
-        nends += nend;
-        match result {
-            InputEmpty => {}
-            OutputFull => out.resize(out.len() * 2, 0),
-            OutputEndsFull => row_ends.resize(row_ends.len() * 2, 0),
-            // Stops at the first byte that is not a space, usually the first one.
-            Record if out[record_out..pos_out].iter().all(u8::is_ascii_whitespace) => {
-                // A blank line: nothing to keep (its fields are overwritten). Blanks
-                // that are not ASCII (no-break spaces) are kept and skipped later.
-                pos_out = record_out;
-                record_in = pos_in;
-                nends = 0;
-            }
-            Record => {
-                if records.len() as u64 > max_rows {
-                    return Err(record_in);
-                }
-                let first = ends.len();
-                ends.extend(row_ends[..nends].iter().map(|e| (record_out + e) as u32));
-                records.push((
-                    record_in,
-                    pos_in,
-                    self::Record {
-                        row: 0,
-                        base: record_out as u32,
-                        first,
-                        count: nends,
-                    },
-                ));
-                record_in = pos_in;
-                record_out = pos_out;
-                nends = 0;
-            }
-            End => break,
-        }
-    }
-    out.truncate(pos_out);
-    // Fields of valid UTF-8 split at ASCII delimiters are valid UTF-8; checked all the
-    // same, with SIMD.
-    let text = if simdutf8::basic::from_utf8(&out).is_ok() {
-        // SAFETY: `out` was validated as UTF-8 just above.
-        unsafe { String::from_utf8_unchecked(out) }
-    } else {
-        String::from_utf8_lossy(&out).into_owned()
-    };
-    Ok((text, ends, records))
 }
 
 /// Turns record byte offsets into 1-based line numbers, scanning the text once.
@@ -250,47 +149,52 @@ fn detect_delimiter(text: &str) -> u8 {
 
 /// Reads `decoded` (the contents of `file`) into a table with the default [`Limits`].
 pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
-    read_limited(file, decoded, fields, &Limits::default())
+    let owned = Decoded {
+        text: decoded.text.clone().into_owned().into(),
+        ..*decoded
+    };
+    read_limited(file, owned, fields, &Limits::default())
 }
 
-/// Reads `decoded` (the contents of `file`) into a table. Fails, naming the file, when
-/// there is no header row, a column is given twice, a required column is missing, or the
-/// file has more data rows or header columns than `limits` allow.
+/// Reads `decoded` (the contents of `file`) into a table, keeping its text. Fails,
+/// naming the file, when there is no header row, a column is given twice, a required
+/// column is missing, or the file has more data rows or header columns than `limits`
+/// allow.
 pub fn read_limited(
     file: FileKind,
-    decoded: &Decoded<'_>,
+    decoded: Decoded<'_>,
     fields: &FieldSchema,
     limits: &Limits,
 ) -> Result<Table, Error> {
-    if u32::try_from(decoded.text.len()).is_err() {
+    if decoded.text.len() > super::split::MAX_TEXT {
         return Err(Error::input(
             file.file_name(),
-            "the file is larger than 4 GiB: split the batch into smaller ones",
+            "the file is larger than 2 GiB: split the batch into smaller ones",
         ));
     }
-    let mut text: &str = &decoded.text;
-    let mut line_offset = 0u64;
+    let full: String = decoded.text.into_owned();
+    let mut from = 0;
     let mut delimiter = None;
     // Excel's "sep=;" hint line.
-    if let Some(rest) = text.strip_prefix("sep=") {
+    if let Some(rest) = full.strip_prefix("sep=") {
         let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
         let hint = rest[..first_line_end].trim_end_matches(['\r', '\n']);
         if let [d @ (b',' | b';' | b'\t')] = hint.as_bytes() {
             delimiter = Some(*d);
-            text = &rest[first_line_end..];
-            line_offset = 1;
+            from = "sep=".len() + first_line_end;
         }
     }
+    let text = &full[from..];
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
     let format = format!(
         "{}, {}",
         decoded.encoding.label(),
         delimiter_name(delimiter)
     );
-    let (fields_text, ends, split_records) = match split(text, delimiter, limits.max_rows) {
+    let split = match super::split::split(&full, from, delimiter, limits.max_rows) {
         Ok(split) => split,
         Err(start) => {
-            let row = LineCounter::new(text.as_bytes(), 1 + line_offset).line_of(start);
+            let row = LineCounter::new(full.as_bytes(), 1).line_of(start);
             return Err(too_many_rows(file, row, limits.max_rows));
         }
     };
@@ -319,40 +223,36 @@ pub fn read_limited(
         });
     }
 
-    let mut lines = LineCounter::new(text.as_bytes(), 1 + line_offset);
-    let view = |r: &Record| Fields {
-        text: &fields_text,
-        base: r.base,
-        ends: &ends[r.first..r.first + r.count],
-    };
-    let mut split_records = split_records.into_iter();
+    let mut lines = LineCounter::new(full.as_bytes(), 1);
+    let view = |s: &Span| Fields::new(&full, &split.parts, s);
+    let mut spans = split.spans.iter();
     let header = loop {
-        match split_records.next() {
+        match spans.next() {
             None => {
                 return Err(Error::input(
                     file.file_name(),
                     "the file is empty: the first row must name the columns (see `resettle init`)",
                 ));
             }
-            Some((_, _, r)) if view(&r).is_blank() => continue,
-            Some((start, _, r)) => break (lines.line_of(start), r),
+            Some(s) if view(s).is_blank() => continue,
+            Some(s) => break (lines.line_of(s.start), s),
         }
     };
     let columns = map_header(
         file,
         header.0,
-        view(&header.1),
+        view(header.1),
         fields,
         limits.max_columns,
         &mut warnings,
     )?;
 
     // Fields that have no header: beyond the header row, or under an empty header cell.
-    let header_len = header.1.count;
+    let header_len = header.1.count as usize;
     let unlabeled: Vec<usize> = (0..header_len)
         .filter(|&i| columns.header_at(i).is_none_or(str::is_empty))
         .collect();
-    let mut records = Vec::with_capacity(split_records.len());
+    let mut records = Vec::with_capacity(spans.len());
     let mut unlabeled_values = 0usize;
     let mut first_unlabeled: Option<u64> = None;
     // Values a row should have: up to the last labelled header cell (Excel pads headers
@@ -363,15 +263,16 @@ pub fn read_limited(
         .map_or(0, |i| i + 1);
     let mut errors = Vec::new();
     let mut quote_warnings = 0;
-    for (start, end, mut record) in split_records {
-        let fields = view(&record);
+    for s in spans {
+        let fields = view(s);
         if fields.is_blank() {
             continue;
         }
-        record.row = lines.line_of(start);
+        let record = Record::new(lines.line_of(s.start), s);
+        let (start, end) = (s.start, s.end);
         // One scan decides which quote check applies: a record over several lines
         // (an unclosed quote swallowing rows) or on one line (shifted values).
-        if let Some(raw) = text.get(start..end) {
+        if let Some(raw) = full.get(start..end) {
             if spans_lines(raw) {
                 if errors.len() < 10
                     && let Some(e) =
@@ -411,8 +312,8 @@ pub fn read_limited(
     Ok(Table {
         file,
         columns,
-        text: fields_text,
-        ends,
+        text: full,
+        parts: split.parts,
         records,
         warnings,
         errors,
@@ -686,7 +587,7 @@ mod tests {
                 max_rows,
                 ..Limits::default()
             };
-            read_limited(FileKind::Expenses, &decode(text.as_bytes()), &s, &limits)
+            read_limited(FileKind::Expenses, decode(text.as_bytes()), &s, &limits)
         };
         assert!(limited(2).is_ok());
         let Err(e) = limited(1) else {
@@ -707,7 +608,7 @@ mod tests {
             ..Limits::default()
         };
         let read =
-            |text: &str| read_limited(FileKind::Expenses, &decode(text.as_bytes()), &s, &limits);
+            |text: &str| read_limited(FileKind::Expenses, decode(text.as_bytes()), &s, &limits);
         assert!(read(&format!("{EXPENSES_HEAD},,,,\nA1,,duty,,5,,\n")).is_ok());
         let Err(e) = read(&format!("{EXPENSES_HEAD},,x\nA1,,duty,,5,,\n")) else {
             panic!("expected an error")
