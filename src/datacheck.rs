@@ -89,8 +89,9 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Identifier checks of one applicant and their family.
-fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
+/// Identifier checks of one applicant and their family (checksums, and agreement with
+/// birth date and sex).
+pub fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in people(a) {
         iin_findings(batch, &p, &mut out);
@@ -179,9 +180,18 @@ fn people(a: &Applicant) -> impl Iterator<Item = Person<'_>> {
     std::iter::once(me).chain(members)
 }
 
-/// Someone carrying an IIN: its number, the IIN, the applicant's index, where it is
-/// (file, row) and the member (`None`: the applicant).
-type Carrier<'a> = (u64, &'a str, usize, FileKind, u64, Option<&'a str>);
+/// Someone carrying an IIN, as the check for repeated IINs needs them: ordered by the
+/// IIN's number (twelve digits compare as one integer), then the applicant's index,
+/// where it is (file, row) and the member (`None`: the applicant).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Carrier {
+    number: u64,
+    iin: [u8; 12],
+    applicant: usize,
+    file: FileKind,
+    row: u64,
+    member: Option<Box<str>>,
+}
 
 /// The value of a string of decimal digits (an IIN), saturating; equal strings give
 /// equal numbers, which is all sorting by it needs.
@@ -192,38 +202,43 @@ fn number(digits: &str) -> u64 {
     })
 }
 
-/// Runs every cross-cell data check and adds the findings to the applicants.
-pub fn check(batch: &mut Batch) {
-    let mut new: Vec<Vec<Finding>> = batch
-        .applicants
-        .par_iter()
-        .map(|a| check_applicant(batch, a))
-        .collect();
-
-    // Repeated IINs: everyone carrying one, sorted so that equal IINs are neighbours
-    // (by their number first: twelve digits compare as one integer).
-    let mut carriers: Vec<Carrier<'_>> = batch
-        .applicants
+/// Everyone carrying a well-formed IIN among `applicants`, the first of which is the
+/// batch's applicant number `first`.
+pub fn carriers(applicants: &[Applicant], first: usize) -> Vec<Carrier> {
+    applicants
         .iter()
         .enumerate()
         .flat_map(|(i, a)| {
             people(a).filter_map(move |p| {
-                let iin = p.iin?;
-                Some((number(iin), iin, i, p.file, p.row, p.member_id))
+                let iin: [u8; 12] = p.iin?.as_bytes().try_into().ok()?;
+                Some(Carrier {
+                    number: number(p.iin?),
+                    iin,
+                    applicant: first + i,
+                    file: p.file,
+                    row: p.row,
+                    member: p.member_id.map(Box::from),
+                })
             })
         })
-        .collect();
+        .collect()
+}
+
+/// IINs carried by more than one person of the batch: a finding for each carrier, with
+/// the index of its applicant. `batch` gives the cells (its applicants are not read).
+pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, Finding)> {
     carriers.par_sort_unstable();
+    let mut out = Vec::new();
     for group in carriers
-        .chunk_by(|x, y| x.0 == y.0 && x.1 == y.1)
+        .chunk_by(|x, y| x.number == y.number && x.iin == y.iin)
         .filter(|g| g.len() > 1)
     {
-        let m = mask(group[0].1);
+        let m = mask(std::str::from_utf8(&group[0].iin).unwrap_or_default());
         let sources: Vec<Source> = group
             .iter()
-            .map(|&(_, _, _, file, row, _)| batch.source(file, row, Col::Iin))
+            .map(|c| batch.source(c.file, c.row, Col::Iin))
             .collect();
-        for (k, &(_, _, i, _, _, member)) in group.iter().enumerate() {
+        for (k, c) in group.iter().enumerate() {
             let others: Vec<String> = sources
                 .iter()
                 .enumerate()
@@ -231,20 +246,38 @@ pub fn check(batch: &mut Batch) {
                 .map(|(_, s)| s.to_string())
                 .collect();
             let others = others.join(", ");
-            new[i].push(Finding {
-                rule: "data.duplicate",
-                severity: Severity::Error,
-                member_id: member.map(str::to_string),
-                field: Some(Col::Iin),
-                source: Some(sources[k].clone()),
-                message: Text::new(
-                    format!("ИИН {m} повторяется: также {others}"),
-                    format!("IIN {m} is repeated: also at {others}"),
-                ),
-            });
+            out.push((
+                c.applicant,
+                Finding {
+                    rule: "data.duplicate",
+                    severity: Severity::Error,
+                    member_id: c.member.as_deref().map(str::to_string),
+                    field: Some(Col::Iin),
+                    source: Some(sources[k].clone()),
+                    message: Text::new(
+                        format!("ИИН {m} повторяется: также {others}"),
+                        format!("IIN {m} is repeated: also at {others}"),
+                    ),
+                },
+            ));
         }
     }
-    for (a, f) in batch.applicants.iter_mut().zip(new) {
+    out
+}
+
+/// Runs every cross-cell data check and adds the findings to the applicants: those of
+/// each applicant alone ([`check_applicant`]), then IINs repeated across the batch.
+pub fn check(batch: &mut Batch) {
+    let own: Vec<Vec<Finding>> = batch
+        .applicants
+        .par_iter()
+        .map(|a| check_applicant(batch, a))
+        .collect();
+    for (a, f) in batch.applicants.iter_mut().zip(own) {
         a.findings.extend(f);
+    }
+    let repeated = repeated_iins(batch, carriers(&batch.applicants, 0));
+    for (i, f) in repeated {
+        batch.applicants[i].findings.push(f);
     }
 }

@@ -62,76 +62,113 @@ fn check_file(path: &Path) -> Result<FileType, Unreadable> {
 
 /// Scans `documents/` of the batch at `dir` and attaches what it finds to each applicant.
 pub fn scan(dir: &Path, batch: &mut Batch, docs: &DocumentSchema) {
-    let Some(root) = crate::ingest::find_entry(dir, "documents") else {
-        return;
-    };
-    let Ok(batch_root) = dir.canonicalize() else {
-        return;
-    };
-    if !is_inside(&root, &batch_root) {
-        batch.warnings.push(RowError {
-            rule: "docs.outside",
-            source: Source::Path("documents".into()),
-            message: Text::new(
-                "папка documents — ссылка за пределы папки пакета; не прочитана",
-                "documents is a link leading outside the batch folder; it was not read",
-            ),
-        });
-        return;
-    }
-    let root_name = root
-        .file_name()
-        .map_or("documents".into(), |n| n.to_string_lossy().into_owned());
-
-    // Each applicant's folder: `documents/<applicant_id>/`, in any case (a folder made on
-    // Windows as `a001` is A001's, as it would be there), the exact spelling first.
-    let mut names: Vec<String> = std::fs::read_dir(&root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let exact: HashSet<&str> = names.iter().map(String::as_str).collect();
-    let mut by_case: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for name in &names {
-        by_case.entry(name.to_ascii_lowercase()).or_insert(name);
-    }
-    let folders: Vec<Option<String>> = batch
+    let ids: Vec<&str> = batch
         .applicants
         .iter()
-        .map(|a| {
-            let id = a.applicant_id.as_str();
-            if exact.contains(id) {
-                Some(id.to_string())
-            } else {
-                by_case.get(&id.to_ascii_lowercase()).map(|n| n.to_string())
-            }
-        })
+        .map(|a| a.applicant_id.as_str())
         .collect();
+    let (folders, warnings) = Folders::open(dir, &ids);
+    batch.warnings.extend(warnings);
+    if let Some(folders) = folders {
+        folders.scan(&mut batch.applicants, docs);
+    }
+}
 
-    // Folders that belong to no applicant.
-    let used: HashSet<&str> = folders.iter().flatten().map(String::as_str).collect();
-    for name in names.iter().filter(|n| !used.contains(n.as_str())) {
-        batch.warnings.push(RowError {
-            rule: "docs.unrecognized",
-            source: Source::Path(format!("{root_name}/{}", show(name))),
-            message: Text::new(
-                "нет заявителя с таким ID в applicants.csv; не прочитано",
-                "no applicant with this id in applicants.csv; not read",
-            ),
-        });
+/// The `documents/` folder of a batch: a folder per applicant, `documents/<applicant_id>/`,
+/// in any case (a folder made on Windows as `a001` is A001's, as it would be there), the
+/// exact spelling first.
+pub struct Folders {
+    root: PathBuf,
+    batch_root: PathBuf,
+    root_name: String,
+    exact: HashSet<String>,
+    /// Each folder by its name in lower case (the first in sorted order).
+    by_case: std::collections::HashMap<String, String>,
+}
+
+impl Folders {
+    /// Opens `documents/` of the batch at `dir` (if there is one), with a warning for
+    /// each folder that belongs to none of the applicants `ids`, or for a `documents`
+    /// that is a link leading outside the batch.
+    pub fn open(dir: &Path, ids: &[&str]) -> (Option<Folders>, Vec<RowError>) {
+        let mut warnings = Vec::new();
+        let Some(root) = crate::ingest::find_entry(dir, "documents") else {
+            return (None, warnings);
+        };
+        let Ok(batch_root) = dir.canonicalize() else {
+            return (None, warnings);
+        };
+        if !is_inside(&root, &batch_root) {
+            warnings.push(RowError {
+                rule: "docs.outside",
+                source: Source::Path("documents".into()),
+                message: Text::new(
+                    "папка documents — ссылка за пределы папки пакета; не прочитана",
+                    "documents is a link leading outside the batch folder; it was not read",
+                ),
+            });
+            return (None, warnings);
+        }
+        let root_name = root
+            .file_name()
+            .map_or("documents".into(), |n| n.to_string_lossy().into_owned());
+        let mut names: Vec<String> = std::fs::read_dir(&root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut by_case = std::collections::HashMap::new();
+        for name in &names {
+            by_case
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| name.clone());
+        }
+        let folders = Folders {
+            root,
+            batch_root,
+            root_name,
+            exact: names.iter().cloned().collect(),
+            by_case,
+        };
+        // Folders that belong to no applicant.
+        let used: HashSet<&str> = ids.iter().filter_map(|id| folders.of(id)).collect();
+        for name in names.iter().filter(|n| !used.contains(n.as_str())) {
+            warnings.push(RowError {
+                rule: "docs.unrecognized",
+                source: Source::Path(format!("{}/{}", folders.root_name, show(name))),
+                message: Text::new(
+                    "нет заявителя с таким ID в applicants.csv; не прочитано",
+                    "no applicant with this id in applicants.csv; not read",
+                ),
+            });
+        }
+        (Some(folders), warnings)
     }
 
-    batch
-        .applicants
-        .par_iter_mut()
-        .zip(folders)
-        .for_each(|(a, folder)| {
-            let name = folder.unwrap_or_else(|| a.applicant_id.clone());
-            let rel = format!("{root_name}/{name}");
-            scan_applicant(a, &root.join(&name), &rel, &batch_root, docs);
+    /// The folder of applicant `id`, if there is one.
+    fn of<'f>(&'f self, id: &'f str) -> Option<&'f str> {
+        if self.exact.contains(id) {
+            Some(id)
+        } else {
+            self.by_case
+                .get(&id.to_ascii_lowercase())
+                .map(String::as_str)
+        }
+    }
+
+    /// Attaches to each applicant what their folder holds.
+    pub fn scan(&self, applicants: &mut [Applicant], docs: &DocumentSchema) {
+        applicants.par_iter_mut().for_each(|a| {
+            let name = self
+                .of(&a.applicant_id)
+                .unwrap_or(&a.applicant_id)
+                .to_string();
+            let rel = format!("{}/{name}", self.root_name);
+            scan_applicant(a, &self.root.join(&name), &rel, &self.batch_root, docs);
         });
+    }
 }
 
 /// Whether `path` (after resolving every link) lies inside `root` (already canonical).

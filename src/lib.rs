@@ -29,6 +29,7 @@ pub mod synth;
 pub mod text;
 
 pub use error::Error;
+use rayon::prelude::*;
 
 /// Reads the batch folder `dir` and validates every applicant as of `as_of`: ingest,
 /// data checks, documents, rules, allowances and missions. Returns the report and how
@@ -42,15 +43,98 @@ pub fn validate(
 }
 
 /// [`validate`] with the reader's `limits` (file and cell sizes, rows, columns).
+///
+/// Applicants are typed, checked and reported a window at a time: only their entries
+/// in the report are kept, so memory follows the report, not the batch.
 pub fn validate_with(
     dir: &std::path::Path,
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
     limits: &ingest::Limits,
 ) -> Result<(report::Report, Vec<String>), Error> {
-    let mut batch = ingest::load_with(dir, schemas, limits)?;
-    let outcomes = rules::evaluate(&batch, schemas, as_of)?;
-    let formats = std::mem::take(&mut batch.formats);
-    let report = report::Report::build(batch, outcomes, as_of);
-    Ok((report, formats))
+    validate_in_windows(dir, schemas, as_of, limits, 4 * 1024)
+}
+
+/// [`validate_with`], `window` applicants at a time.
+fn validate_in_windows(
+    dir: &std::path::Path,
+    schemas: &schema::Schemas,
+    as_of: jiff::civil::Date,
+    limits: &ingest::Limits,
+    window: usize,
+) -> Result<(report::Report, Vec<String>), Error> {
+    let prepared = ingest::prepare(dir, schemas, limits)?;
+    let n = prepared.len();
+    let mut entries = Vec::with_capacity(n);
+    let mut carriers = Vec::new();
+    // At least one window, even empty: the engine refuses a date without rates.
+    for start in (0..n.max(1)).step_by(window) {
+        let mut applicants = prepared.applicants(start..n.min(start + window));
+        carriers.extend(datacheck::carriers(&applicants, start));
+        prepared.scan_documents(&mut applicants);
+        let window = model::Batch {
+            applicants,
+            columns: prepared.meta().columns.clone(),
+            ..model::Batch::default()
+        };
+        let outcomes = rules::evaluate(&window, schemas, as_of)?;
+        let mut reports = Vec::new();
+        window
+            .applicants
+            .into_par_iter()
+            .zip(outcomes)
+            .map(|(a, outcome)| report::ApplicantReport::new(a, outcome))
+            .collect_into_vec(&mut reports);
+        entries.append(&mut reports);
+    }
+    // IINs repeated across the batch, once all of it is seen.
+    let mut repeated = datacheck::repeated_iins(prepared.meta(), carriers);
+    repeated.sort_by_key(|(i, _)| *i);
+    for group in repeated.chunk_by(|x, y| x.0 == y.0) {
+        entries[group[0].0].add_findings(group.iter().map(|(_, f)| f.clone()));
+    }
+    let mut meta = prepared.into_meta();
+    let formats = std::mem::take(&mut meta.formats);
+    Ok((report::Report::assemble(entries, meta, as_of), formats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report of the whole batch loaded at once, as `resettle run` makes it.
+    fn whole(dir: &std::path::Path, schemas: &schema::Schemas, as_of: jiff::civil::Date) -> String {
+        let batch = ingest::load(dir, schemas).unwrap();
+        let outcomes = rules::evaluate(&batch, schemas, as_of).unwrap();
+        report::Report::build(batch, outcomes, as_of).to_json()
+    }
+
+    #[test]
+    fn windows_give_the_report_of_the_whole_batch() {
+        let schemas = schema::Schemas::embedded().unwrap();
+        let as_of = jiff::civil::date(2026, 11, 24);
+        let generated = tempfile::tempdir().unwrap();
+        synth::generate(generated.path(), 2000, 3).unwrap();
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch");
+        for dir in [sample.as_path(), generated.path()] {
+            let expected = whole(dir, &schemas, as_of);
+            // The sample has documents; the generated batch, IINs repeated across windows.
+            assert!(
+                expected.contains("docs.")
+                    && (dir == sample || expected.contains("is repeated: also")),
+                "{}",
+                dir.display()
+            );
+            for window in [1, 7, 500, 100_000] {
+                let limits = ingest::Limits::default();
+                let (report, _) =
+                    validate_in_windows(dir, &schemas, as_of, &limits, window).unwrap();
+                assert!(
+                    report.to_json() == expected,
+                    "window {window} in {}",
+                    dir.display()
+                );
+            }
+        }
+    }
 }

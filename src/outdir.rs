@@ -245,7 +245,7 @@ impl OutDir {
     pub fn write_with(
         &self,
         rel: &str,
-        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        fill: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> Result<PathBuf, Error> {
         self.write_file(rel, true, |f| {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, f);

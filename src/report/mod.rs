@@ -122,35 +122,58 @@ pub fn join_name(parts: [&str; 3]) -> String {
         .join(" ")
 }
 
+impl ApplicantReport {
+    /// An applicant's entry: the findings of ingest and of the engine, sorted by rule
+    /// id, then member, then source (so the report is the same whatever order they were
+    /// found in), and the status they give.
+    pub fn new(a: Applicant, outcome: Outcome) -> ApplicantReport {
+        let name = full_name(&a);
+        let mut findings = a.findings;
+        findings.extend(outcome.findings);
+        sort_findings(&mut findings);
+        ApplicantReport {
+            applicant_id: a.applicant_id,
+            name,
+            status: Status::of(&findings),
+            consulate: outcome.consulate,
+            findings,
+            allowance: outcome.allowance,
+            fees: outcome.fees,
+            outputs: Vec::new(),
+        }
+    }
+
+    /// Adds findings made once the whole batch was seen (IINs repeated across it), in
+    /// their place, and the status they give.
+    pub fn add_findings(&mut self, more: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(more);
+        sort_findings(&mut self.findings);
+        self.status = Status::of(&self.findings);
+    }
+}
+
+/// Sorts findings by rule id, then member, then source; a stable sort, so findings
+/// equal by those keep the order they were found in.
+fn sort_findings(findings: &mut [Finding]) {
+    findings
+        .sort_by(|x, y| (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source)));
+}
+
 impl Report {
     /// Builds the report from the batch and the engine's outcome for each applicant
-    /// (in batch order). Findings are sorted by rule id, then member, then source, so the
-    /// report is the same whatever order they were found in.
-    pub fn build(batch: Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
-        let applicants: Vec<ApplicantReport> = batch
-            .applicants
+    /// (in batch order).
+    pub fn build(mut batch: Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
+        let applicants = std::mem::take(&mut batch.applicants)
             .into_par_iter()
             .zip(outcomes)
-            .map(|(a, outcome)| {
-                let name = full_name(&a);
-                let mut findings = a.findings;
-                findings.extend(outcome.findings);
-                findings.sort_by(|x, y| {
-                    (x.rule, &x.member_id, &x.source).cmp(&(y.rule, &y.member_id, &y.source))
-                });
-                let status = Status::of(&findings);
-                ApplicantReport {
-                    applicant_id: a.applicant_id,
-                    name,
-                    status,
-                    consulate: outcome.consulate,
-                    findings,
-                    allowance: outcome.allowance,
-                    fees: outcome.fees,
-                    outputs: Vec::new(),
-                }
-            })
+            .map(|(a, outcome)| ApplicantReport::new(a, outcome))
             .collect();
+        Report::assemble(applicants, batch, as_of)
+    }
+
+    /// The report of the applicants' entries (in batch order) and the rest of the batch
+    /// (`meta`: row counts, errors, warnings; its applicants are not read).
+    pub fn assemble(applicants: Vec<ApplicantReport>, meta: Batch, as_of: Date) -> Report {
         let mut summary = Summary::default();
         for a in &applicants {
             summary.applicants += 1;
@@ -165,13 +188,9 @@ impl Report {
             as_of,
             summary,
             applicants,
-            rows: batch
-                .rows
-                .iter()
-                .map(|(f, c)| (f.file_name(), *c))
-                .collect(),
-            errors: batch.errors.clone(),
-            warnings: batch.warnings.clone(),
+            rows: meta.rows.iter().map(|(f, c)| (f.file_name(), *c)).collect(),
+            errors: meta.errors,
+            warnings: meta.warnings,
             redacted: false,
         }
     }
@@ -186,7 +205,7 @@ impl Report {
     /// Writes the report as JSON: compact, one applicant per line (so a report of a
     /// million applicants stays usable with line tools); applicants are serialised in
     /// parallel and streamed in order.
-    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    pub fn write_json(&self, w: &mut (dyn Write + Send)) -> std::io::Result<()> {
         fn ser<T: Serialize + ?Sized>(w: &mut dyn Write, v: &T) -> std::io::Result<()> {
             serde_json::to_writer(w, v).map_err(std::io::Error::other)
         }
@@ -198,28 +217,40 @@ impl Report {
         w.write_all(b",\n\"summary\":")?;
         ser(w, &self.summary)?;
         w.write_all(b",\n\"applicants\":[")?;
-        const GROUP: usize = 16 * 1024;
+        const GROUP: usize = 4 * 1024;
         const CHUNK: usize = 256;
-        // One buffer per chunk, reused from group to group (no fresh pages per group).
-        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
-        for (g, group) in self.applicants.chunks(GROUP).enumerate() {
-            group
-                .par_chunks(CHUNK)
-                .zip(bufs.par_iter_mut())
-                .enumerate()
-                .try_for_each(|(c, (chunk, buf))| {
-                    buf.clear();
-                    for (i, a) in chunk.iter().enumerate() {
-                        let first = g == 0 && c == 0 && i == 0;
-                        buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                        json::applicant(buf, a).map_err(std::io::Error::other)?;
-                    }
-                    Ok::<(), std::io::Error>(())
-                })?;
-            let used = group.len().div_ceil(CHUNK);
-            for buf in &bufs[..used] {
-                w.write_all(buf)?;
-            }
+        // Two sets of buffers, one per chunk, reused from group to group (no fresh pages
+        // per group): one group is written while the next is serialised.
+        let mut ready: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
+        let mut next: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
+        let mut used = 0;
+        let groups = self.applicants.chunks(GROUP);
+        for (g, group) in groups.enumerate() {
+            let (written, serialised) = rayon::join(
+                || ready[..used].iter().try_for_each(|buf| w.write_all(buf)),
+                || {
+                    group
+                        .par_chunks(CHUNK)
+                        .zip(next.par_iter_mut())
+                        .enumerate()
+                        .try_for_each(|(c, (chunk, buf))| {
+                            buf.clear();
+                            for (i, a) in chunk.iter().enumerate() {
+                                let first = g == 0 && c == 0 && i == 0;
+                                buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+                                json::applicant(buf, a).map_err(std::io::Error::other)?;
+                            }
+                            Ok::<(), std::io::Error>(())
+                        })
+                },
+            );
+            written?;
+            serialised?;
+            std::mem::swap(&mut ready, &mut next);
+            used = group.len().div_ceil(CHUNK);
+        }
+        for buf in &ready[..used] {
+            w.write_all(buf)?;
         }
         w.write_all(b"\n],\n\"rows\":")?;
         ser(w, &self.rows)?;

@@ -1,0 +1,690 @@
+//! Rows to applicants: which records of applicants.csv are accepted applicants, which
+//! rows of family.csv and expenses.csv belong to each, and every refused row with its
+//! reason, in file order. Decided from the ids alone, before anything is typed; the
+//! applicants are then typed in windows ([`Prepared::applicants`]), in parallel, so a
+//! large batch never has to be held whole.
+
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::rows::{self, Cells};
+use super::table::Table;
+use super::values::{is_device_name, is_valid_id, show};
+use super::{Limits, Read, optional, read_table};
+use crate::columns::{Col, FileKind};
+use crate::documents::Folders;
+use crate::error::Error;
+use crate::findings::{Finding, RowError, Severity, Source, Text};
+use crate::model::{Applicant, Batch, RowCounts};
+use crate::schema::Schemas;
+
+/// An id compared ignoring ASCII case. Ids (`[A-Za-z0-9_-]`) name folders and files
+/// (`OUT/<applicant_id>/`, `consent-<member_id>.pdf`, scans `<code>-<member_id>.pdf`), and
+/// the file systems of Windows and macOS ignore case, so `A001` and `a001`, or members
+/// `F1` and `f1`, would share them.
+#[derive(Debug, Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for b in self.0.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(0xFF);
+    }
+}
+
+/// What a row other than its own adds to an applicant.
+#[derive(Debug)]
+enum Event {
+    /// A finding: its id repeated, a row of its family or expenses refused.
+    Finding(Box<Finding>),
+    /// An accepted row of family.csv, by record.
+    Member(u32),
+    /// An accepted row of expenses.csv, by record.
+    Expense(u32),
+}
+
+/// A batch whose rows are sorted out, ready to be typed applicant by applicant.
+pub struct Prepared<'s> {
+    schemas: &'s Schemas,
+    max_cell: usize,
+    applicants: Table,
+    family: Option<Table>,
+    expenses: Option<Table>,
+    /// The accepted applicants in file order, by record of `applicants`.
+    accepted: Vec<u32>,
+    /// What other rows add to each accepted applicant, in the order they add it; those
+    /// of applicant `i` are `events[starts[i]..starts[i + 1]]`.
+    events: Vec<(u32, Event)>,
+    starts: Vec<usize>,
+    /// The batch without its applicants: row counts, errors, warnings, formats, columns.
+    meta: Batch,
+    folders: Option<Folders>,
+}
+
+/// Reads the batch folder `dir` and sorts its rows out. Fails (exit 2) only when the
+/// batch cannot be processed at all (including a file, a row count or a header past
+/// `limits`).
+pub fn prepare<'s>(
+    dir: &Path,
+    schemas: &'s Schemas,
+    limits: &Limits,
+) -> Result<Prepared<'s>, Error> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: not a batch folder (a batch is a folder holding applicants.csv; `resettle init DIR` makes one)",
+            dir.display()
+        )));
+    }
+    let mut meta = Batch::default();
+    // The three files are read and split at once, then used in order: an error in
+    // applicants.csv is reported before one in family.csv.
+    let read = |file| read_table(dir, file, schemas, limits);
+    let ((applicants, family), expenses) = rayon::join(
+        || rayon::join(|| read(FileKind::Applicants), || read(FileKind::Family)),
+        || read(FileKind::Expenses),
+    );
+    let applicants = match applicants? {
+        Read::Table(t) => t,
+        Read::Absent | Read::Empty(_) => {
+            return Err(Error::input(
+                "applicants.csv",
+                format!(
+                    "not found in {}: every batch needs one (`resettle init DIR` writes a blank batch)",
+                    dir.display()
+                ),
+            ));
+        }
+    };
+    let mut events = Vec::new();
+    let cx = Rows {
+        schemas,
+        max_cell: limits.max_cell,
+    };
+    let (accepted, folders) = {
+        let ids = cx.applicant_rows(&mut meta, &applicants, &mut events);
+        let family = optional(&mut meta, FileKind::Family, family)?;
+        if let Some(family) = &family {
+            cx.family_rows(&mut meta, &ids, family, &mut events);
+        }
+        let expenses = optional(&mut meta, FileKind::Expenses, expenses)?;
+        if let Some(expenses) = &expenses {
+            cx.expense_rows(&mut meta, &ids, expenses, &mut events);
+        }
+        if ids.accepted.is_empty() {
+            meta.errors.push(RowError {
+                rule: "data.required",
+                source: Source::Row {
+                    file: FileKind::Applicants,
+                    row: 1,
+                },
+                message: Text::new(
+                    "в applicants.csv нет ни одного заявителя",
+                    "applicants.csv holds no applicant",
+                ),
+            });
+        }
+        let names: Vec<&str> = ids.accepted.iter().map(|&(_, id)| id).collect();
+        let (folders, warnings) = Folders::open(dir, &names);
+        meta.warnings.extend(warnings);
+        let accepted: Vec<u32> = ids.accepted.iter().map(|&(r, _)| r).collect();
+        ((accepted, family, expenses), folders)
+    };
+    let (accepted, family, expenses) = accepted;
+    // Each applicant's events together, in the order they came (the sort is stable).
+    events.par_sort_by_key(|(a, _)| *a);
+    let mut starts = Vec::with_capacity(accepted.len() + 1);
+    let mut at = 0;
+    for i in 0..accepted.len() as u32 {
+        starts.push(at);
+        while events.get(at).is_some_and(|(a, _)| *a == i) {
+            at += 1;
+        }
+    }
+    starts.push(at);
+    Ok(Prepared {
+        schemas,
+        max_cell: limits.max_cell,
+        applicants,
+        family,
+        expenses,
+        accepted,
+        events,
+        starts,
+        meta,
+        folders,
+    })
+}
+
+/// Why a row cannot be used: rule, Russian and English message.
+type Refusal = (&'static str, String, String);
+
+/// The accepted applicants of applicants.csv: each one's record and id, and an index
+/// from id (ignoring case) to its number and exact spelling.
+struct Ids<'t> {
+    accepted: Vec<(u32, &'t str)>,
+    index: HashMap<Caseless<'t>, usize>,
+}
+
+/// What the row passes need of the run.
+struct Rows<'s> {
+    schemas: &'s Schemas,
+    max_cell: usize,
+}
+
+impl<'s> Rows<'s> {
+    /// The cells of record `r` of `table`.
+    fn cells<'t>(&self, table: &'t Table, r: usize) -> Cells<'t>
+    where
+        's: 't,
+    {
+        let rec = &table.records[r];
+        Cells::with_max_cell(
+            table.file,
+            rec.row,
+            table.fields(rec),
+            &table.columns,
+            &self.schemas.fields,
+            self.max_cell,
+        )
+    }
+
+    /// Reads `pick` from every record of `table` in parallel, then hands each result,
+    /// in the file's order, to `attach` with its record's number.
+    fn each_row<'t, T: Send>(
+        &self,
+        table: &'t Table,
+        pick: impl Fn(&Cells<'t>) -> T + Sync,
+        mut attach: impl FnMut(usize, T),
+    ) where
+        's: 't,
+    {
+        const CHUNK: usize = 32 * 1024;
+        for start in (0..table.records.len()).step_by(CHUNK) {
+            let end = (start + CHUNK).min(table.records.len());
+            let picked: Vec<T> = (start..end)
+                .into_par_iter()
+                .map(|r| pick(&self.cells(table, r)))
+                .collect();
+            for (k, t) in picked.into_iter().enumerate() {
+                attach(start + k, t);
+            }
+        }
+    }
+
+    fn applicant_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) -> Ids<'t>
+    where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        let mut ids = Ids {
+            accepted: Vec::with_capacity(table.records.len()),
+            index: HashMap::default(),
+        };
+        let pick = |cells: &Cells<'t>| {
+            (
+                cells.source(Col::ApplicantId),
+                row_id(cells, Col::ApplicantId),
+            )
+        };
+        self.each_row(table, pick, |r, (source, id)| {
+            counts.read += 1;
+            let row = table.records[r].row;
+            let id = match id {
+                Ok(id) => id,
+                Err((rule, ru, en)) => return reject(meta, &mut counts, rule, source, ru, en),
+            };
+            let Some(&first) = ids.index.get(&Caseless(id)) else {
+                ids.index.insert(Caseless(id), ids.accepted.len());
+                ids.accepted.push((r as u32, id));
+                counts.accepted += 1;
+                return;
+            };
+            // Ids equal but for case are one id: on Windows and macOS `OUT/A001/` and
+            // `OUT/a001/` are the same folder.
+            let (first_record, first_id) = ids.accepted[first];
+            let first_row = table.records[first_record as usize].row;
+            let source = meta.source(FileKind::Applicants, row, Col::ApplicantId);
+            let (as_ru, as_en) = spelled_as(first_id, id, Names::Folder);
+            let (first_ru, first_en) = spelled_as(id, first_id, Names::Folder);
+            let finding = Finding {
+                rule: "data.duplicate",
+                severity: Severity::Error,
+                member_id: None,
+                field: Some(Col::ApplicantId),
+                source: Some(source.clone()),
+                message: Text::new(
+                    format!("ID {first_id} повторяется в строке {row}{as_ru}; повтор не обработан"),
+                    format!(
+                        "id {first_id} is repeated on row {row}{as_en}; the repeat was not processed"
+                    ),
+                ),
+            };
+            events.push((first as u32, Event::Finding(Box::new(finding))));
+            reject(
+                meta,
+                &mut counts,
+                "data.duplicate",
+                source,
+                format!("ID {id} уже есть в строке {first_row}{first_ru}; строка не обработана"),
+                format!(
+                    "id {id} is already used on row {first_row}{first_en}; the row was not processed"
+                ),
+            );
+        });
+        meta.rows.push((table.file, counts));
+        ids
+    }
+
+    fn family_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        // The members accepted so far, by applicant and id ignoring case.
+        let mut members: HashMap<(usize, Caseless<'t>), &'t str> = HashMap::default();
+        let pick = |cells: &Cells<'t>| {
+            (
+                owner_id(cells),
+                cells.source(Col::MemberId),
+                row_id(cells, Col::MemberId),
+            )
+        };
+        self.each_row(table, pick, |r, (owner, source, member)| {
+            counts.read += 1;
+            let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
+                return;
+            };
+            // Member ids equal but for case are one id: on Windows and macOS
+            // `consent-F1.pdf` and `consent-f1.pdf` are the same file.
+            let member = member.and_then(|m| match members.get(&(ai, Caseless(m))) {
+                None => Ok(m),
+                Some(first) => {
+                    let (as_ru, as_en) = spelled_as(m, first, Names::Files);
+                    Err((
+                        "data.duplicate",
+                        format!(
+                            "член семьи {m} уже указан у этого заявителя{as_ru}; строка не обработана"
+                        ),
+                        format!(
+                            "member {m} is already listed for this applicant{as_en}; the row was not processed"
+                        ),
+                    ))
+                }
+            });
+            match member {
+                Ok(m) => {
+                    members.insert((ai, Caseless(m)), m);
+                    events.push((ai as u32, Event::Member(r as u32)));
+                    counts.accepted += 1;
+                }
+                // The applicant is told too: their family is not complete.
+                Err(refusal) => refuse_member_row(meta, events, ai, &mut counts, source, refusal),
+            }
+        });
+        meta.rows.push((table.file, counts));
+    }
+
+    fn expense_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        let pick = |cells: &Cells<'t>| {
+            // An empty member id means the applicant; any other must be a valid id,
+            // checked as in family.csv.
+            let member = if cells.raw(Col::MemberId).is_empty() {
+                Ok(())
+            } else {
+                row_id(cells, Col::MemberId).map(|_| ())
+            };
+            (owner_id(cells), cells.source(Col::MemberId), member)
+        };
+        self.each_row(table, pick, |r, (owner, source, member)| {
+            counts.read += 1;
+            let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
+                return;
+            };
+            match member {
+                Ok(()) => {
+                    events.push((ai as u32, Event::Expense(r as u32)));
+                    counts.accepted += 1;
+                }
+                // The applicant is told too: their expenses are not complete.
+                Err(refusal) => refuse_member_row(meta, events, ai, &mut counts, source, refusal),
+            }
+        });
+        meta.rows.push((table.file, counts));
+    }
+}
+
+impl Prepared<'_> {
+    /// The number of accepted applicants.
+    pub fn len(&self) -> usize {
+        self.accepted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accepted.is_empty()
+    }
+
+    /// The batch without its applicants: row counts, errors, warnings, formats and
+    /// columns (to point findings at their cells).
+    pub fn meta(&self) -> &Batch {
+        &self.meta
+    }
+
+    pub fn into_meta(self) -> Batch {
+        self.meta
+    }
+
+    /// Accepted applicants `range`, typed, in parallel: each with its family and
+    /// expenses, and the findings of its rows and of the checks on the applicant alone
+    /// (identifiers, papers of unknown members). Not yet: repeated IINs across the batch
+    /// ([`crate::datacheck::repeated_iins`]) and the documents ([`Prepared::scan_documents`]).
+    pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
+        range
+            .into_par_iter()
+            .map(|i| {
+                let mut a = self.applicant(i);
+                let own = crate::datacheck::check_applicant(&self.meta, &a);
+                a.findings.extend(own);
+                a
+            })
+            .collect()
+    }
+
+    /// Attaches to each applicant what its folder of `documents/` holds.
+    pub fn scan_documents(&self, applicants: &mut [Applicant]) {
+        if let Some(folders) = &self.folders {
+            folders.scan(applicants, &self.schemas.documents);
+        }
+    }
+
+    fn applicant(&self, i: usize) -> Applicant {
+        let rows = Rows {
+            schemas: self.schemas,
+            max_cell: self.max_cell,
+        };
+        let mut cells = rows.cells(&self.applicants, self.accepted[i] as usize);
+        let id = cells.raw(Col::ApplicantId);
+        let mut a = rows::applicant(&mut cells, id, &self.schemas.documents);
+        a.findings = cells.findings;
+        for (_, event) in &self.events[self.starts[i]..self.starts[i + 1]] {
+            match event {
+                Event::Finding(f) => a.findings.push((**f).clone()),
+                Event::Member(r) => {
+                    let Some(table) = &self.family else { continue };
+                    let mut cells = rows.cells(table, *r as usize);
+                    let id = cells.raw(Col::MemberId);
+                    let member = rows::member(&mut cells, id);
+                    a.findings.append(&mut cells.findings);
+                    a.family.push(member);
+                }
+                Event::Expense(r) => {
+                    let Some(table) = &self.expenses else {
+                        continue;
+                    };
+                    let mut cells = rows.cells(table, *r as usize);
+                    let expense = rows::expense(&mut cells);
+                    if let Some(m) = &expense.member_id
+                        && !a.family.iter().any(|f| &f.member_id == m)
+                    {
+                        let h = table.columns.header(Col::MemberId);
+                        a.findings.push(Finding {
+                            rule: "data.orphan",
+                            severity: Severity::Error,
+                            member_id: Some(m.clone()),
+                            field: Some(Col::MemberId),
+                            source: Some(cells.source(Col::MemberId)),
+                            message: Text::new(
+                                format!(
+                                    "{h}: в family.csv нет члена семьи «{}» этого заявителя",
+                                    show(m)
+                                ),
+                                format!(
+                                    "{h}: family.csv has no member «{}» of this applicant",
+                                    show(m)
+                                ),
+                            ),
+                        });
+                    }
+                    a.findings.append(&mut cells.findings);
+                    a.expenses.push(expense);
+                }
+            }
+        }
+        self.paper_members(&mut a);
+        a
+    }
+
+    /// Papers listed for a family member that family.csv does not have: a finding
+    /// each, and the paper dropped.
+    fn paper_members(&self, a: &mut Applicant) {
+        let in_family = |a: &Applicant, m: &String| a.family.iter().any(|f| &f.member_id == m);
+        let orphans: Vec<Finding> = a
+            .documents
+            .iter()
+            .filter_map(|held| {
+                let m = held.doc.member_id.as_ref().filter(|m| !in_family(a, m))?;
+                let code = held.doc.code;
+                let h = self.meta.header(FileKind::Applicants, Col::Documents);
+                Some(Finding {
+                    rule: "data.orphan",
+                    severity: Severity::Error,
+                    member_id: None,
+                    field: Some(Col::Documents),
+                    source: Some(
+                        self.meta
+                            .source(FileKind::Applicants, a.row, Col::Documents),
+                    ),
+                    message: Text::new(
+                        format!("{h}: «{code}-{m}» — в family.csv нет члена семьи {m}"),
+                        format!("{h}: «{code}-{m}» — family.csv has no member {m}"),
+                    ),
+                })
+            })
+            .collect();
+        if !orphans.is_empty() {
+            a.findings.extend(orphans);
+            let mut documents = std::mem::take(&mut a.documents);
+            documents.retain(|held| held.doc.member_id.as_ref().is_none_or(|m| in_family(a, m)));
+            a.documents = documents;
+        }
+    }
+}
+
+/// Starts a file: how it was read, its header, and what reading it found.
+fn begin(batch: &mut Batch, table: &Table) {
+    batch
+        .formats
+        .push(format!("{}: {}", table.file, table.format));
+    batch.warnings.extend(table.warnings.iter().cloned());
+    batch.errors.extend(table.errors.iter().cloned());
+    batch.columns.push((table.file, table.columns.clone()));
+}
+
+fn reject(
+    batch: &mut Batch,
+    counts: &mut RowCounts,
+    rule: &'static str,
+    source: Source,
+    ru: String,
+    en: String,
+) {
+    counts.rejected += 1;
+    batch.errors.push(RowError {
+        rule,
+        source,
+        message: Text::new(ru, en),
+    });
+}
+
+/// The id in `col` of a row, or why the row cannot be used (rule, ru, en).
+fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
+    let id = cells.raw(col);
+    let h = cells.header(col);
+    if id.is_empty() {
+        Err((
+            "data.required",
+            format!("{h}: не заполнен — строка не может быть обработана"),
+            format!("{h}: empty — the row cannot be processed"),
+        ))
+    } else if is_device_name(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
+                show(id)
+            ),
+        ))
+    } else if !is_valid_id(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — допустимы только латинские буквы, цифры, _ и - (до 64 знаков); строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — only Latin letters, digits, _ and - are allowed (up to 64); the row was not processed",
+                show(id)
+            ),
+        ))
+    } else {
+        Ok(id)
+    }
+}
+
+/// What ids equal but for case name in common: the folder of an applicant, the files of
+/// a family member.
+#[derive(Clone, Copy)]
+enum Names {
+    Folder,
+    Files,
+}
+
+/// For id `this`, equal but for case to `other`: nothing when the spellings are the
+/// same, else a clause naming the spelling `other` and why it counts as the same id
+/// (Russian, English).
+fn spelled_as(this: &str, other: &str, names: Names) -> (String, String) {
+    if this == other {
+        return (String::new(), String::new());
+    }
+    let (ru, en) = match names {
+        Names::Folder => ("называют одну и ту же папку", "name the same folder"),
+        Names::Files => ("дают одни и те же имена файлов", "give the same file names"),
+    };
+    (
+        format!(" как «{other}» (ID, различающиеся только регистром букв, {ru} в Windows и macOS)"),
+        format!(" as «{other}» (ids differing only in case {en} on Windows and macOS)"),
+    )
+}
+
+/// The applicant id of a family or expense row, checked, with the cell it is in.
+fn owner_id<'a>(cells: &Cells<'a>) -> (Source, Result<&'a str, Refusal>) {
+    (
+        cells.source(Col::ApplicantId),
+        row_id(cells, Col::ApplicantId),
+    )
+}
+
+/// The applicant a family or expense row belongs to; an unknown one rejects the row.
+fn owner_of(
+    batch: &mut Batch,
+    ids: &Ids<'_>,
+    (source, id): (Source, Result<&str, Refusal>),
+    counts: &mut RowCounts,
+) -> Option<usize> {
+    let id = match id {
+        Ok(id) => id,
+        Err((rule, ru, en)) => {
+            reject(batch, counts, rule, source, ru, en);
+            return None;
+        }
+    };
+    // The index ignores case; a row names its applicant exactly.
+    let found = ids.index.get(&Caseless(id)).copied();
+    match found {
+        Some(i) if ids.accepted[i].1 == id => return Some(i),
+        _ => {}
+    }
+    // An applicant spelled in another case is named: the likely mistake.
+    let (hint_ru, hint_en) = match found {
+        Some(i) => {
+            let other = ids.accepted[i].1;
+            (
+                format!(" (есть «{other}»: ID пишется везде одинаково, с тем же регистром букв)"),
+                format!(
+                    " (there is «{other}»: an id is spelled the same everywhere, in the same case)"
+                ),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
+    reject(
+        batch,
+        counts,
+        "data.orphan",
+        source,
+        format!("нет заявителя «{id}» в applicants.csv{hint_ru}; строка не обработана"),
+        format!("no applicant «{id}» in applicants.csv{hint_en}; the row was not processed"),
+    );
+    None
+}
+
+/// A family or expense row whose member id cannot be used: not processed, and its
+/// applicant (number `ai`) told, since their family or expenses are not complete.
+fn refuse_member_row(
+    batch: &mut Batch,
+    events: &mut Vec<(u32, Event)>,
+    ai: usize,
+    counts: &mut RowCounts,
+    source: Source,
+    (rule, ru, en): Refusal,
+) {
+    let finding = Finding {
+        rule,
+        severity: Severity::Error,
+        member_id: None,
+        field: Some(Col::MemberId),
+        source: Some(source.clone()),
+        message: Text::new(ru.clone(), en.clone()),
+    };
+    events.push((ai as u32, Event::Finding(Box::new(finding))));
+    reject(batch, counts, rule, source, ru, en);
+}
