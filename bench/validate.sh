@@ -15,7 +15,7 @@ B=target/release/resettle-bench
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { sed -E "s/.* $1=([^ ]+).*/\1/"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf '| applicants | CSV size | parse only | full validate | ratio | peak RSS parse | peak RSS validate | phases (ingest / rules / build / json) |\n'
+printf '| applicants | CSV size | parse only | full validate | ratio | peak RSS parse | peak RSS validate | phases (checks / json) |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|---|\n'
 for n in $SIZES; do
   dir=target/bench-data/$n
@@ -30,7 +30,7 @@ for n in $SIZES; do
     sync
     out=$($B validate "$dir" --out target/bench-data/report-$n.json)
     v+=("$(field seconds <<<"$out")"); vrss+=("$(field peak_rss_mib <<<"$out")")
-    phases+=("$(field ingest <<<"$out") / $(field rules <<<"$out") / $(field build <<<"$out") / $(field json <<<"$out")")
+    phases+=("$(field checks <<<"$out") / $(field json <<<"$out")")
   done
   pm=$(printf '%s\n' "${p[@]}" | median); vm=$(printf '%s\n' "${v[@]}" | median)
   ratio=$(awk -v a="$vm" -v b="$pm" 'BEGIN {printf "%.1f×", a/b}')

@@ -1,6 +1,8 @@
 //! Data checks that need more than one cell: identifier checksums (IIN and its agreement
 //! with birth date and sex, bank account with BIK, SNILS, INN) and IINs repeated across
-//! the batch. Personal numbers appear in messages masked.
+//! the batch. Personal numbers appear in messages masked. The checks of one applicant
+//! run as its rows are typed ([`check_applicant`]); repeated IINs once the whole batch
+//! was seen ([`carriers`], then [`repeated_iins`]).
 
 use rayon::prelude::*;
 
@@ -263,21 +265,4 @@ pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, F
         }
     }
     out
-}
-
-/// Runs every cross-cell data check and adds the findings to the applicants: those of
-/// each applicant alone ([`check_applicant`]), then IINs repeated across the batch.
-pub fn check(batch: &mut Batch) {
-    let own: Vec<Vec<Finding>> = batch
-        .applicants
-        .par_iter()
-        .map(|a| check_applicant(batch, a))
-        .collect();
-    for (a, f) in batch.applicants.iter_mut().zip(own) {
-        a.findings.extend(f);
-    }
-    let repeated = repeated_iins(batch, carriers(&batch.applicants, 0));
-    for (i, f) in repeated {
-        batch.applicants[i].findings.push(f);
-    }
 }

@@ -67,8 +67,8 @@ fn validate_in_windows(
     let n = prepared.len();
     let mut entries = Vec::with_capacity(n);
     let mut carriers = Vec::new();
-    // At least one window, even empty: the engine refuses a date without rates.
-    for start in (0..n.max(1)).step_by(window) {
+    let mut engine = rules::Engine::new(schemas, as_of)?;
+    for start in (0..n).step_by(window) {
         let mut applicants = prepared.applicants(start..n.min(start + window));
         carriers.extend(datacheck::carriers(&applicants, start));
         prepared.scan_documents(&mut applicants);
@@ -77,7 +77,7 @@ fn validate_in_windows(
             columns: prepared.meta().columns.clone(),
             ..model::Batch::default()
         };
-        let outcomes = rules::evaluate(&window, schemas, as_of)?;
+        let outcomes = engine.evaluate(&window);
         let mut reports = Vec::new();
         window
             .applicants

@@ -68,7 +68,7 @@ pub struct Prepared<'s> {
     accepted: Vec<u32>,
     /// What other rows add to each accepted applicant, in the order they add it; those
     /// of applicant `i` are `events[starts[i]..starts[i + 1]]`.
-    events: Vec<(u32, Event)>,
+    events: Vec<Event>,
     starts: Vec<usize>,
     /// The batch without its applicants: row counts, errors, warnings, formats, columns.
     meta: Batch,
@@ -144,17 +144,8 @@ pub fn prepare<'s>(
         ((accepted, family, expenses), folders)
     };
     let (accepted, family, expenses) = accepted;
-    // Each applicant's events together, in the order they came (the sort is stable).
-    events.par_sort_by_key(|(a, _)| *a);
-    let mut starts = Vec::with_capacity(accepted.len() + 1);
-    let mut at = 0;
-    for i in 0..accepted.len() as u32 {
-        starts.push(at);
-        while events.get(at).is_some_and(|(a, _)| *a == i) {
-            at += 1;
-        }
-    }
-    starts.push(at);
+    // Each applicant's events together, in the order they came.
+    let (events, starts) = group_by_applicant(events, accepted.len());
     Ok(Prepared {
         schemas,
         max_cell: limits.max_cell,
@@ -167,6 +158,25 @@ pub fn prepare<'s>(
         meta,
         folders,
     })
+}
+
+/// `events` (applicant, event) grouped by applicant, each group in its order: the
+/// events, and where each of the `applicants` groups starts (one more for the end).
+fn group_by_applicant(events: Vec<(u32, Event)>, applicants: usize) -> (Vec<Event>, Vec<usize>) {
+    let mut starts = vec![0usize; applicants + 1];
+    for (a, _) in &events {
+        starts[*a as usize + 1] += 1;
+    }
+    for i in 0..applicants {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut grouped: Vec<Event> = (0..events.len()).map(|_| Event::Member(0)).collect();
+    for (a, event) in events {
+        grouped[next[a as usize]] = event;
+        next[a as usize] += 1;
+    }
+    (grouped, starts)
 }
 
 /// Why a row cannot be used: rule, Russian and English message.
@@ -307,7 +317,8 @@ impl<'s> Rows<'s> {
         begin(meta, table);
         let mut counts = RowCounts::default();
         // The members accepted so far, by applicant and id ignoring case.
-        let mut members: HashMap<(usize, Caseless<'t>), &'t str> = HashMap::default();
+        let mut members: HashMap<(usize, Caseless<'t>), &'t str> =
+            HashMap::with_capacity_and_hasher(table.records.len(), Default::default());
         let pick = |cells: &Cells<'t>| {
             (
                 owner_id(cells),
@@ -441,7 +452,7 @@ impl Prepared<'_> {
         let id = cells.raw(Col::ApplicantId);
         let mut a = rows::applicant(&mut cells, id, &self.schemas.documents);
         a.findings = cells.findings;
-        for (_, event) in &self.events[self.starts[i]..self.starts[i + 1]] {
+        for event in &self.events[self.starts[i]..self.starts[i + 1]] {
             match event {
                 Event::Finding(f) => a.findings.push((**f).clone()),
                 Event::Member(r) => {

@@ -148,7 +148,10 @@ pub fn split(text: &str, from: usize, delimiter: u8, max_rows: u64) -> Result<Sp
         .collect();
     // A piece counts only if the one before it ended where it starts (a quoted line
     // break can hide a cut); otherwise it is read again from where that one ended.
-    let mut out = Split::default();
+    let mut out = Split {
+        parts: Vec::with_capacity(pieces.len()),
+        spans: Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum()),
+    };
     let mut at = from;
     for (k, (part, spans, end)) in pieces.into_iter().enumerate() {
         let (part, mut spans, end) = if at == bounds[k] {

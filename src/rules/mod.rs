@@ -42,65 +42,115 @@ pub fn evaluate(
     schemas: &Schemas,
     as_of: Date,
 ) -> Result<Vec<Outcome>, SchemaError> {
-    let rates = schemas.rates.on(as_of)?;
-    let run = RunFacts {
-        as_of,
-        baggage_limit_kg: rates.compensation.baggage_limit_kg,
-        certificate_validity_years: rates.certificate.validity_years,
-        stage2_min_months: rates.lifting.stage2_min_months,
-    };
-    let lookups = Lookups::new(batch, schemas, as_of);
-    Ok(batch
-        .applicants
-        .par_iter()
-        .map(|a| evaluate_one(batch, schemas, rates, &run, &lookups, a))
-        .collect())
+    Ok(Engine::new(schemas, as_of)?.evaluate(batch))
+}
+
+/// The engine for one run: the rates in force on its date, and the region and
+/// profession lookups of every spelling met so far, kept from batch to batch (a
+/// validation in windows resolves each spelling once).
+pub struct Engine<'s> {
+    schemas: &'s Schemas,
+    rates: &'s Rates,
+    run: RunFacts,
+    lookups: Lookups,
+}
+
+impl<'s> Engine<'s> {
+    /// The engine as of `as_of`: fails when no rates are in force on that date.
+    pub fn new(schemas: &'s Schemas, as_of: Date) -> Result<Engine<'s>, SchemaError> {
+        let rates = schemas.rates.on(as_of)?;
+        let run = RunFacts {
+            as_of,
+            baggage_limit_kg: rates.compensation.baggage_limit_kg,
+            certificate_validity_years: rates.certificate.validity_years,
+            stage2_min_months: rates.lifting.stage2_min_months,
+        };
+        Ok(Engine {
+            schemas,
+            rates,
+            run,
+            lookups: Lookups::new(schemas, as_of),
+        })
+    }
+
+    /// Evaluates every applicant of `batch`, in parallel; the outcomes in batch order.
+    pub fn evaluate(&mut self, batch: &Batch) -> Vec<Outcome> {
+        self.lookups.learn(batch, self.schemas);
+        let (schemas, rates, run, lookups) = (self.schemas, self.rates, &self.run, &self.lookups);
+        batch
+            .applicants
+            .par_iter()
+            .map(|a| evaluate_one(batch, schemas, rates, run, lookups, a))
+            .collect()
+    }
 }
 
 /// Region and profession lookups, done once per distinct spelling: a batch names a few
 /// dozen regions for thousands of applicants.
-struct Lookups<'b> {
-    target: FxHashMap<&'b str, Option<usize>>,
-    kz: FxHashMap<&'b str, Option<usize>>,
-    demand: FxHashMap<(usize, &'b str), Option<bool>>,
+struct Lookups {
+    target: FxHashMap<Box<str>, Option<usize>>,
+    kz: FxHashMap<Box<str>, Option<usize>>,
+    /// By target region, then profession.
+    demand: FxHashMap<usize, FxHashMap<Box<str>, Option<bool>>>,
     /// Each mission's entry as of the run's date, for applicants of an ordinary and of
     /// a priority target region (`[ordinary, priority]`): made once, shared by all.
-    consulates: FxHashMap<&'b str, [Arc<Consulate>; 2]>,
+    consulates: FxHashMap<Box<str>, [Arc<Consulate>; 2]>,
 }
 
-impl<'b> Lookups<'b> {
-    fn new(batch: &'b Batch, schemas: &'b Schemas, as_of: Date) -> Lookups<'b> {
-        let regions = &schemas.regions;
+impl Lookups {
+    fn new(schemas: &Schemas, as_of: Date) -> Lookups {
         let mut l = Lookups {
             target: FxHashMap::default(),
             kz: FxHashMap::default(),
             demand: FxHashMap::default(),
             consulates: FxHashMap::default(),
         };
-        for m in &regions.missions {
+        for m in &schemas.regions.missions {
             // The first mission of an id, as `Regions::mission` finds it.
-            l.consulates.entry(m.id.as_str()).or_insert_with(|| {
+            if !l.consulates.contains_key(m.id.as_str()) {
                 let entry = |priority| Arc::new(consulate::consulate(m, as_of, priority));
-                [entry(false), entry(true)]
-            });
-        }
-        for a in &batch.applicants {
-            let t = *l
-                .target
-                .entry(a.target_region.as_str())
-                .or_insert_with(|| regions.russian(&a.target_region));
-            l.kz.entry(a.kz_region.as_str()).or_insert_with(|| {
-                regions
-                    .kazakh(&a.kz_region)
-                    .and_then(|k| regions.kazakhstan.iter().position(|x| std::ptr::eq(x, k)))
-            });
-            if let Some(i) = t.filter(|&i| regions.has_demand_list(i)) {
-                l.demand
-                    .entry((i, a.profession.as_str()))
-                    .or_insert_with(|| regions.in_demand(i, &a.profession));
+                l.consulates
+                    .insert(m.id.as_str().into(), [entry(false), entry(true)]);
             }
         }
         l
+    }
+
+    /// Resolves the spellings of `batch` not met before.
+    fn learn(&mut self, batch: &Batch, schemas: &Schemas) {
+        let regions = &schemas.regions;
+        for a in &batch.applicants {
+            let target = a.target_region.as_str();
+            let t = match self.target.get(target) {
+                Some(t) => *t,
+                None => {
+                    let t = regions.russian(target);
+                    self.target.insert(target.into(), t);
+                    t
+                }
+            };
+            if !self.kz.contains_key(a.kz_region.as_str()) {
+                let k = regions
+                    .kazakh(&a.kz_region)
+                    .and_then(|k| regions.kazakhstan.iter().position(|x| std::ptr::eq(x, k)));
+                self.kz.insert(a.kz_region.as_str().into(), k);
+            }
+            if let Some(i) = t.filter(|&i| regions.has_demand_list(i)) {
+                let demand = self.demand.entry(i).or_default();
+                if !demand.contains_key(a.profession.as_str()) {
+                    let d = regions.in_demand(i, &a.profession);
+                    demand.insert(a.profession.as_str().into(), d);
+                }
+            }
+        }
+    }
+
+    fn demand(&self, region: usize, profession: &str) -> Option<bool> {
+        self.demand
+            .get(&region)
+            .and_then(|d| d.get(profession))
+            .copied()
+            .flatten()
     }
 }
 
@@ -148,7 +198,7 @@ fn evaluate_one(
     schemas: &Schemas,
     rates: &Rates,
     run: &RunFacts,
-    lookups: &Lookups<'_>,
+    lookups: &Lookups,
     a: &Applicant,
 ) -> Outcome {
     let mut findings = Vec::new();
@@ -186,11 +236,7 @@ fn evaluate_one(
             participation: Some(r.participating),
             priority: Some(r.priority),
             has_demand_list: regions.has_demand_list(i),
-            profession_in_demand: lookups
-                .demand
-                .get(&(i, a.profession.as_str()))
-                .copied()
-                .flatten(),
+            profession_in_demand: lookups.demand(i, &a.profession),
         },
         _ => RegionFacts::default(),
     };
