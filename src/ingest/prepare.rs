@@ -110,9 +110,11 @@ pub fn prepare<'s>(
         }
     };
     let mut events = Vec::new();
+    // Sorting rows out reads ids only, which the cell limit leaves alone (their own
+    // limit is 64 characters): values too long are reported when the rows are typed.
     let cx = Rows {
         schemas,
-        max_cell: limits.max_cell,
+        max_cell: usize::MAX,
     };
     let (accepted, folders) = {
         let ids = cx.applicant_rows(&mut meta, &applicants, &mut events);

@@ -1,8 +1,9 @@
 //! The applicants of `report.json`, written by hand: exactly the bytes serde_json writes
 //! for an [`ApplicantReport`], at a fraction of the cost. A string with no character
 //! that JSON escapes (nearly every one) is copied as it is; any other string, and the
-//! parts made of numbers (allowance, fees), go through serde_json itself.
+//! one float (the compensation), go through serde_json itself.
 
+use crate::benefits::{Allowance, Territory};
 use crate::consulate::Consulate;
 use crate::findings::{Finding, Text};
 
@@ -29,13 +30,82 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
         finding(out, f);
     }
     out.extend_from_slice(b"],\"allowance\":");
-    serde_json::to_writer(&mut *out, &a.allowance)?;
-    out.extend_from_slice(b",\"fees\":");
-    serde_json::to_writer(&mut *out, &a.fees)?;
-    out.extend_from_slice(b",\"outputs\":");
-    serde_json::to_writer(&mut *out, &a.outputs)?;
+    allowance(out, &a.allowance)?;
+    let f = &a.fees;
+    out.extend_from_slice(b",\"fees\":{\"citizenship_duty_rub\":");
+    int(out, f.citizenship_duty_rub);
+    out.extend_from_slice(b",\"application_fee_rub\":");
+    int(out, f.application_fee_rub);
+    out.extend_from_slice(b",\"consular_fee_usd\":");
+    int(out, f.consular_fee_usd);
+    out.extend_from_slice(b"},\"outputs\":[");
+    for (i, o) in a.outputs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, o);
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"territory\":");
+    out.extend_from_slice(match a.territory {
+        Some(Territory::Priority) => b"\"priority\"",
+        Some(Territory::Other) => b"\"other\"",
+        None => b"null",
+    });
+    out.extend_from_slice(b",\"lifting_total_rub\":");
+    int(out, a.lifting_total_rub);
+    out.extend_from_slice(b",\"stage1_rub\":");
+    int(out, a.stage1_rub);
+    out.extend_from_slice(b",\"stage2_rub\":");
+    int(out, a.stage2_rub);
+    out.extend_from_slice(b",\"persons\":[");
+    for (i, p) in a.persons.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"member_id\":");
+        optional(out, p.member_id.as_deref());
+        out.extend_from_slice(b",\"stage1_rub\":");
+        int(out, p.stage1_rub);
+        out.extend_from_slice(b",\"stage2_rub\":");
+        int(out, p.stage2_rub);
+        out.push(b'}');
+    }
+    // A float as serde_json writes it (`0.0`, `31446.5`).
+    out.extend_from_slice(b"],\"compensation_rub\":");
+    serde_json::to_writer(&mut *out, &a.compensation_rub)?;
+    out.extend_from_slice(b",\"monthly_benefit_rub\":");
+    match a.monthly_benefit_rub {
+        Some(n) => int(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"monthly_benefit_months\":");
+    int(out, a.monthly_benefit_months);
     out.push(b'}');
     Ok(())
+}
+
+/// An integer, in the digits serde_json writes.
+fn int(out: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 fn consulate(out: &mut Vec<u8>, c: &Consulate) {
@@ -116,6 +186,18 @@ mod tests {
     }
 
     #[test]
+    fn integers_as_serde_json_writes_them() {
+        for n in [0, 7, -7, 10, 40_000, -1_000_000, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            int(&mut out, n);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&n).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn strings_as_serde_json_writes_them() {
         for s in [
             "",
@@ -138,8 +220,15 @@ mod tests {
         let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch");
         let as_of = jiff::civil::date(2026, 11, 24);
         for dir in [sample.as_path(), generated.path()] {
-            let (report, _) = crate::validate(dir, &schemas, as_of).unwrap();
+            let (mut report, _) = crate::validate(dir, &schemas, as_of).unwrap();
             assert!(report.applicants.iter().any(|a| !a.findings.is_empty()));
+            // As `resettle run` fills them: the files written for some applicants.
+            for (i, a) in report.applicants.iter_mut().enumerate().step_by(3) {
+                a.outputs = vec![
+                    format!("{i}/application.pdf"),
+                    format!("{i}/\"odd\\name.pdf"),
+                ];
+            }
             for a in &report.applicants {
                 let mut ours = Vec::new();
                 applicant(&mut ours, a).unwrap();
