@@ -22,14 +22,9 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
         Some(c) => consulate(out, c),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"findings\":[");
-    for (i, f) in a.findings.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        finding(out, f);
-    }
-    out.extend_from_slice(b"],\"allowance\":");
+    out.extend_from_slice(b",\"findings\":");
+    list(out, &a.findings, finding);
+    out.extend_from_slice(b",\"allowance\":");
     allowance(out, &a.allowance)?;
     let f = &a.fees;
     out.extend_from_slice(b",\"fees\":{\"citizenship_duty_rub\":");
@@ -38,15 +33,22 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
     int(out, f.application_fee_rub);
     out.extend_from_slice(b",\"consular_fee_usd\":");
     int(out, f.consular_fee_usd);
-    out.extend_from_slice(b"},\"outputs\":[");
-    for (i, o) in a.outputs.iter().enumerate() {
+    out.extend_from_slice(b"},\"outputs\":");
+    list(out, &a.outputs, |out, o| string(out, o));
+    out.push(b'}');
+    Ok(())
+}
+
+/// A JSON array of `items`, each written by `item`.
+fn list<T>(out: &mut Vec<u8>, items: &[T], item: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        string(out, o);
+        item(out, x);
     }
-    out.extend_from_slice(b"]}");
-    Ok(())
+    out.push(b']');
 }
 
 fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
@@ -62,11 +64,8 @@ fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
     int(out, a.stage1_rub);
     out.extend_from_slice(b",\"stage2_rub\":");
     int(out, a.stage2_rub);
-    out.extend_from_slice(b",\"persons\":[");
-    for (i, p) in a.persons.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b",\"persons\":");
+    list(out, &a.persons, |out, p| {
         out.extend_from_slice(b"{\"member_id\":");
         optional(out, p.member_id.as_deref());
         out.extend_from_slice(b",\"stage1_rub\":");
@@ -74,9 +73,9 @@ fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
         out.extend_from_slice(b",\"stage2_rub\":");
         int(out, p.stage2_rub);
         out.push(b'}');
-    }
+    });
     // A float as serde_json writes it (`0.0`, `31446.5`).
-    out.extend_from_slice(b"],\"compensation_rub\":");
+    out.extend_from_slice(b",\"compensation_rub\":");
     serde_json::to_writer(&mut *out, &a.compensation_rub)?;
     out.extend_from_slice(b",\"monthly_benefit_rub\":");
     match a.monthly_benefit_rub {
