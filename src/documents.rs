@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 use crate::findings::{Finding, RowError, Severity, Source, Text};
 use crate::ingest::values::show;
-use crate::model::{Applicant, Batch, DocRef, Evidence, Held};
+use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::{DocumentSchema, Person};
 
 /// What the first bytes of a file say it is.
@@ -58,20 +58,6 @@ fn check_file(path: &Path) -> Result<FileType, Unreadable> {
         return Err(Unreadable::Empty);
     }
     sniff(&head[..n]).ok_or(Unreadable::NotAScan)
-}
-
-/// Scans `documents/` of the batch at `dir` and attaches what it finds to each applicant.
-pub fn scan(dir: &Path, batch: &mut Batch, docs: &DocumentSchema) {
-    let ids: Vec<&str> = batch
-        .applicants
-        .iter()
-        .map(|a| a.applicant_id.as_str())
-        .collect();
-    let (folders, warnings) = Folders::open(dir, &ids);
-    batch.warnings.extend(warnings);
-    if let Some(folders) = folders {
-        folders.scan(&mut batch.applicants, docs);
-    }
 }
 
 /// The `documents/` folder of a batch: a folder per applicant, `documents/<applicant_id>/`,

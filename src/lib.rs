@@ -45,7 +45,8 @@ pub fn validate(
 /// [`validate`] with the reader's `limits` (file and cell sizes, rows, columns).
 ///
 /// Applicants are typed, checked and reported a window at a time: only their entries
-/// in the report are kept, so memory follows the report, not the batch.
+/// in the report are kept (with the files' text, which the rows point into), never the
+/// typed batch.
 pub fn validate_with(
     dir: &std::path::Path,
     schemas: &schema::Schemas,
@@ -68,30 +69,37 @@ fn validate_in_windows(
     let mut entries = Vec::with_capacity(n);
     let mut carriers = Vec::new();
     let mut engine = rules::Engine::new(schemas, as_of)?;
+    // The applicants of one window, with the columns that point findings at cells.
+    let mut batch = model::Batch {
+        columns: prepared.meta().columns.clone(),
+        ..model::Batch::default()
+    };
     for start in (0..n).step_by(window) {
-        let mut applicants = prepared.applicants(start..n.min(start + window));
-        carriers.extend(datacheck::carriers(&applicants, start));
-        prepared.scan_documents(&mut applicants);
-        let window = model::Batch {
-            applicants,
-            columns: prepared.meta().columns.clone(),
-            ..model::Batch::default()
-        };
-        let outcomes = engine.evaluate(&window);
+        batch.applicants = prepared.applicants(start..n.min(start + window));
+        carriers.extend(datacheck::carriers(&batch.applicants, start));
+        prepared.scan_documents(&mut batch.applicants);
+        let outcomes = engine.evaluate(&batch);
         let mut reports = Vec::new();
-        window
-            .applicants
+        std::mem::take(&mut batch.applicants)
             .into_par_iter()
             .zip(outcomes)
             .map(|(a, outcome)| report::ApplicantReport::new(a, outcome))
             .collect_into_vec(&mut reports);
         entries.append(&mut reports);
     }
-    // IINs repeated across the batch, once all of it is seen.
+    // IINs repeated across the batch, once all of it is seen. Loading the batch whole
+    // puts these findings before those of the documents and the engine; the report's
+    // order is the same, since none of those is a `data.duplicate` on an IIN cell
+    // (the sort key).
     let mut repeated = datacheck::repeated_iins(prepared.meta(), carriers);
     repeated.sort_by_key(|(i, _)| *i);
-    for group in repeated.chunk_by(|x, y| x.0 == y.0) {
-        entries[group[0].0].add_findings(group.iter().map(|(_, f)| f.clone()));
+    let mut repeated = repeated.into_iter().peekable();
+    while let Some((i, first)) = repeated.next() {
+        let mut more = vec![first];
+        while let Some((_, f)) = repeated.next_if(|(j, _)| *j == i) {
+            more.push(f);
+        }
+        entries[i].add_findings(more);
     }
     let mut meta = prepared.into_meta();
     let formats = std::mem::take(&mut meta.formats);

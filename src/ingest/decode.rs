@@ -77,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
 }
 
 /// [`decode`] of bytes it may keep: valid UTF-8 (with or without a BOM) becomes the
-/// text without a copy.
+/// text in place (no second buffer; a BOM is moved out of the way).
 pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded<'static> {
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let valid =

@@ -2,7 +2,7 @@
 //! rows of family.csv and expenses.csv belong to each, and every refused row with its
 //! reason, in file order. Decided from the ids alone, before anything is typed; the
 //! applicants are then typed in windows ([`Prepared::applicants`]), in parallel, so a
-//! large batch never has to be held whole.
+//! large batch is never held typed as a whole.
 
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
@@ -116,36 +116,34 @@ pub fn prepare<'s>(
         schemas,
         max_cell: usize::MAX,
     };
-    let (accepted, folders) = {
-        let ids = cx.applicant_rows(&mut meta, &applicants, &mut events);
-        let family = optional(&mut meta, FileKind::Family, family)?;
-        if let Some(family) = &family {
-            cx.family_rows(&mut meta, &ids, family, &mut events);
-        }
-        let expenses = optional(&mut meta, FileKind::Expenses, expenses)?;
-        if let Some(expenses) = &expenses {
-            cx.expense_rows(&mut meta, &ids, expenses, &mut events);
-        }
-        if ids.accepted.is_empty() {
-            meta.errors.push(RowError {
-                rule: "data.required",
-                source: Source::Row {
-                    file: FileKind::Applicants,
-                    row: 1,
-                },
-                message: Text::new(
-                    "в applicants.csv нет ни одного заявителя",
-                    "applicants.csv holds no applicant",
-                ),
-            });
-        }
-        let names: Vec<&str> = ids.accepted.iter().map(|&(_, id)| id).collect();
-        let (folders, warnings) = Folders::open(dir, &names);
-        meta.warnings.extend(warnings);
-        let accepted: Vec<u32> = ids.accepted.iter().map(|&(r, _)| r).collect();
-        ((accepted, family, expenses), folders)
-    };
-    let (accepted, family, expenses) = accepted;
+    let ids = cx.applicant_rows(&mut meta, &applicants, &mut events);
+    let family = optional(&mut meta, FileKind::Family, family)?;
+    if let Some(family) = &family {
+        cx.family_rows(&mut meta, &ids, family, &mut events);
+    }
+    let expenses = optional(&mut meta, FileKind::Expenses, expenses)?;
+    if let Some(expenses) = &expenses {
+        cx.expense_rows(&mut meta, &ids, expenses, &mut events);
+    }
+    if ids.accepted.is_empty() {
+        meta.errors.push(RowError {
+            rule: "data.required",
+            source: Source::Row {
+                file: FileKind::Applicants,
+                row: 1,
+            },
+            message: Text::new(
+                "в applicants.csv нет ни одного заявителя",
+                "applicants.csv holds no applicant",
+            ),
+        });
+    }
+    let names: Vec<&str> = ids.accepted.iter().map(|&(_, id)| id).collect();
+    let (folders, warnings) = Folders::open(dir, &names);
+    meta.warnings.extend(warnings);
+    let accepted: Vec<u32> = ids.accepted.iter().map(|&(r, _)| r).collect();
+    // The ids borrow the applicants' table, which the result takes.
+    drop((names, ids));
     // Each applicant's events together, in the order they came.
     let (events, starts) = group_by_applicant(events, accepted.len());
     Ok(Prepared {
@@ -700,4 +698,46 @@ fn refuse_member_row(
     };
     events.push((ai as u32, Event::Finding(Box::new(finding))));
     reject(batch, counts, rule, source, ru, en);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn caseless_ids_are_equal_and_hash_alike() {
+        let hasher = rustc_hash::FxBuildHasher;
+        for (a, b, equal) in [
+            ("A001", "a001", true),
+            ("F_1-x", "f_1-X", true),
+            ("A001", "A002", false),
+            ("a", "a_", false),
+        ] {
+            assert_eq!(Caseless(a) == Caseless(b), equal, "{a} {b}");
+            if equal {
+                assert_eq!(hasher.hash_one(Caseless(a)), hasher.hash_one(Caseless(b)));
+            }
+        }
+    }
+
+    #[test]
+    fn events_are_grouped_by_applicant_in_their_order() {
+        let events = vec![
+            (2, Event::Member(10)),
+            (0, Event::Expense(11)),
+            (2, Event::Expense(12)),
+            (0, Event::Member(13)),
+        ];
+        let (grouped, starts) = group_by_applicant(events, 4);
+        assert_eq!(starts, [0, 2, 2, 4, 4]);
+        let records: Vec<u32> = grouped
+            .iter()
+            .map(|e| match e {
+                Event::Member(r) | Event::Expense(r) => *r,
+                Event::Finding(_) => u32::MAX,
+            })
+            .collect();
+        assert_eq!(records, [11, 13, 10, 12]);
+    }
 }

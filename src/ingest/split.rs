@@ -26,13 +26,9 @@ pub struct Part {
     pub ends: Vec<u32>,
 }
 
-/// One record: where its fields are, and the bytes of the text it spans.
+/// Where the fields of a record are.
 #[derive(Debug, Clone, Copy)]
-pub struct Span {
-    /// Byte where the record starts in the text.
-    pub start: usize,
-    /// Byte after its line break.
-    pub end: usize,
+pub struct At {
     /// Its part, in [`Split::parts`].
     pub part: u32,
     /// Start of its first field (raw: in the text; else in the part's `unescaped`).
@@ -42,6 +38,16 @@ pub struct Span {
     pub count: u32,
     /// Whether its fields are in the text, between delimiters.
     pub raw: bool,
+}
+
+/// One record: the bytes of the text it spans, and where its fields are.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    /// Byte where the record starts in the text.
+    pub start: usize,
+    /// Byte after the one that ended it (the CR of a CRLF), or the end of the text.
+    pub end: usize,
+    pub at: At,
 }
 
 /// The fields of one record, as string slices.
@@ -55,14 +61,14 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(text: &'a str, parts: &'a [Part], s: &Span) -> Fields<'a> {
-        let part = &parts[s.part as usize];
-        let (first, count) = (s.first as usize, s.count as usize);
+    pub fn new(text: &'a str, parts: &'a [Part], at: &At) -> Fields<'a> {
+        let part = &parts[at.part as usize];
+        let (first, count) = (at.first as usize, at.count as usize);
         Fields {
-            text: if s.raw { text } else { &part.unescaped },
-            base: s.base,
+            text: if at.raw { text } else { &part.unescaped },
+            base: at.base,
             ends: part.ends.get(first..first + count).unwrap_or_default(),
-            gap: u32::from(s.raw),
+            gap: u32::from(at.raw),
         }
     }
 
@@ -119,35 +125,51 @@ pub struct Split {
     pub spans: Vec<Span>,
 }
 
-/// Below this many bytes a text is split in one piece.
+/// The size of the pieces a large text is split in (a text under twice this size is
+/// one piece; there are at most 64).
 const PIECE: usize = 1 << 20;
 
 /// Splits `text` from byte `from` into records (records of ASCII blanks left out). The
 /// first record is the header: past `max_rows` more, stops with the byte where the
-/// first record past the limit starts.
+/// first record past the limit starts. `text` is at most [`MAX_TEXT`] bytes.
 pub fn split(text: &str, from: usize, delimiter: u8, max_rows: u64) -> Result<Split, usize> {
+    split_in_pieces(text, from, delimiter, max_rows, PIECE)
+}
+
+fn split_in_pieces(
+    text: &str,
+    from: usize,
+    delimiter: u8,
+    max_rows: u64,
+    piece: usize,
+) -> Result<Split, usize> {
+    debug_assert!(text.len() <= MAX_TEXT);
     let len = text.len();
     let bytes = text.as_bytes();
     let cap = usize::try_from(max_rows)
         .unwrap_or(usize::MAX)
         .saturating_add(2);
     // Piece boundaries: the byte after a line feed near each even cut.
-    let pieces = ((len.saturating_sub(from)) / PIECE).clamp(1, 64);
+    let pieces = (len.saturating_sub(from) / piece.max(1)).clamp(1, 64);
     let mut bounds = vec![from];
     for k in 1..pieces {
-        let cut = from + (len - from) * k / pieces;
+        let cut = from + ((len - from) as u64 * k as u64 / pieces as u64) as usize;
         let b = memchr::memchr(b'\n', &bytes[cut..]).map_or(len, |i| cut + i + 1);
         if b > *bounds.last().unwrap_or(&from) && b < len {
             bounds.push(b);
         }
     }
     bounds.push(len);
+    // Each piece is read up to its end and no further: one that starts inside a quoted
+    // value may read nonsense, but never more than its own bytes.
     let pieces: Vec<(Part, Vec<Span>, usize)> = bounds
         .par_windows(2)
-        .map(|w| read_piece(text, w[0], w[1], delimiter, cap))
+        .map(|w| read_piece(text, w[0], w[1], w[1], delimiter, cap))
         .collect();
     // A piece counts only if the one before it ended where it starts (a quoted line
-    // break can hide a cut); otherwise it is read again from where that one ended.
+    // break can hide a cut, and a record running past its piece's end stops that
+    // piece); otherwise it is read again, from where that one ended, as one reading of
+    // the whole text would.
     let mut out = Split {
         parts: Vec::with_capacity(pieces.len()),
         spans: Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum()),
@@ -157,11 +179,11 @@ pub fn split(text: &str, from: usize, delimiter: u8, max_rows: u64) -> Result<Sp
         let (part, mut spans, end) = if at == bounds[k] {
             (part, spans, end)
         } else {
-            read_piece(text, at, bounds[k + 1].max(at), delimiter, cap)
+            read_piece(text, at, bounds[k + 1].max(at), len, delimiter, cap)
         };
         let index = out.parts.len() as u32;
         for s in &mut spans {
-            s.part = index;
+            s.at.part = index;
         }
         out.spans.append(&mut spans);
         out.parts.push(part);
@@ -173,18 +195,21 @@ pub fn split(text: &str, from: usize, delimiter: u8, max_rows: u64) -> Result<Sp
     Ok(out)
 }
 
-/// Reads the records starting in `text[from..to]` (the last may run past `to`), at most
-/// `cap` of them. Returns them with the byte where reading stopped.
+/// Reads the records starting in `text[from..to]`, at most `cap` of them, looking at no
+/// byte past `limit`: a record that would need one stops the reading before it.
+/// Returns them with the byte where reading stopped.
 fn read_piece(
     text: &str,
     from: usize,
     to: usize,
+    limit: usize,
     delimiter: u8,
     cap: usize,
 ) -> (Part, Vec<Span>, usize) {
     let bytes = text.as_bytes();
     let mut r = Reader {
-        bytes,
+        bytes: &bytes[..limit],
+        more: limit < bytes.len(),
         delimiter,
         part: Part::default(),
         core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -204,18 +229,23 @@ fn read_piece(
         let start = pos;
         let first = r.part.ends.len();
         let out_base = r.out.len();
-        let (end, raw) = match r.raw_record(start) {
-            Some(end) => (end, true),
-            None => {
+        let read = match r.raw_record(start) {
+            Raw::Record(end) => Some((end, true)),
+            Raw::Cut => None,
+            Raw::Escaped => {
                 r.part.ends.truncate(first);
-                (r.core_record(start), false)
+                r.core_record(start).map(|end| (end, false))
             }
+        };
+        let Some((end, raw)) = read else {
+            // The record runs past `limit`: this piece ends before it.
+            r.part.ends.truncate(first);
+            r.out.truncate(out_base);
+            break;
         };
         pos = end;
         let base = if raw { start } else { out_base };
-        let s = Span {
-            start,
-            end,
+        let at = At {
             part: 0,
             base: base as u32,
             first: first as u32,
@@ -225,7 +255,7 @@ fn read_piece(
         let blank = {
             let f = Fields {
                 text: "",
-                base: s.base,
+                base: at.base,
                 ends: &r.part.ends[first..],
                 gap: u32::from(raw),
             };
@@ -241,18 +271,30 @@ fn read_piece(
             r.part.ends.truncate(first);
             r.out.truncate(out_base);
         } else {
-            spans.push(s);
+            spans.push(Span { start, end, at });
         }
     }
     let mut part = r.part;
-    // csv-core's fields of valid UTF-8 split at ASCII bytes are valid UTF-8; checked
-    // all the same.
+    // csv-core's fields of valid UTF-8 split at ASCII bytes are valid UTF-8: checked
+    // all the same, since the spans index the text as it is.
+    debug_assert!(simdutf8::basic::from_utf8(&r.out).is_ok());
     part.unescaped = match simdutf8::basic::from_utf8(&r.out) {
         // SAFETY: `r.out` was validated as UTF-8 just above.
         Ok(_) => unsafe { String::from_utf8_unchecked(r.out) },
+        // Unreachable: a replacement would shift the fields after it.
         Err(_) => String::from_utf8_lossy(&r.out).into_owned(),
     };
     (part, spans, pos)
+}
+
+/// How [`Reader::raw_record`] ended.
+enum Raw {
+    /// A record read as spans of the text, ending before this byte.
+    Record(usize),
+    /// A record that needs unescaping.
+    Escaped,
+    /// A record that runs past the bytes the reader may look at.
+    Cut,
 }
 
 /// The first byte from `from` on that ends an unquoted field or needs a look (the
@@ -285,7 +327,10 @@ fn field_end(bytes: &[u8], from: usize, d: u8) -> usize {
 }
 
 struct Reader<'t> {
+    /// The text up to the reader's limit.
     bytes: &'t [u8],
+    /// Whether the text goes on past `bytes` (then their end is no end of file).
+    more: bool,
     delimiter: u8,
     part: Part,
     core: csv_core::Reader,
@@ -295,39 +340,47 @@ struct Reader<'t> {
 }
 
 impl Reader<'_> {
-    /// Reads the record at `pos` as spans of the text, if it needs no unescaping:
-    /// returns the byte after its line break (or the end of the text).
-    fn raw_record(&mut self, mut pos: usize) -> Option<usize> {
+    /// Reads the record at `pos` as spans of the text, if it needs no unescaping.
+    fn raw_record(&mut self, mut pos: usize) -> Raw {
         let (bytes, d) = (self.bytes, self.delimiter);
-        let len = bytes.len();
+        let ended = |at: usize| if self.more { Raw::Cut } else { Raw::Record(at) };
         loop {
             if bytes.get(pos) == Some(&b'"') {
-                let close = pos + 1 + memchr::memchr(b'"', &bytes[pos + 1..])?;
+                let Some(k) = memchr::memchr(b'"', &bytes[pos + 1..]) else {
+                    return if self.more { Raw::Cut } else { Raw::Escaped };
+                };
+                let close = pos + 1 + k;
                 self.part.ends.push(close as u32 | QUOTED);
                 match bytes.get(close + 1) {
                     Some(&b) if b == d => pos = close + 2,
-                    Some(b'\r' | b'\n') => return Some(close + 2),
-                    None => return Some(len),
-                    Some(_) => return None,
+                    Some(b'\r' | b'\n') => return Raw::Record(close + 2),
+                    None => return ended(bytes.len()),
+                    Some(_) => return Raw::Escaped,
                 }
             } else {
                 let i = field_end(bytes, pos, d);
-                if bytes.get(i) == Some(&b'"') {
-                    return None;
-                }
-                self.part.ends.push(i as u32);
                 match bytes.get(i) {
-                    Some(&b) if b == d => pos = i + 1,
-                    Some(_) => return Some(i + 1),
-                    None => return Some(len),
+                    Some(b'"') => return Raw::Escaped,
+                    Some(&b) => {
+                        self.part.ends.push(i as u32);
+                        if b == d {
+                            pos = i + 1;
+                        } else {
+                            return Raw::Record(i + 1);
+                        }
+                    }
+                    None => {
+                        self.part.ends.push(i as u32);
+                        return ended(bytes.len());
+                    }
                 }
             }
         }
     }
 
     /// Reads the record at `pos` with csv-core, its fields unescaped into `out`:
-    /// returns the byte after it.
-    fn core_record(&mut self, pos: usize) -> usize {
+    /// returns the byte after it, or `None` when it runs past the reader's bytes.
+    fn core_record(&mut self, pos: usize) -> Option<usize> {
         use csv_core::ReadRecordResult::*;
         self.core.reset();
         let base = self.out.len();
@@ -345,6 +398,12 @@ impl Reader<'_> {
             pos_out += nout;
             nends += nend;
             match result {
+                // At the reader's end: the end of the file only if the text ends there
+                // (csv-core is then told so by an empty input).
+                InputEmpty if self.more && pos_in == self.bytes.len() => {
+                    self.out.truncate(base);
+                    return None;
+                }
                 InputEmpty | OutputFull => {}
                 OutputEndsFull => self.core_ends.resize(self.core_ends.len() * 2, 0),
                 Record | End => break,
@@ -354,7 +413,7 @@ impl Reader<'_> {
         self.part
             .ends
             .extend(self.core_ends[..nends].iter().map(|&e| (base + e) as u32));
-        pos_in
+        Some(pos_in)
     }
 }
 
@@ -407,11 +466,16 @@ mod tests {
     }
 
     fn ours(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
-        let s = split(text, 0, delimiter, u64::MAX).unwrap();
+        in_pieces(text, delimiter, PIECE)
+    }
+
+    /// The records of `text` split in pieces of about `piece` bytes.
+    fn in_pieces(text: &str, delimiter: u8, piece: usize) -> Vec<(usize, Vec<String>)> {
+        let s = split_in_pieces(text, 0, delimiter, u64::MAX, piece).unwrap();
         s.spans
             .iter()
             .map(|sp| {
-                let f = Fields::new(text, &s.parts, sp);
+                let f = Fields::new(text, &s.parts, &sp.at);
                 (sp.start, f.iter().map(str::to_string).collect())
             })
             .collect()
@@ -443,10 +507,43 @@ mod tests {
         }
         assert!(text.len() > 4 * PIECE);
         assert_eq!(ours(&text, b';'), reference(&text, b';'));
-        // A quote opened and never closed swallows the rest, as in one reading.
-        let mut broken = text.clone();
-        broken.insert(text.len() / 3, '"');
-        assert_eq!(ours(&broken, b';'), reference(&broken, b';'));
+        // In a file without quotes, a quote opening a value at the start of a line and
+        // never closed swallows the rest of the file, as in one reading; the pieces
+        // after it read nonsense (no further than their own end) and are read again.
+        let mut plain = String::from("id;note;n\n");
+        for i in 0..200_000 {
+            plain.push_str(&format!("A{i};plain {i};{i}\n"));
+        }
+        let third = plain.len() / 3;
+        let line = plain[third..].find('\n').unwrap() + third + 1;
+        plain.insert(line, '"');
+        let expected = reference(&plain, b';');
+        assert!(expected.last().unwrap().1[0].len() > 2 * PIECE);
+        assert_eq!(ours(&plain, b';'), expected);
+        // Closed two thirds in: the rows after it are rows again.
+        let two = 2 * plain.len() / 3;
+        let line = plain[two..].find('\n').unwrap() + two + 1;
+        plain.insert_str(line, "\"\n");
+        assert_eq!(ours(&plain, b';'), reference(&plain, b';'));
+    }
+
+    #[test]
+    fn cuts_inside_quotes_and_line_breaks() {
+        let texts = [
+            "a,\"b\nc\nd\ne\",f\ng,h\n",
+            "a,b\r\nc,d\r\n\r\ne,\"f\r\n\",g\r\n",
+            "x\n\"\"\"\n\n\"\"\"\n\"a\"b,c\nlast",
+            "\"open\nnever\nclosed,\n1,2\n3,4\n",
+        ];
+        for text in texts {
+            for piece in 1..8 {
+                assert_eq!(
+                    in_pieces(text, b',', piece),
+                    reference(text, b','),
+                    "{text:?} {piece}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -469,14 +566,25 @@ mod tests {
         let text = "h\n1\n2\n3\n";
         assert!(split(text, 0, b',', 3).is_ok());
         assert_eq!(split(text, 0, b',', 2).unwrap_err(), 6);
+        // In a later piece, and in a piece read again (after a quoted line break).
+        let text = "h\n\"1\n1\"\n2\n3\n4\n5\n";
+        for piece in 1..6 {
+            assert!(split_in_pieces(text, 0, b',', 5, piece).is_ok());
+            assert_eq!(split_in_pieces(text, 0, b',', 4, piece).unwrap_err(), 14);
+            assert_eq!(split_in_pieces(text, 0, b',', 1, piece).unwrap_err(), 8);
+        }
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
-        fn reads_as_csv_core_does(text in "[a;,\" \r\n\tб]{0,60}|([a-z;\"\n]{0,12}){0,8}") {
+        fn reads_as_csv_core_does(
+            text in "[a;,\" \r\n\tб]{0,60}|([a-z;\"\n]{0,12}){0,8}",
+            piece in 1usize..16,
+        ) {
             for d in [b',', b';', b'\t'] {
                 prop_assert_eq!(ours(&text, d), reference(&text, d));
+                prop_assert_eq!(in_pieces(&text, d, piece), reference(&text, d));
             }
         }
     }

@@ -10,42 +10,13 @@ use crate::ingest::values::show;
 use crate::schema::FieldSchema;
 
 pub use super::split::Fields;
-use super::split::{Part, Span};
+use super::split::{At, Part};
 
 /// One data record: the line it starts on and where its fields are in the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Record {
     pub row: u64,
-    part: u32,
-    base: u32,
-    first: u32,
-    count: u32,
-    raw: bool,
-}
-
-impl Record {
-    fn new(row: u64, s: &Span) -> Record {
-        Record {
-            row,
-            part: s.part,
-            base: s.base,
-            first: s.first,
-            count: s.count,
-            raw: s.raw,
-        }
-    }
-
-    fn span(&self) -> Span {
-        Span {
-            start: 0,
-            end: 0,
-            part: self.part,
-            base: self.base,
-            first: self.first,
-            count: self.count,
-            raw: self.raw,
-        }
-    }
+    at: At,
 }
 
 /// A file split into records: the fields of most records are spans of the file's text
@@ -66,7 +37,7 @@ pub struct Table {
 
 impl Table {
     pub fn fields(&self, r: &Record) -> Fields<'_> {
-        Fields::new(&self.text, &self.parts, &r.span())
+        Fields::new(&self.text, &self.parts, &r.at)
     }
 }
 
@@ -169,7 +140,7 @@ pub fn read_limited(
     if decoded.text.len() > super::split::MAX_TEXT {
         return Err(Error::input(
             file.file_name(),
-            "the file is larger than 2 GiB: split the batch into smaller ones",
+            "the file's text is larger than 2 GiB once decoded (a Windows-1251 file doubles in size): split the batch into smaller ones",
         ));
     }
     let full: String = decoded.text.into_owned();
@@ -224,7 +195,7 @@ pub fn read_limited(
     }
 
     let mut lines = LineCounter::new(full.as_bytes(), 1);
-    let view = |s: &Span| Fields::new(&full, &split.parts, s);
+    let view = |s: &super::split::Span| Fields::new(&full, &split.parts, &s.at);
     let mut spans = split.spans.iter();
     let header = loop {
         match spans.next() {
@@ -248,7 +219,7 @@ pub fn read_limited(
     )?;
 
     // Fields that have no header: beyond the header row, or under an empty header cell.
-    let header_len = header.1.count as usize;
+    let header_len = header.1.at.count as usize;
     let unlabeled: Vec<usize> = (0..header_len)
         .filter(|&i| columns.header_at(i).is_none_or(str::is_empty))
         .collect();
@@ -268,7 +239,10 @@ pub fn read_limited(
         if fields.is_blank() {
             continue;
         }
-        let record = Record::new(lines.line_of(s.start), s);
+        let record = Record {
+            row: lines.line_of(s.start),
+            at: s.at,
+        };
         let (start, end) = (s.start, s.end);
         // One scan decides which quote check applies: a record over several lines
         // (an unclosed quote swallowing rows) or on one line (shifted values).

@@ -3,7 +3,7 @@
 //! that JSON escapes (nearly every one) is copied as it is; any other string, and the
 //! one float (the compensation), go through serde_json itself.
 
-use crate::benefits::{Allowance, Territory};
+use crate::benefits::{Allowance, Fees, PersonAllowance, Territory};
 use crate::consulate::Consulate;
 use crate::findings::{Finding, Text};
 
@@ -26,13 +26,18 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
     list(out, &a.findings, finding);
     out.extend_from_slice(b",\"allowance\":");
     allowance(out, &a.allowance)?;
-    let f = &a.fees;
+    // Every field named: a new one must be written here too.
+    let Fees {
+        citizenship_duty_rub,
+        application_fee_rub,
+        consular_fee_usd,
+    } = a.fees;
     out.extend_from_slice(b",\"fees\":{\"citizenship_duty_rub\":");
-    int(out, f.citizenship_duty_rub);
+    int(out, citizenship_duty_rub);
     out.extend_from_slice(b",\"application_fee_rub\":");
-    int(out, f.application_fee_rub);
+    int(out, application_fee_rub);
     out.extend_from_slice(b",\"consular_fee_usd\":");
-    int(out, f.consular_fee_usd);
+    int(out, consular_fee_usd);
     out.extend_from_slice(b"},\"outputs\":");
     list(out, &a.outputs, |out, o| string(out, o));
     out.push(b'}');
@@ -52,38 +57,54 @@ fn list<T>(out: &mut Vec<u8>, items: &[T], item: impl Fn(&mut Vec<u8>, &T)) {
 }
 
 fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
+    // Every field named: a new one must be written here too.
+    let Allowance {
+        territory,
+        lifting_total_rub,
+        stage1_rub,
+        stage2_rub,
+        persons,
+        compensation_rub,
+        monthly_benefit_rub,
+        monthly_benefit_months,
+    } = a;
     out.extend_from_slice(b"{\"territory\":");
-    out.extend_from_slice(match a.territory {
+    out.extend_from_slice(match territory {
         Some(Territory::Priority) => b"\"priority\"",
         Some(Territory::Other) => b"\"other\"",
         None => b"null",
     });
     out.extend_from_slice(b",\"lifting_total_rub\":");
-    int(out, a.lifting_total_rub);
+    int(out, *lifting_total_rub);
     out.extend_from_slice(b",\"stage1_rub\":");
-    int(out, a.stage1_rub);
+    int(out, *stage1_rub);
     out.extend_from_slice(b",\"stage2_rub\":");
-    int(out, a.stage2_rub);
+    int(out, *stage2_rub);
     out.extend_from_slice(b",\"persons\":");
-    list(out, &a.persons, |out, p| {
+    list(out, persons, |out, p| {
+        let PersonAllowance {
+            member_id,
+            stage1_rub,
+            stage2_rub,
+        } = p;
         out.extend_from_slice(b"{\"member_id\":");
-        optional(out, p.member_id.as_deref());
+        optional(out, member_id.as_deref());
         out.extend_from_slice(b",\"stage1_rub\":");
-        int(out, p.stage1_rub);
+        int(out, *stage1_rub);
         out.extend_from_slice(b",\"stage2_rub\":");
-        int(out, p.stage2_rub);
+        int(out, *stage2_rub);
         out.push(b'}');
     });
     // A float as serde_json writes it (`0.0`, `31446.5`).
     out.extend_from_slice(b",\"compensation_rub\":");
-    serde_json::to_writer(&mut *out, &a.compensation_rub)?;
+    serde_json::to_writer(&mut *out, compensation_rub)?;
     out.extend_from_slice(b",\"monthly_benefit_rub\":");
-    match a.monthly_benefit_rub {
-        Some(n) => int(out, n),
+    match monthly_benefit_rub {
+        Some(n) => int(out, *n),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"monthly_benefit_months\":");
-    int(out, a.monthly_benefit_months);
+    int(out, *monthly_benefit_months);
     out.push(b'}');
     Ok(())
 }
