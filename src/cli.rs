@@ -413,15 +413,19 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     if args.common.redact {
         report.redact(&setup.schemas.documents);
     }
+    // A closed pipe (`| head`) is not an error worth reporting.
     let out = match args.format {
-        Format::Json => report.to_json(),
+        Format::Json => {
+            // Streamed: the JSON of a large batch is never held whole.
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+            let _ = report.write_json(&mut w).and_then(|()| w.flush());
+            return Ok(exit_for(report));
+        }
         Format::Text => text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
         Format::Html => html::render(&report, setup.lang)?,
         Format::Csv => crate::report::csv::findings_csv(&report, setup.lang),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(out.as_bytes());
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(exit_for(report))
 }
 
