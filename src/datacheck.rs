@@ -183,25 +183,15 @@ fn people(a: &Applicant) -> impl Iterator<Item = Person<'_>> {
 }
 
 /// Someone carrying an IIN, as the check for repeated IINs needs them: ordered by the
-/// IIN's number (twelve digits compare as one integer), then the applicant's index,
-/// where it is (file, row) and the member (`None`: the applicant).
+/// IIN (twelve digits: as bytes, in the order of their number), then the applicant's
+/// index, where it is (file, row) and the member (`None`: the applicant).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Carrier {
-    number: u64,
     iin: [u8; 12],
     applicant: usize,
     file: FileKind,
     row: u64,
     member: Option<Box<str>>,
-}
-
-/// The value of a string of decimal digits (an IIN), saturating; equal strings give
-/// equal numbers, which is all sorting by it needs.
-fn number(digits: &str) -> u64 {
-    digits.bytes().fold(0u64, |n, b| {
-        n.saturating_mul(10)
-            .saturating_add(u64::from(b.wrapping_sub(b'0')))
-    })
 }
 
 /// Everyone carrying a well-formed IIN among `applicants`, the first of which is the
@@ -214,7 +204,6 @@ pub fn carriers(applicants: &[Applicant], first: usize) -> Vec<Carrier> {
             people(a).filter_map(move |p| {
                 let iin: [u8; 12] = p.iin?.as_bytes().try_into().ok()?;
                 Some(Carrier {
-                    number: number(p.iin?),
                     iin,
                     applicant: first + i,
                     file: p.file,
@@ -232,7 +221,7 @@ pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, F
     carriers.par_sort_unstable();
     let mut out = Vec::new();
     for group in carriers
-        .chunk_by(|x, y| x.number == y.number && x.iin == y.iin)
+        .chunk_by(|x, y| x.iin == y.iin)
         .filter(|g| g.len() > 1)
     {
         let m = mask(std::str::from_utf8(&group[0].iin).unwrap_or_default());
