@@ -112,8 +112,8 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
 
 /// The memory bound of the fast path for `len` input bytes. Decoding can triple the text
 /// (each invalid byte becomes a 3-byte U+FFFD, a Windows-1251 letter 2 bytes); the split
-/// copies it once more; each field takes a 4-byte end, each record (even a blank line)
-/// 40 bytes while splitting; each header cell a `String` and possibly a warning, each
+/// copies the records that need unescaping; each field takes a 4-byte end, each record
+/// (even a blank line) 40 bytes while splitting; each header cell a `String` and possibly a warning, each
 /// cell of a row possibly a finding of about 300 bytes. The most measured over
 /// 10,000,000 cases was 54 bytes per input byte (a long run of line breaks: one record
 /// each), so 128 leaves room while a super-linear blow-up shows at once on the long-cell

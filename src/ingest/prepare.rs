@@ -69,8 +69,8 @@ enum Event {
 
 /// A batch whose rows are sorted out, ready to be typed applicant by applicant.
 pub struct Prepared<'s> {
-    schemas: &'s Schemas,
-    max_cell: usize,
+    /// Typing the rows: the schemas and the cell limit.
+    rows: Rows<'s>,
     applicants: Table,
     family: Option<Table>,
     expenses: Option<Table>,
@@ -152,13 +152,13 @@ pub fn prepare<'s>(
     let (folders, warnings) = Folders::open(dir, &names);
     meta.warnings.extend(warnings);
     let accepted: Vec<u32> = ids.accepted.iter().map(|&(r, _)| r).collect();
-    // The ids borrow the applicants' table, which the result takes.
-    drop((names, ids));
     // Each applicant's events together, in the order they came.
     let (events, starts) = group_by_applicant(events, accepted.len());
     Ok(Prepared {
-        schemas,
-        max_cell: limits.max_cell,
+        rows: Rows {
+            schemas,
+            max_cell: limits.max_cell,
+        },
         applicants,
         family,
         expenses,
@@ -324,51 +324,31 @@ impl<'s> Rows<'s> {
     ) where
         's: 't,
     {
-        begin(meta, table);
-        let mut counts = RowCounts::default();
         // The members accepted so far, by applicant and id ignoring case.
         let mut members: HashMap<(usize, Caseless<'t>), &'t str> =
             HashMap::with_capacity_and_hasher(table.records.len(), Default::default());
-        let pick = |cells: &Cells<'t>| {
-            (
-                owner_id(cells),
-                cells.source(Col::MemberId),
-                row_id(cells, Col::MemberId),
-            )
-        };
-        self.each_row(table, pick, |r, (owner, source, member)| {
-            counts.read += 1;
-            let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
-                return;
-            };
-            // Member ids equal but for case are one id: on Windows and macOS
-            // `consent-F1.pdf` and `consent-f1.pdf` are the same file.
-            let member = member.and_then(|m| match members.get(&(ai, Caseless(m))) {
-                None => Ok(m),
-                Some(first) => {
-                    let (as_ru, as_en) = spelled_as(m, first, Names::Files);
-                    Err((
-                        "data.duplicate",
-                        format!(
-                            "член семьи {m} уже указан у этого заявителя{as_ru}; строка не обработана"
-                        ),
-                        format!(
-                            "member {m} is already listed for this applicant{as_en}; the row was not processed"
-                        ),
-                    ))
-                }
-            });
-            match member {
-                Ok(m) => {
-                    members.insert((ai, Caseless(m)), m);
-                    events.push((ai as u32, Event::Member(r as u32)));
-                    counts.accepted += 1;
-                }
-                // The applicant is told too: their family is not complete.
-                Err(refusal) => refuse_member_row(meta, events, ai, &mut counts, source, refusal),
+        let pick = |cells: &Cells<'t>| row_id(cells, Col::MemberId);
+        // Member ids equal but for case are one id: on Windows and macOS
+        // `consent-F1.pdf` and `consent-f1.pdf` are the same file.
+        let accept = |ai: usize, m: &'t str| match members.get(&(ai, Caseless(m))) {
+            None => {
+                members.insert((ai, Caseless(m)), m);
+                Ok(())
             }
-        });
-        meta.rows.push((table.file, counts));
+            Some(first) => {
+                let (as_ru, as_en) = spelled_as(m, first, Names::Files);
+                Err((
+                    "data.duplicate",
+                    format!(
+                        "член семьи {m} уже указан у этого заявителя{as_ru}; строка не обработана"
+                    ),
+                    format!(
+                        "member {m} is already listed for this applicant{as_en}; the row was not processed"
+                    ),
+                ))
+            }
+        };
+        self.member_rows(meta, ids, table, events, pick, accept, Event::Member);
     }
 
     fn expense_rows<'t>(
@@ -380,29 +360,49 @@ impl<'s> Rows<'s> {
     ) where
         's: 't,
     {
-        begin(meta, table);
-        let mut counts = RowCounts::default();
+        // An empty member id means the applicant; any other must be a valid id, checked
+        // as in family.csv.
         let pick = |cells: &Cells<'t>| {
-            // An empty member id means the applicant; any other must be a valid id,
-            // checked as in family.csv.
-            let member = if cells.raw(Col::MemberId).is_empty() {
+            if cells.raw(Col::MemberId).is_empty() {
                 Ok(())
             } else {
                 row_id(cells, Col::MemberId).map(|_| ())
-            };
-            (owner_id(cells), cells.source(Col::MemberId), member)
+            }
         };
+        let accept = |_, ()| Ok(());
+        self.member_rows(meta, ids, table, events, pick, accept, Event::Expense);
+    }
+
+    /// The rows of family.csv or expenses.csv: each goes to its applicant as `event`,
+    /// unless its owner is unknown (rejected) or its member id is refused by `pick` or
+    /// `accept` (rejected, and the applicant told: their family or expenses are not
+    /// complete).
+    #[allow(clippy::too_many_arguments)]
+    fn member_rows<'t, M: Send>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+        pick: impl Fn(&Cells<'t>) -> Result<M, Refusal> + Sync,
+        mut accept: impl FnMut(usize, M) -> Result<(), Refusal>,
+        event: fn(u32) -> Event,
+    ) where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        let pick = |cells: &Cells<'t>| (owner_id(cells), cells.source(Col::MemberId), pick(cells));
         self.each_row(table, pick, |r, (owner, source, member)| {
             counts.read += 1;
             let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
                 return;
             };
-            match member {
+            match member.and_then(|m| accept(ai, m)) {
                 Ok(()) => {
-                    events.push((ai as u32, Event::Expense(r as u32)));
+                    events.push((ai as u32, event(r as u32)));
                     counts.accepted += 1;
                 }
-                // The applicant is told too: their expenses are not complete.
                 Err(refusal) => refuse_member_row(meta, events, ai, &mut counts, source, refusal),
             }
         });
@@ -449,18 +449,15 @@ impl Prepared<'_> {
     /// Attaches to each applicant what its folder of `documents/` holds.
     pub fn scan_documents(&self, applicants: &mut [Applicant]) {
         if let Some(folders) = &self.folders {
-            folders.scan(applicants, &self.schemas.documents);
+            folders.scan(applicants, &self.rows.schemas.documents);
         }
     }
 
     fn applicant(&self, i: usize) -> Applicant {
-        let rows = Rows {
-            schemas: self.schemas,
-            max_cell: self.max_cell,
-        };
+        let rows = &self.rows;
         let mut cells = rows.cells(&self.applicants, self.accepted[i] as usize);
         let id = cells.raw(Col::ApplicantId);
-        let mut a = rows::applicant(&mut cells, id, &self.schemas.documents);
+        let mut a = rows::applicant(&mut cells, id, &rows.schemas.documents);
         a.findings = cells.findings;
         for event in &self.events[self.starts[i]..self.starts[i + 1]] {
             match event {

@@ -253,6 +253,7 @@ fn read_piece(
             raw,
         };
         let blank = {
+            // Only the spans are read: the bytes are in `src`.
             let f = Fields {
                 text: "",
                 base: at.base,

@@ -18,10 +18,7 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
     out.extend_from_slice(b",\"status\":\"");
     out.extend_from_slice(a.status.label().as_bytes());
     out.extend_from_slice(b"\",\"consulate\":");
-    match &a.consulate {
-        Some(c) => consulate(out, c),
-        None => out.extend_from_slice(b"null"),
-    }
+    or_null(out, a.consulate.as_deref(), consulate);
     out.extend_from_slice(b",\"findings\":");
     list(out, &a.findings, finding);
     out.extend_from_slice(b",\"allowance\":");
@@ -99,10 +96,7 @@ fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
     out.extend_from_slice(b",\"compensation_rub\":");
     serde_json::to_writer(&mut *out, compensation_rub)?;
     out.extend_from_slice(b",\"monthly_benefit_rub\":");
-    match monthly_benefit_rub {
-        Some(n) => int(out, *n),
-        None => out.extend_from_slice(b"null"),
-    }
+    or_null(out, *monthly_benefit_rub, int);
     out.extend_from_slice(b",\"monthly_benefit_months\":");
     int(out, *monthly_benefit_months);
     out.push(b'}');
@@ -136,10 +130,7 @@ fn consulate(out: &mut Vec<u8>, c: &Consulate) {
     out.extend_from_slice(b",\"next_booking\":");
     optional(out, c.next_booking.as_deref());
     out.extend_from_slice(b",\"walk_in\":");
-    match &c.walk_in {
-        Some(t) => text(out, t),
-        None => out.extend_from_slice(b"null"),
-    }
+    or_null(out, c.walk_in.as_ref(), text);
     out.push(b'}');
 }
 
@@ -153,10 +144,7 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b",\"field\":");
     optional(out, f.field.map(|c| c.name()));
     out.extend_from_slice(b",\"source\":");
-    match &f.source {
-        Some(s) => string(out, &s.to_string()),
-        None => out.extend_from_slice(b"null"),
-    }
+    or_null(out, f.source.as_ref(), |out, s| string(out, &s.to_string()));
     out.extend_from_slice(b",\"message\":");
     text(out, &f.message);
     out.push(b'}');
@@ -171,8 +159,13 @@ fn text(out: &mut Vec<u8>, t: &Text) {
 }
 
 fn optional(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => string(out, s),
+    or_null(out, s, string);
+}
+
+/// `value` written by `write`, or `null`.
+fn or_null<T>(out: &mut Vec<u8>, value: Option<T>, write: impl FnOnce(&mut Vec<u8>, T)) {
+    match value {
+        Some(v) => write(out, v),
         None => out.extend_from_slice(b"null"),
     }
 }
