@@ -32,6 +32,10 @@ enum Command {
     },
     /// Only parse the CSV files of DIR (read + split into records), the floor to compare with.
     Parse { dir: PathBuf },
+    /// The part of a validation before any applicant is typed: the three files read and
+    /// split, and their rows sorted out by id (accepted, refused, whose family and
+    /// expenses are whose).
+    Ingest { dir: PathBuf },
     /// Full validation of DIR: ingest, rules, and the JSON report written to OUT.
     Validate {
         dir: PathBuf,
@@ -220,6 +224,13 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::Render(args) => render(&args),
         Command::Parse { dir } => parse_only(&dir).map(|n| format!("phase=parse records={n}")),
+        Command::Ingest { dir } => (|| {
+            let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
+            let limits = resettle::ingest::Limits::default();
+            let prepared =
+                resettle::ingest::prepare(&dir, &schemas, &limits).map_err(|e| e.to_string())?;
+            Ok(format!("phase=ingest applicants={}", prepared.len()))
+        })(),
         Command::Validate { dir, out } => (|| {
             let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
             // As `resettle validate` does: ingest, checks and rules a window of

@@ -392,7 +392,16 @@ impl<'s> Rows<'s> {
     {
         begin(meta, table);
         let mut counts = RowCounts::default();
-        let pick = |cells: &Cells<'t>| (owner_id(cells), cells.source(Col::MemberId), pick(cells));
+        // The owner is looked up here, in parallel: the index is only read.
+        let pick = |cells: &Cells<'t>| {
+            let (source, id) = owner_id(cells);
+            let found = id
+                .as_ref()
+                .ok()
+                .map(|id| ids.index.get(&Caseless(id)).copied());
+            let owner = (source, id.map(|id| (id, found.flatten())));
+            (owner, cells.source(Col::MemberId), pick(cells))
+        };
         self.each_row(table, pick, |r, (owner, source, member)| {
             counts.read += 1;
             let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
@@ -642,21 +651,21 @@ fn owner_id<'a>(cells: &Cells<'a>) -> (Source, Result<&'a str, Refusal>) {
 }
 
 /// The applicant a family or expense row belongs to; an unknown one rejects the row.
+/// `owner` is the row's applicant id with what the index found for it.
 fn owner_of(
     batch: &mut Batch,
     ids: &Ids<'_>,
-    (source, id): (Source, Result<&str, Refusal>),
+    (source, owner): (Source, Result<(&str, Option<usize>), Refusal>),
     counts: &mut RowCounts,
 ) -> Option<usize> {
-    let id = match id {
-        Ok(id) => id,
+    let (id, found) = match owner {
+        Ok(owner) => owner,
         Err((rule, ru, en)) => {
             reject(batch, counts, rule, source, ru, en);
             return None;
         }
     };
     // The index ignores case; a row names its applicant exactly.
-    let found = ids.index.get(&Caseless(id)).copied();
     match found {
         Some(i) if ids.accepted[i].1 == id => return Some(i),
         _ => {}

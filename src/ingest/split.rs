@@ -105,11 +105,15 @@ impl<'a> Fields<'a> {
 
     /// The length in bytes of the longest field (untrimmed).
     pub fn longest(&self) -> usize {
-        (0..self.len())
-            .filter_map(|i| self.span(i))
-            .map(|(s, e)| e.saturating_sub(s))
-            .max()
-            .unwrap_or(0)
+        // [`Fields::span`] of every field, in one pass: each raw extent starts where
+        // the previous one ended.
+        let (mut raw_start, mut longest) = (self.base, 0);
+        for &end in self.ends {
+            let (quoted, end) = (end >> 31, end & !QUOTED);
+            longest = longest.max(end.saturating_sub(raw_start + quoted));
+            raw_start = end + quoted + self.gap;
+        }
+        longest as usize
     }
 
     /// Whether every field is empty or blanks (Excel writes `;;;` rows).
@@ -477,7 +481,10 @@ mod tests {
             .iter()
             .map(|sp| {
                 let f = Fields::new(text, &s.parts, &sp.at);
-                (sp.start, f.iter().map(str::to_string).collect())
+                let fields: Vec<String> = f.iter().map(str::to_string).collect();
+                let longest = fields.iter().map(String::len).max().unwrap_or(0);
+                assert_eq!(f.longest(), longest, "{fields:?}");
+                (sp.start, fields)
             })
             .collect()
     }
