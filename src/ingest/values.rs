@@ -4,16 +4,21 @@
 
 use jiff::civil::Date;
 
-/// `s.trim()`, without looking at characters when the value starts with a visible ASCII
-/// character or a Cyrillic letter and ends with a visible ASCII character, as most cells
-/// do (no whitespace character of Unicode starts with the bytes of those).
+/// `s.trim()`, without looking at characters when the value starts and ends with a
+/// visible ASCII character or a Cyrillic letter, as most cells do (no whitespace
+/// character of Unicode is made of the bytes of those).
 #[inline]
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     let plain_start = b
         .first()
         .is_none_or(|&c| c.is_ascii_graphic() || (0xD0..=0xD4).contains(&c));
-    let plain_end = b.last().is_none_or(u8::is_ascii_graphic);
+    // A Cyrillic letter is two bytes, the first D0–D4 (never the middle of a character).
+    let plain_end = match b {
+        [] => true,
+        [.., lead, last] if (0xD0..=0xD4).contains(lead) => (0x80..=0xBF).contains(last),
+        [.., last] => last.is_ascii_graphic(),
+    };
     if plain_start && plain_end {
         s
     } else {
@@ -275,6 +280,10 @@ mod tests {
             "\u{1680}",
             "Ԁ",
             "x\u{205F}",
+            "1Ә",
+            "Ә\u{2028}",
+            "Ә\u{3000}",
+            "аԀ",
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
