@@ -91,15 +91,8 @@ fn validate_in_windows(
     // puts these findings before those of the documents and the engine; the report's
     // order is the same, since none of those is a `data.duplicate` on an IIN cell
     // (the sort key).
-    let mut repeated = datacheck::repeated_iins(prepared.meta(), carriers);
-    repeated.sort_by_key(|(i, _)| *i);
-    let mut repeated = repeated.into_iter().peekable();
-    while let Some((i, first)) = repeated.next() {
-        let mut more = vec![first];
-        while let Some((_, f)) = repeated.next_if(|(j, _)| *j == i) {
-            more.push(f);
-        }
-        entries[i].add_findings(more);
+    for (i, f) in datacheck::repeated_iins(prepared.meta(), carriers) {
+        entries[i].add_findings([f]);
     }
     let mut meta = prepared.into_meta();
     let formats = std::mem::take(&mut meta.formats);

@@ -734,7 +734,7 @@ fn fast_path(kind: FileKind, bytes: &[u8]) -> Result<Fast, TestCaseError> {
             "replacements without their line"
         );
         let lines = line_count(decoded.text.as_bytes());
-        let table = match table::read(kind, &decoded, &schemas.fields) {
+        let table = match table::read(kind, decoded, &schemas.fields) {
             Ok(t) => t,
             Err(e) => {
                 let m = e.to_string();

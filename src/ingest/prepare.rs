@@ -172,7 +172,12 @@ pub fn prepare<'s>(
 
 /// `events` (applicant, event) grouped by applicant, each group in its order: the
 /// events, and where each of the `applicants` groups starts (one more for the end).
-fn group_by_applicant(events: Vec<(u32, Event)>, applicants: usize) -> (Vec<Event>, Vec<usize>) {
+fn group_by_applicant(
+    mut events: Vec<(u32, Event)>,
+    applicants: usize,
+) -> (Vec<Event>, Vec<usize>) {
+    // A stable sort: each applicant's events keep their order.
+    events.sort_by_key(|&(a, _)| a);
     let mut starts = vec![0usize; applicants + 1];
     for (a, _) in &events {
         starts[*a as usize + 1] += 1;
@@ -180,13 +185,7 @@ fn group_by_applicant(events: Vec<(u32, Event)>, applicants: usize) -> (Vec<Even
     for i in 0..applicants {
         starts[i + 1] += starts[i];
     }
-    let mut next = starts.clone();
-    let mut grouped: Vec<Event> = (0..events.len()).map(|_| Event::Member(0)).collect();
-    for (a, event) in events {
-        grouped[next[a as usize]] = event;
-        next[a as usize] += 1;
-    }
-    (grouped, starts)
+    (events.into_iter().map(|(_, e)| e).collect(), starts)
 }
 
 /// Why a row cannot be used: rule, Russian and English message.

@@ -641,7 +641,7 @@ mod tests {
         f: impl FnOnce(&mut Cells<'_>) -> T,
     ) -> (T, Vec<Finding>) {
         let s = Schemas::embedded().unwrap();
-        let t = table::read(file, &decode(text.as_bytes()), &s.fields).unwrap();
+        let t = table::read(file, decode(text.as_bytes()), &s.fields).unwrap();
         let r = &t.records[0];
         let mut c = Cells::new(file, r.row, t.fields(r), &t.columns, &s.fields);
         let out = f(&mut c);

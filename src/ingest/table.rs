@@ -119,12 +119,8 @@ fn detect_delimiter(text: &str) -> u8 {
 }
 
 /// Reads `decoded` (the contents of `file`) into a table with the default [`Limits`].
-pub fn read(file: FileKind, decoded: &Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
-    let owned = Decoded {
-        text: decoded.text.clone().into_owned().into(),
-        ..*decoded
-    };
-    read_limited(file, owned, fields, &Limits::default())
+pub fn read(file: FileKind, decoded: Decoded<'_>, fields: &FieldSchema) -> Result<Table, Error> {
+    read_limited(file, decoded, fields, &Limits::default())
 }
 
 /// Reads `decoded` (the contents of `file`) into a table, keeping its text. Fails,
@@ -496,7 +492,7 @@ mod tests {
     }
 
     fn table(file: FileKind, text: &str) -> Result<Table, Error> {
-        read(file, &decode(text.as_bytes()), &fields())
+        read(file, decode(text.as_bytes()), &fields())
     }
 
     const EXPENSES_HEAD: &str = "applicant_id,member_id,kind,date,amount_rub,weight_kg,receipt";
