@@ -164,8 +164,13 @@ impl RuleSource {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// List the facts conditions can use instead of the rules.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unverified")]
     pub facts: bool,
+    /// List only what no official source confirms: rules, documents, and the amounts,
+    /// lists and lookups of rates.toml, regions.toml and subsistence.toml. Reports mark
+    /// findings and amounts that rest on them.
+    #[arg(long)]
+    pub unverified: bool,
     #[command(flatten)]
     pub source: RuleSource,
 }
@@ -342,7 +347,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
             let text = if args.facts {
                 crate::explain::facts()
             } else {
-                crate::explain::list(&schemas, lang)
+                crate::explain::list(&schemas, lang, args.unverified)
             };
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(ExitCode::SUCCESS)

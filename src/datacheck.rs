@@ -36,6 +36,7 @@ fn finding(
         field: Some(col),
         source: Some(batch.source(p.file, p.row, col)),
         message: Text::new(format!("{h}: {ru}"), format!("{h}: {en}")),
+        verified: true,
     }
 }
 
@@ -249,6 +250,7 @@ pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, F
                         format!("ИИН {m} повторяется: также {others}"),
                         format!("IIN {m} is repeated: also at {others}"),
                     ),
+                    verified: true,
                 },
             ));
         }

@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 use crate::findings::{Finding, RowError, Severity, Source, Text};
 use crate::ingest::values::show;
 use crate::model::{Applicant, DocRef, Evidence, Held};
-use crate::schema::{DocumentSchema, Person};
+use crate::schema::DocumentSchema;
 
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +183,7 @@ fn scan_applicant(
                 "папка — ссылка за пределы папки пакета; не прочитана",
                 "the folder is a link leading outside the batch folder; not read",
             ),
+            verified: true,
         });
         return;
     }
@@ -231,6 +232,7 @@ fn scan_applicant(
                         "ссылка ведёт за пределы папки пакета; файл не прочитан",
                         "a link leading outside the batch folder; not read",
                     ),
+                    verified: true,
                 });
                 continue;
             }
@@ -259,11 +261,10 @@ fn scan_applicant(
         }
         let (stem, ext) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
         let is_receipt = receipts.contains(&file_name.to_lowercase());
-        let (code, member) = match stem.split_once('-') {
-            Some((c, m)) => (c, Some(m)),
-            None => (stem, None),
+        let (spec, member) = match docs.split_stem(stem) {
+            Some((spec, member)) => (Some(spec), member),
+            None => (None, None),
         };
-        let spec = docs.by_stem(code);
         if spec.is_none() && !is_receipt {
             findings.push(unrecognized(
                 &at,
@@ -301,10 +302,10 @@ fn scan_applicant(
         }
         files.push(name.replace('\\', "/"));
         let Some(spec) = spec else { continue };
-        let member = match (spec.person, member) {
-            (Person::Applicant, None) => None,
-            (Person::Member, Some(m)) if members.contains(m) => Some(m.to_string()),
-            (Person::Member, Some(m)) => {
+        let member = match (spec.for_members(), member) {
+            (_, None) if spec.for_applicant() => None,
+            (true, Some(m)) if members.contains(m) => Some(m.to_string()),
+            (true, Some(m)) => {
                 findings.push(unrecognized(
                     &at,
                     &format!("в family.csv нет члена семьи «{}»", show(m)),
@@ -312,7 +313,7 @@ fn scan_applicant(
                 ));
                 continue;
             }
-            (Person::Member, None) => {
+            (_, None) => {
                 findings.push(unrecognized(
                     &at,
                     &format!(
@@ -326,8 +327,8 @@ fn scan_applicant(
                 ));
                 continue;
             }
-            (Person::Applicant, Some(_)) if is_receipt => continue,
-            (Person::Applicant, Some(_)) => {
+            (false, Some(_)) if is_receipt => continue,
+            (false, Some(_)) => {
                 findings.push(unrecognized(
                     &at,
                     &format!(
@@ -377,6 +378,7 @@ fn unreadable(at: &str, ru: &str, en: &str) -> Finding {
             format!("скан не принят: {ru}"),
             format!("scan not accepted: {en}"),
         ),
+        verified: true,
     }
 }
 
@@ -391,6 +393,7 @@ fn unrecognized(at: &str, ru: &str, en: &str) -> Finding {
             format!("файл не учтён: {ru}"),
             format!("file not counted: {en}"),
         ),
+        verified: true,
     }
 }
 

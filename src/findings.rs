@@ -148,6 +148,9 @@ pub struct Finding {
     pub field: Option<Col>,
     pub source: Option<Source>,
     pub message: Text,
+    /// Whether an official source confirms the rule (`verified` of rules.toml or
+    /// documents.toml), set when the applicant's entry is finished.
+    pub verified: bool,
 }
 
 /// A row that could not be attached to any applicant, or a batch-wide problem.

@@ -21,9 +21,10 @@ pub fn header_line(file: FileKind) -> String {
 fn readme(schemas: &Schemas) -> String {
     let mut codes = String::new();
     for d in &schemas.documents.docs {
-        let pattern = match d.person {
-            crate::schema::Person::Applicant => format!("{}.pdf", d.code),
-            crate::schema::Person::Member => format!("{}-<member_id>.pdf", d.code),
+        let pattern = match (d.for_applicant(), d.for_members()) {
+            (true, true) => format!("{0}.pdf, {0}-<member_id>.pdf", d.code),
+            (false, true) => format!("{}-<member_id>.pdf", d.code),
+            _ => format!("{}.pdf", d.code),
         };
         codes.push_str(&format!(
             "  {pattern:<44} {} / {}\r\n",

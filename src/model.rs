@@ -49,8 +49,24 @@ vocabulary!(Sex, "sex" { M => "M", F => "F" });
 vocabulary!(
     /// Citizenship codes with a spelled-out synonym; any other ISO 3166 alpha-2 code is
     /// accepted as it is.
-    CitizenshipWord, "citizenship" { Kz => "KZ", Ru => "RU", Stateless => "stateless" }
+    CitizenshipWord, "citizenship" {
+        Kz => "KZ", Ru => "RU", By => "BY", Md => "MD", Ua => "UA", Stateless => "stateless",
+    }
 );
+
+impl CitizenshipWord {
+    /// The citizenship this word names.
+    pub fn citizenship(self) -> Citizenship {
+        match self {
+            CitizenshipWord::Stateless => Citizenship::Stateless,
+            // Every other value is spelled as its two-letter code.
+            w => {
+                let b = w.canonical().as_bytes();
+                Citizenship::Country([b[0], b[1]])
+            }
+        }
+    }
+}
 vocabulary!(IdDocType, "id_doc_type" { Passport => "passport", IdCard => "id_card", ResidencePermit => "residence_permit" });
 vocabulary!(Education, "education" {
     None => "none", Secondary => "secondary", Vocational => "vocational",
@@ -59,11 +75,24 @@ vocabulary!(Education, "education" {
 vocabulary!(RussianLanguage, "russian_language" { Native => "native", Fluent => "fluent", Basic => "basic", None => "none" });
 vocabulary!(LegalCapacity, "legal_capacity" { Full => "full", Limited => "limited" });
 vocabulary!(MaritalStatus, "marital_status" { Single => "single", Married => "married", Divorced => "divorced", Widowed => "widowed" });
-vocabulary!(Relation, "relation" {
-    Spouse => "spouse", Child => "child", Parent => "parent", Sibling => "sibling",
-    Grandchild => "grandchild", Grandparent => "grandparent", Other => "other",
+vocabulary!(
+    /// How a family member is related to the applicant (Decree 809 of 18.09.2024 names
+    /// who counts as a family member; `rules.toml` decides it, per relation and age).
+    Relation, "relation" {
+    Spouse => "spouse", Child => "child", SpouseChild => "spouse_child", Parent => "parent",
+    SpouseParent => "spouse_parent", StepParent => "step_parent", Sibling => "sibling",
+    SiblingChild => "sibling_child", Grandparent => "grandparent", Grandchild => "grandchild",
+    Ward => "ward", Other => "other",
 });
 vocabulary!(ExpenseKind, "kind" { Travel => "travel", Baggage => "baggage", Duty => "duty" });
+vocabulary!(
+    /// The class of a ticket: air, rail, then water (category I is the highest). Which
+    /// classes are compensated in full is in `rates.toml`.
+    FareClass, "fare_class" {
+    Economy => "economy", Business => "business", First => "first",
+    Platzkart => "platzkart", Compartment => "compartment", Sv => "sv", Lux => "lux",
+    Water1 => "water_1", Water2 => "water_2", Water3 => "water_3", Water4 => "water_4",
+});
 
 /// Every enumeration key of `fields.toml`, with its canonical values.
 pub fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -81,6 +110,7 @@ pub fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
         entry::<MaritalStatus>(),
         entry::<Relation>(),
         entry::<ExpenseKind>(),
+        entry::<FareClass>(),
     ]
 }
 
@@ -160,6 +190,10 @@ pub struct Applicant {
     pub id_doc_issue_date: Option<Date>,
     pub id_doc_expiry_date: Option<Date>,
     pub kz_region: String,
+    /// The day the application is (or will be) handed in; empty: the as-of date.
+    pub filing_date: Option<Date>,
+    /// Earlier surnames, names or patronymics, with the reason and date (free text).
+    pub previous_names: String,
     pub address: String,
     pub phone: String,
     pub email: String,
@@ -178,8 +212,16 @@ pub struct Applicant {
     pub other_state_residence: Option<bool>,
     pub false_information: Option<bool>,
     pub deportation_date: Option<Date>,
-    pub admin_offences_12m: Option<u32>,
-    pub migration_violations: Option<u32>,
+    /// Administrative penalties for violating Russia's migration law in the 12 months
+    /// before filing.
+    pub migration_offences_12m: Option<u32>,
+    pub entry_ban: Option<bool>,
+    /// A caseworker's flag: the chosen region's program sets requirements not met.
+    pub regional_requirements_unmet: Option<bool>,
+    /// Takes part as a repatriate (Decree 872 of 22.11.2023).
+    pub repatriate: Option<bool>,
+    /// Citizenships held before (ISO 3166 alpha-2).
+    pub former_citizenship: Vec<Citizenship>,
     pub certificate_number: String,
     pub certificate_date: Option<Date>,
     pub arrival_date: Option<Date>,
@@ -216,6 +258,20 @@ pub struct FamilyMember {
     pub relocating: Option<bool>,
     pub pensioner: Option<bool>,
     pub legal_capacity: Option<LegalCapacity>,
+    pub marital_status: Option<MaritalStatus>,
+    pub previous_names: String,
+    pub id_doc_type: Option<IdDocType>,
+    pub id_doc_number: String,
+    pub id_doc_expiry_date: Option<Date>,
+    /// For a minor: both parents are in the application (no consent of the other parent
+    /// is needed).
+    pub parents_relocating: Option<bool>,
+    pub extremism: Option<bool>,
+    pub serious_conviction: Option<bool>,
+    pub other_state_residence: Option<bool>,
+    pub deportation_date: Option<Date>,
+    pub migration_offences_12m: Option<u32>,
+    pub entry_ban: Option<bool>,
 }
 
 /// An expense to be compensated (a row of `expenses.csv`).
@@ -230,6 +286,7 @@ pub struct Expense {
     pub amount_kopecks: Option<i64>,
     /// Weight in grams (baggage).
     pub weight_grams: Option<i64>,
+    pub fare_class: Option<FareClass>,
     pub receipt: String,
 }
 

@@ -179,12 +179,12 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
         let roll = rng.below(1000);
         let mut extremism = "no";
         let mut expiry = format!("{}-{:02}-15", 2029 + rng.below(8), 1 + rng.below(12));
-        let mut offences = rng.below(3);
+        let mut offences = rng.below(2);
         let mut target = *rng.pick(TARGETS);
         match roll {
             0..=9 => extremism = "yes",
             10..=29 => expiry = "2027-02-01".into(),
-            30..=39 => offences = 3,
+            30..=39 => offences = 2,
             40..=49 => target = "Moscow",
             50..=59 => birth = "1985-02-31".into(),
             60..=69 => iin_s.replace_range(11..12, if iin_s.ends_with('0') { "1" } else { "0" }),
@@ -193,11 +193,10 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
         let mut docs = vec![
             "id_card",
             "photo",
+            "birth_certificate",
             "diploma",
-            "duty_receipt",
             "no_criminal_record",
             "employer_certificate",
-            "russian_language_certificate",
         ];
         if married {
             docs.push("marriage_certificate");
@@ -215,7 +214,7 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
             member += 1;
             let _ = writeln!(
                 f_out,
-                "{id},F{member},spouse,{last},{},,{},{}-03-10,KZ,{},yes,no,full",
+                "{id},F{member},spouse,{last},{},,{},{}-03-10,KZ,{},yes,no,full,married,,passport,N{:08},2031-05-20,,,,,,,",
                 if male {
                     rng.pick(FIRST_F)
                 } else {
@@ -223,8 +222,11 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
                 },
                 if male { "F" } else { "M" },
                 year + 1,
-                iin((year + 1, 3, 10), !male, n * 7 + 3)
+                iin((year + 1, 3, 10), !male, n * 7 + 3),
+                n + 1
             );
+            family_docs.push(format!("birth_certificate-F{member}"));
+            family_docs.push(format!("id_card-F{member}"));
         }
         for _ in 0..children {
             member += 1;
@@ -232,7 +234,7 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
             let cmale = rng.chance(50);
             let _ = writeln!(
                 f_out,
-                "{id},F{member},child,{last},{},,{},{cy}-06-01,KZ,{},yes,no,",
+                "{id},F{member},child,{last},{},,{},{cy}-06-01,KZ,{},yes,no,,,,,,,,,,,,,",
                 if cmale {
                     rng.pick(FIRST_M)
                 } else {
@@ -242,6 +244,9 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
                 iin((cy, 6, 1), cmale, n * 7 + member)
             );
             family_docs.push(format!("birth_certificate-F{member}"));
+            if cy <= 2010 {
+                family_docs.push(format!("id_card-F{member}"));
+            }
             if cy > 2008 {
                 family_docs.push(format!("parent_consent-F{member}"));
             }
@@ -252,7 +257,7 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
         if rng.chance(25) {
             let _ = writeln!(
                 e_out,
-                "{id},,travel,2026-05-{:02},{}.50,,ticket.pdf",
+                "{id},,travel,2026-05-{:02},{}.50,,economy,ticket.pdf",
                 1 + rng.below(28),
                 10_000 + rng.below(40_000)
             );
@@ -264,7 +269,7 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
             .collect();
         let _ = writeln!(
             a_out,
-            "{id},{last},{first},,{},{},{},{birth},Караганда,KZ,{iin_s},id_card,N{:08},МВД РК,2020-01-10,{expiry},{},\"ул. Абая {}, кв. {}\",+7701{:07},,higher,{},fluent,full,{},{target},yes,{},no,{extremism},no,no,no,no,,{offences},0,{},,,,,,,,",
+            "{id},{last},{first},,{},{},{},{birth},Караганда,KZ,{iin_s},id_card,N{:08},МВД РК,2020-01-10,{expiry},,{},\"ул. Абая {}, кв. {}\",+7701{:07},,higher,{},fluent,full,{},{target},yes,{},no,{extremism},no,no,no,no,,{offences},no,no,no,,,{},,,,,,,,",
             translit(&last),
             translit(first),
             if male { "M" } else { "F" },
@@ -350,6 +355,8 @@ mod tests {
         let (report, _) = crate::validate(&t.path().join("a"), &schemas, as_of).unwrap();
         assert_eq!(report.summary.applicants, 300);
         assert!(report.errors.is_empty(), "{:?}", report.errors.first());
+        // Every row has exactly the header's fields.
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings.first());
         let s = &report.summary;
         // A realistic mix: every status occurs.
         assert!(

@@ -297,6 +297,7 @@ impl<'s> Rows<'s> {
                         "id {first_id} is repeated on row {row}{as_en}; the repeat was not processed"
                     ),
                 ),
+                verified: true,
             };
             events.push((first as u32, Event::Finding(Box::new(finding))));
             reject(
@@ -504,6 +505,7 @@ impl Prepared<'_> {
                                     show(m)
                                 ),
                             ),
+                            verified: true,
                         });
                     }
                     a.findings.append(&mut cells.findings);
@@ -539,6 +541,7 @@ impl Prepared<'_> {
                         format!("{h}: «{code}-{m}» — в family.csv нет члена семьи {m}"),
                         format!("{h}: «{code}-{m}» — family.csv has no member {m}"),
                     ),
+                    verified: true,
                 })
             })
             .collect();
@@ -710,6 +713,7 @@ fn refuse_member_row(
         field: Some(Col::MemberId),
         source: Some(source.clone()),
         message: Text::new(ru.clone(), en.clone()),
+        verified: true,
     };
     events.push((ai as u32, Event::Finding(Box::new(finding))));
     reject(batch, counts, rule, source, ru, en);

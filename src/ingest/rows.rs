@@ -10,10 +10,10 @@ use crate::ingest::table::Fields;
 use crate::ingest::values;
 use crate::model::{
     Applicant, Citizenship, CitizenshipWord, DocRef, Education, Evidence, Expense, ExpenseKind,
-    FamilyMember, Held, IdDocType, LegalCapacity, MaritalStatus, Relation, RussianLanguage, Sex,
-    Vocabulary, YesNo,
+    FamilyMember, FareClass, Held, IdDocType, LegalCapacity, MaritalStatus, Relation,
+    RussianLanguage, Sex, Vocabulary, YesNo,
 };
-use crate::schema::{DocumentSchema, FieldSchema, Person};
+use crate::schema::{DocumentSchema, FieldSchema};
 
 /// Columns whose values are personal numbers: masked in every message.
 const PERSONAL: &[Col] = &[
@@ -218,6 +218,7 @@ impl<'a> Cells<'a> {
             field: Some(col),
             source: Some(self.source(col)),
             message,
+            verified: true,
         });
     }
 
@@ -365,12 +366,29 @@ impl<'a> Cells<'a> {
         let fields = self.fields;
         self.parse(col, Expected::Country, |v| {
             match fields.lookup::<CitizenshipWord>(v) {
-                Some(CitizenshipWord::Stateless) => Some(Citizenship::Stateless),
-                Some(CitizenshipWord::Kz) => Some(Citizenship::KZ),
-                Some(CitizenshipWord::Ru) => Some(Citizenship::Country(*b"RU")),
+                Some(w) => Some(w.citizenship()),
                 None => values::country_code(v).map(Citizenship::Country),
             }
         })
+    }
+
+    /// Citizenships, `;`- or `,`-separated: each a country code or a synonym of
+    /// `fields.toml` (`Казахстан`); the first that cannot be read is a `data.format`
+    /// finding, and the list is then not used.
+    pub fn countries(&mut self, col: Col) -> Vec<Citizenship> {
+        let fields = self.fields;
+        self.parse(col, Expected::Country, |v| {
+            v.split([';', ','])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| match fields.lookup::<CitizenshipWord>(x) {
+                    Some(CitizenshipWord::Stateless) => None,
+                    Some(w) => Some(w.citizenship()),
+                    None => values::country_code(x).map(Citizenship::Country),
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .unwrap_or_default()
     }
 
     /// An IIN: 12 digits, required when the person is a citizen of Kazakhstan.
@@ -414,6 +432,8 @@ pub fn applicant(c: &mut Cells<'_>, id: &str, docs: &DocumentSchema) -> Applican
         id_doc_issue_date: c.date(Col::IdDocIssueDate),
         id_doc_expiry_date: c.date(Col::IdDocExpiryDate),
         kz_region: c.text(Col::KzRegion),
+        filing_date: c.date(Col::FilingDate),
+        previous_names: c.text(Col::PreviousNames),
         address: c.text(Col::Address),
         phone: c.text(Col::Phone),
         email: c.text(Col::Email),
@@ -432,8 +452,11 @@ pub fn applicant(c: &mut Cells<'_>, id: &str, docs: &DocumentSchema) -> Applican
         other_state_residence: c.yes_no(Col::OtherStateResidence),
         false_information: c.yes_no(Col::FalseInformation),
         deportation_date: c.date(Col::DeportationDate),
-        admin_offences_12m: c.count(Col::AdminOffences12m),
-        migration_violations: c.count(Col::MigrationViolations),
+        migration_offences_12m: c.count(Col::MigrationOffences12m),
+        entry_ban: c.yes_no(Col::EntryBan),
+        regional_requirements_unmet: c.yes_no(Col::RegionalRequirementsUnmet),
+        repatriate: c.yes_no(Col::Repatriate),
+        former_citizenship: c.countries(Col::FormerCitizenship),
         certificate_number: c.text(Col::CertificateNumber),
         certificate_date: c.date(Col::CertificateDate),
         arrival_date: c.date(Col::ArrivalDate),
@@ -460,17 +483,17 @@ fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let (code, member) = match item.split_once('-') {
-            Some((code, member)) => (code.trim(), Some(member.trim())),
-            None => (item, None),
+        let (spec, member) = match docs.split_stem(item) {
+            Some((spec, member)) => (Some(spec), member.map(str::trim)),
+            None => (None, None),
         };
-        let parsed = match (docs.by_stem(code), member) {
+        let parsed = match (spec, member) {
             (None, _) => Err(("неизвестный код документа", "unknown document code")),
-            (Some(s), None) if s.person == Person::Member => Err((
+            (Some(s), None) if !s.for_applicant() => Err((
                 "документ члена семьи: укажите код-ID_члена_семьи",
                 "a family member's document: write code-<member_id>",
             )),
-            (Some(s), Some(_)) if s.person == Person::Applicant => Err((
+            (Some(s), Some(_)) if !s.for_members() => Err((
                 "документ самого заявителя: укажите код без ID члена семьи",
                 "the applicant's own document: write the code without a member id",
             )),
@@ -527,6 +550,18 @@ pub fn member(c: &mut Cells<'_>, member_id: &str) -> FamilyMember {
         relocating: c.yes_no(Col::Relocating),
         pensioner: c.yes_no(Col::Pensioner),
         legal_capacity: c.vocab::<LegalCapacity>(Col::LegalCapacity),
+        marital_status: c.vocab::<MaritalStatus>(Col::MaritalStatus),
+        previous_names: c.text(Col::PreviousNames),
+        id_doc_type: c.vocab::<IdDocType>(Col::IdDocType),
+        id_doc_number: c.text(Col::IdDocNumber),
+        id_doc_expiry_date: c.date(Col::IdDocExpiryDate),
+        parents_relocating: c.yes_no(Col::ParentsRelocating),
+        extremism: c.yes_no(Col::Extremism),
+        serious_conviction: c.yes_no(Col::SeriousConviction),
+        other_state_residence: c.yes_no(Col::OtherStateResidence),
+        deportation_date: c.date(Col::DeportationDate),
+        migration_offences_12m: c.count(Col::MigrationOffences12m),
+        entry_ban: c.yes_no(Col::EntryBan),
     }
 }
 
@@ -613,6 +648,7 @@ pub fn expense(c: &mut Cells<'_>) -> Expense {
         date: c.date(Col::Date),
         amount_kopecks: c.decimal(Col::AmountRub, 2, MAX_AMOUNT),
         weight_grams: c.decimal(Col::WeightKg, 3, MAX_WEIGHT),
+        fare_class: c.vocab::<FareClass>(Col::FareClass),
         receipt,
     }
 }

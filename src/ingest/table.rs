@@ -12,6 +12,43 @@ use crate::schema::FieldSchema;
 pub use super::split::Fields;
 use super::split::{At, Part};
 
+/// One `data.column_retired` warning for the columns of contract v1 a file still has.
+fn retired_columns(
+    file: FileKind,
+    row: u64,
+    headers: &[String],
+    retired: &[(Col, usize)],
+    first: usize,
+) -> RowError {
+    let old: Vec<String> = retired
+        .iter()
+        .map(|&(_, i)| format!("«{}»", show(&headers[i])))
+        .collect();
+    let mut new: Vec<&str> = retired
+        .iter()
+        .filter_map(|(c, _)| file.retired().iter().find(|r| r.0 == *c))
+        .map(|r| r.1.name())
+        .collect();
+    new.dedup();
+    let (old, new) = (old.join(", "), new.join(", "));
+    RowError {
+        rule: "data.column_retired",
+        source: Source::Cell {
+            file,
+            row,
+            column: (first + 1) as u32,
+        },
+        message: Text::new(
+            format!(
+                "столбец {old} больше ничего не решает (правила редакции 2): вместо него заполните {new}"
+            ),
+            format!(
+                "column {old} no longer decides anything (rules of edition 2): fill in {new} instead"
+            ),
+        ),
+    }
+}
+
 /// One data record: the line it starts on and where its fields are in the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Record {
@@ -392,6 +429,7 @@ fn map_header(
         .map(|h| h.trim().to_string())
         .collect();
     let mut unknown = 0usize;
+    let mut retired: Vec<(Col, usize)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             continue;
@@ -418,6 +456,7 @@ fn map_header(
                 }
                 index[col.index()] = Some(i);
             }
+            Some(col) if file.retired().iter().any(|r| r.0 == col) => retired.push((col, i)),
             _ => {
                 unknown += 1;
                 if unknown <= UNKNOWN_COLUMN_WARNINGS {
@@ -432,6 +471,9 @@ fn map_header(
                 }
             }
         }
+    }
+    if let Some(&(_, first)) = retired.first() {
+        warnings.push(retired_columns(file, row, &headers, &retired, first));
     }
     if unknown > UNKNOWN_COLUMN_WARNINGS {
         let more = unknown - UNKNOWN_COLUMN_WARNINGS;

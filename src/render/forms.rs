@@ -226,7 +226,11 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
     let members: Vec<MemberFacts> = a
         .family
         .iter()
-        .map(|m| MemberFacts::derive(m, as_of))
+        .map(|m| MemberFacts {
+            member_id: m.member_id.clone(),
+            relocating: m.relocating,
+            ..MemberFacts::default()
+        })
         .collect();
 
     let lifting = (|| {
@@ -305,14 +309,18 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
                 "duty": money(by_kind[ExpenseKind::Duty as usize]),
                 "total": money(by_kind.iter().sum()),
                 "baggage_kg": rub((grams + 999) / 1000),
-                "baggage_limit_kg": rates.map(|r| rub(r.compensation.baggage_limit_kg)),
+                "baggage_limit_kg": rates.map(|r| {
+                    let persons = 1 + members.iter().filter(|m| m.is_relocating()).count() as i64;
+                    rub(r.compensation.baggage.limit_kg(persons))
+                }),
             })
         })
     })();
 
     let monthly = (|| {
         let (arrival, rates) = (a.arrival_date?, rates?);
-        if !claims || allowance.territory.is_none() {
+        // Not paid in this territory (only in priority settlement territories).
+        if !claims || allowance.territory.is_none() || allowance.monthly_benefit_months == 0 {
             return None;
         }
         let months = rates.monthly_benefit.max_months;

@@ -26,15 +26,12 @@ pub fn applicant(out: &mut Vec<u8>, a: &ApplicantReport) -> serde_json::Result<(
     // Every field named: a new one must be written here too.
     let Fees {
         citizenship_duty_rub,
-        application_fee_rub,
-        consular_fee_usd,
+        verified,
     } = a.fees;
     out.extend_from_slice(b",\"fees\":{\"citizenship_duty_rub\":");
     int(out, citizenship_duty_rub);
-    out.extend_from_slice(b",\"application_fee_rub\":");
-    int(out, application_fee_rub);
-    out.extend_from_slice(b",\"consular_fee_usd\":");
-    int(out, consular_fee_usd);
+    out.extend_from_slice(b",\"verified\":");
+    boolean(out, verified);
     out.extend_from_slice(b"},\"outputs\":");
     list(out, &a.outputs, |out, o| string(out, o));
     out.push(b'}');
@@ -64,6 +61,8 @@ fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
         compensation_rub,
         monthly_benefit_rub,
         monthly_benefit_months,
+        reason,
+        unverified,
     } = a;
     out.extend_from_slice(b"{\"territory\":");
     out.extend_from_slice(match territory {
@@ -99,8 +98,16 @@ fn allowance(out: &mut Vec<u8>, a: &Allowance) -> serde_json::Result<()> {
     or_null(out, *monthly_benefit_rub, int);
     out.extend_from_slice(b",\"monthly_benefit_months\":");
     int(out, *monthly_benefit_months);
+    out.extend_from_slice(b",\"reason\":");
+    optional(out, *reason);
+    out.extend_from_slice(b",\"unverified\":");
+    list(out, unverified, |out, s| string(out, s));
     out.push(b'}');
     Ok(())
+}
+
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
 /// An integer, in the digits serde_json writes.
@@ -147,6 +154,8 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
     or_null(out, f.source.as_ref(), |out, s| string(out, &s.to_string()));
     out.extend_from_slice(b",\"message\":");
     text(out, &f.message);
+    out.extend_from_slice(b",\"verified\":");
+    boolean(out, f.verified);
     out.push(b'}');
 }
 

@@ -130,6 +130,9 @@ impl ApplicantReport {
         let name = full_name(&a);
         let mut findings = a.findings;
         findings.extend(outcome.findings);
+        for f in &mut findings {
+            f.verified = !outcome.unverified.contains(f.rule);
+        }
         sort_findings(&mut findings);
         ApplicantReport {
             applicant_id: a.applicant_id,
@@ -283,6 +286,7 @@ mod tests {
             field: None,
             source: None,
             message: Text::new("", ""),
+            verified: true,
         }
     }
 

@@ -1,12 +1,17 @@
 //! Facts: the typed values rule conditions read, derived once per applicant (and per
-//! family member) in Rust — ages at the as-of date, months of ID validity left, years
-//! since deportation, family counts, the target region's standing — and the table of
-//! names by which conditions and message templates refer to them.
+//! family member) in Rust — ages and periods at the filing date, months of ID validity
+//! left, years since deportation, family counts, the target region's standing, the
+//! language exemption — and the context conditions are evaluated in. The table of names
+//! by which conditions and messages refer to them is [`super::fact_table`].
 
 use jiff::civil::Date;
 
-use crate::model::{Applicant, FamilyMember, Vocabulary};
+use crate::model::{Applicant, Citizenship, FamilyMember, Sex, Vocabulary};
+use crate::schema::documents::LanguageExemption;
+use crate::schema::rates::Baggage;
 use crate::schema::regions::Participation;
+
+pub use super::fact_table::{FACTS, FactDef, Getter, Scope, lookup};
 
 /// Whole years from `from` to `to` (negative when `to` is earlier).
 pub fn years_between(from: Date, to: Date) -> i64 {
@@ -33,16 +38,22 @@ fn is_last_day_shortfall(from: Date, to: Date) -> bool {
     to.day() == to.days_in_month() && from.day() > to.day()
 }
 
-/// Values fixed for a whole run: the as-of date and the rates in force on it.
-#[derive(Debug, Clone)]
+/// Values fixed for a whole run: the as-of date and the rates and lists in force on it.
+#[derive(Debug, Clone, Default)]
 pub struct RunFacts {
     pub as_of: Date,
-    pub baggage_limit_kg: i64,
     pub certificate_validity_years: i64,
     pub stage2_min_months: i64,
+    /// Pension age by sex (rates.toml), for a blank `pensioner` cell.
+    pub pension_age_men: i64,
+    pub pension_age_women: i64,
+    /// Baggage compensated by family size.
+    pub baggage: Baggage,
+    /// Who needs no proof of Russian (documents.toml).
+    pub language: LanguageExemption,
 }
 
-/// What the rules know of one family member.
+/// What the rules know of one family member (ages and periods at the filing date).
 #[derive(Debug, Clone, Default)]
 pub struct MemberFacts {
     pub member_id: String,
@@ -51,11 +62,25 @@ pub struct MemberFacts {
     pub age: Option<i64>,
     pub citizenship: Option<&'static str>,
     pub relocating: Option<bool>,
-    pub pensioner: Option<bool>,
+    /// As written; see [`MemberFacts::pensioner`] for the value the rules use.
+    pub pensioner_cell: Option<bool>,
+    /// The `pensioner` cell is blank and the member is at or above the pension age.
+    pub pensioner_assumed: bool,
     pub legal_capacity: Option<&'static str>,
+    pub marital_status: Option<&'static str>,
+    pub has_previous_names: bool,
+    pub id_doc_type: Option<&'static str>,
+    pub id_validity_months: Option<i64>,
+    pub parents_relocating: Option<bool>,
+    pub extremism: Option<bool>,
+    pub serious_conviction: Option<bool>,
+    pub other_state_residence: Option<bool>,
+    pub years_since_deportation: Option<i64>,
+    pub migration_offences_12m: Option<i64>,
+    pub entry_ban: Option<bool>,
 }
 
-/// What the rules know of one applicant.
+/// What the rules know of one applicant (ages and periods at the filing date).
 #[derive(Debug, Clone, Default)]
 pub struct AppFacts {
     pub age: Option<i64>,
@@ -65,8 +90,10 @@ pub struct AppFacts {
     pub id_validity_months: Option<i64>,
     pub education: Option<&'static str>,
     pub russian_language: Option<&'static str>,
+    pub language_exempt: bool,
     pub legal_capacity: Option<&'static str>,
     pub marital_status: Option<&'static str>,
+    pub has_previous_names: bool,
     pub employer_offer: Option<bool>,
     pub military_deregistered: Option<bool>,
     pub alimony_recipients: Option<bool>,
@@ -75,9 +102,11 @@ pub struct AppFacts {
     pub serious_conviction: Option<bool>,
     pub other_state_residence: Option<bool>,
     pub false_information: Option<bool>,
+    pub entry_ban: Option<bool>,
+    pub regional_requirements_unmet: Option<bool>,
+    pub repatriate: Option<bool>,
     pub years_since_deportation: Option<i64>,
-    pub admin_offences_12m: Option<i64>,
-    pub migration_violations: Option<i64>,
+    pub migration_offences_12m: Option<i64>,
     pub region_participating: Option<&'static str>,
     pub region_priority: Option<bool>,
     pub region_has_demand_list: bool,
@@ -90,6 +119,7 @@ pub struct AppFacts {
     pub years_since_certificate: Option<i64>,
     pub months_since_stage1: Option<i64>,
     pub baggage_kg: i64,
+    pub baggage_limit_kg: i64,
 }
 
 /// A condition is evaluated for the applicant, or once per family member.
@@ -103,14 +133,28 @@ fn canonical<V: Vocabulary>(v: Option<V>) -> Option<&'static str> {
     v.map(Vocabulary::canonical)
 }
 
-fn citizenship(c: Option<crate::model::Citizenship>) -> Option<&'static str> {
-    use crate::model::Citizenship::*;
+/// A citizenship as conditions see it: its two-letter code or `stateless`.
+pub fn citizenship(c: Option<Citizenship>) -> Option<&'static str> {
     c.map(|c| match c {
-        Stateless => "stateless",
-        Country(code) if &code == b"KZ" => "KZ",
-        Country(code) if &code == b"RU" => "RU",
-        Country(_) => "other",
+        Citizenship::Stateless => "stateless",
+        Citizenship::Country(code) => country(code),
     })
+}
+
+/// The code as a `&'static str`: a slice of one string holding every pair of letters.
+fn country(code: [u8; 2]) -> &'static str {
+    static PAIRS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        (b'A'..=b'Z')
+            .flat_map(|a| (b'A'..=b'Z').flat_map(move |b| [char::from(a), char::from(b)]))
+            .collect()
+    });
+    match code {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+            let i = (usize::from(a - b'A') * 26 + usize::from(b - b'A')) * 2;
+            &PAIRS[i..i + 2]
+        }
+        _ => "other",
+    }
 }
 
 /// What the target region lookup found, for [`AppFacts::derive`].
@@ -123,22 +167,54 @@ pub struct RegionFacts {
 }
 
 impl MemberFacts {
-    pub fn derive(m: &FamilyMember, as_of: Date) -> MemberFacts {
+    /// The member's facts on the `filing` date.
+    pub fn derive(m: &FamilyMember, run: &RunFacts, filing: Date) -> MemberFacts {
+        let age = m.birth_date.map(|b| years_between(b, filing));
+        let pension_age = match m.sex {
+            Some(Sex::M) => Some(run.pension_age_men),
+            Some(Sex::F) => Some(run.pension_age_women),
+            None => None,
+        };
+        let at_pension_age = matches!((age, pension_age), (Some(a), Some(p)) if a >= p);
         MemberFacts {
             member_id: m.member_id.clone(),
             relation: canonical(m.relation),
             sex: canonical(m.sex),
-            age: m.birth_date.map(|b| years_between(b, as_of)),
+            age,
             citizenship: citizenship(m.citizenship),
             relocating: m.relocating,
-            pensioner: m.pensioner,
+            pensioner_cell: m.pensioner,
+            pensioner_assumed: m.pensioner.is_none() && at_pension_age,
             legal_capacity: canonical(m.legal_capacity),
+            marital_status: canonical(m.marital_status),
+            has_previous_names: !m.previous_names.is_empty(),
+            id_doc_type: canonical(m.id_doc_type),
+            id_validity_months: m.id_doc_expiry_date.map(|e| months_between(filing, e)),
+            parents_relocating: m.parents_relocating,
+            extremism: m.extremism,
+            serious_conviction: m.serious_conviction,
+            other_state_residence: m.other_state_residence,
+            years_since_deportation: m.deportation_date.map(|d| years_between(d, filing)),
+            migration_offences_12m: m.migration_offences_12m.map(i64::from),
+            entry_ban: m.entry_ban,
         }
     }
 
     pub fn is_relocating(&self) -> bool {
         self.relocating == Some(true)
     }
+
+    /// Whether the member counts as a pensioner: the cell, or the pension age when the
+    /// cell is blank.
+    pub fn pensioner(&self) -> Option<bool> {
+        self.pensioner_cell
+            .or(self.pensioner_assumed.then_some(true))
+    }
+}
+
+/// The day an applicant's dates are judged on: `filing_date`, or the as-of date.
+pub fn filing_date(a: &Applicant, as_of: Date) -> Date {
+    a.filing_date.unwrap_or(as_of)
 }
 
 impl AppFacts {
@@ -146,19 +222,34 @@ impl AppFacts {
         a: &Applicant,
         members: &[MemberFacts],
         region: RegionFacts,
-        as_of: Date,
+        run: &RunFacts,
     ) -> AppFacts {
+        let filing = filing_date(a, run.as_of);
         let relocating = members.iter().filter(|m| m.is_relocating());
+        let relocating_members = relocating.clone().count() as i64;
+        let citizenship = citizenship(a.citizenship);
+        let formers: Vec<&'static str> = a
+            .former_citizenship
+            .iter()
+            .filter_map(|c| self::citizenship(Some(*c)))
+            .collect();
         AppFacts {
-            age: a.birth_date.map(|b| years_between(b, as_of)),
+            age: a.birth_date.map(|b| years_between(b, filing)),
             sex: canonical(a.sex),
-            citizenship: citizenship(a.citizenship),
+            citizenship,
             id_doc_type: canonical(a.id_doc_type),
-            id_validity_months: a.id_doc_expiry_date.map(|e| months_between(as_of, e)),
+            id_validity_months: a.id_doc_expiry_date.map(|e| months_between(filing, e)),
             education: canonical(a.education),
             russian_language: canonical(a.russian_language),
+            language_exempt: run.language.exempt(
+                citizenship,
+                &formers,
+                a.repatriate == Some(true),
+                filing,
+            ),
             legal_capacity: canonical(a.legal_capacity),
             marital_status: canonical(a.marital_status),
+            has_previous_names: !a.previous_names.is_empty(),
             employer_offer: a.employer_offer,
             military_deregistered: a.military_deregistered,
             alimony_recipients: a.alimony_recipients,
@@ -167,23 +258,26 @@ impl AppFacts {
             serious_conviction: a.serious_conviction,
             other_state_residence: a.other_state_residence,
             false_information: a.false_information,
-            years_since_deportation: a.deportation_date.map(|d| years_between(d, as_of)),
-            admin_offences_12m: a.admin_offences_12m.map(i64::from),
-            migration_violations: a.migration_violations.map(i64::from),
+            entry_ban: a.entry_ban,
+            regional_requirements_unmet: a.regional_requirements_unmet,
+            repatriate: a.repatriate,
+            years_since_deportation: a.deportation_date.map(|d| years_between(d, filing)),
+            migration_offences_12m: a.migration_offences_12m.map(i64::from),
             region_participating: region.participation.map(Participation::as_str),
             region_priority: region.priority,
             region_has_demand_list: region.has_demand_list,
             profession_in_demand: region.profession_in_demand,
             family_members: members.len() as i64,
-            relocating_members: relocating.clone().count() as i64,
+            relocating_members,
             relocating_minors: relocating
                 .clone()
                 .filter(|m| m.age.is_some_and(|x| x < 18))
                 .count() as i64,
-            relocating_pensioners: relocating.filter(|m| m.pensioner == Some(true)).count() as i64,
+            relocating_pensioners: relocating.filter(|m| m.pensioner() == Some(true)).count()
+                as i64,
             has_certificate: !a.certificate_number.is_empty() || a.certificate_date.is_some(),
-            years_since_certificate: a.certificate_date.map(|d| years_between(d, as_of)),
-            months_since_stage1: a.stage1_paid_date.map(|d| months_between(d, as_of)),
+            years_since_certificate: a.certificate_date.map(|d| years_between(d, run.as_of)),
+            months_since_stage1: a.stage1_paid_date.map(|d| months_between(d, run.as_of)),
             // Rounded up: 5000.5 kg is over a 5000 kg limit.
             baggage_kg: a
                 .expenses
@@ -193,409 +287,9 @@ impl AppFacts {
                 .sum::<i64>()
                 .saturating_add(999)
                 / 1000,
+            baggage_limit_kg: run.baggage.limit_kg(1 + relocating_members),
         }
     }
-}
-
-/// How a fact is read.
-#[derive(Clone, Copy)]
-pub enum Getter {
-    Bool(fn(&Ctx<'_>) -> Option<bool>),
-    Int(fn(&Ctx<'_>) -> Option<i64>),
-    Str(fn(&Ctx<'_>) -> Option<&'static str>),
-}
-
-impl std::fmt::Debug for Getter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Getter::Bool(_) => "Bool",
-            Getter::Int(_) => "Int",
-            Getter::Str(_) => "Str",
-        })
-    }
-}
-
-/// Where a fact lives: the applicant (usable everywhere), or the family member a
-/// per-member condition is evaluated for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Applicant,
-    Member,
-}
-
-/// One named fact.
-#[derive(Debug)]
-pub struct FactDef {
-    pub name: &'static str,
-    pub scope: Scope,
-    pub getter: Getter,
-    /// For text facts: every value it can take (a condition comparing it with anything
-    /// else is a schema error).
-    pub values: &'static [&'static str],
-    pub doc: &'static str,
-}
-
-macro_rules! fact {
-    ($name:literal, $scope:ident, $kind:ident, $values:expr, $doc:literal, $f:expr) => {
-        FactDef {
-            name: $name,
-            scope: Scope::$scope,
-            getter: Getter::$kind($f),
-            values: $values,
-            doc: $doc,
-        }
-    };
-}
-
-const SEX: &[&str] = &["M", "F"];
-const CITIZENSHIP: &[&str] = &["KZ", "RU", "stateless", "other"];
-const EDUCATION: &[&str] = &["none", "secondary", "vocational", "higher", "postgraduate"];
-const RUSSIAN: &[&str] = &["native", "fluent", "basic", "none"];
-const CAPACITY: &[&str] = &["full", "limited"];
-const MARITAL: &[&str] = &["single", "married", "divorced", "widowed"];
-const ID_DOC: &[&str] = &["passport", "id_card", "residence_permit"];
-const RELATION: &[&str] = &[
-    "spouse",
-    "child",
-    "parent",
-    "sibling",
-    "grandchild",
-    "grandparent",
-    "other",
-];
-const PARTICIPATION: &[&str] = &["yes", "no", "unconfirmed"];
-
-/// Every fact a condition or message may name.
-pub static FACTS: &[FactDef] = &[
-    fact!(
-        "age",
-        Applicant,
-        Int,
-        &[],
-        "applicant's age in whole years at the as-of date",
-        |c| c.app.age
-    ),
-    fact!("sex", Applicant, Str, SEX, "M or F", |c| c.app.sex),
-    fact!(
-        "citizenship",
-        Applicant,
-        Str,
-        CITIZENSHIP,
-        "KZ, RU, stateless or other",
-        |c| c.app.citizenship
-    ),
-    fact!(
-        "id_doc_type",
-        Applicant,
-        Str,
-        ID_DOC,
-        "passport, id_card or residence_permit",
-        |c| c.app.id_doc_type
-    ),
-    fact!(
-        "id_validity_months",
-        Applicant,
-        Int,
-        &[],
-        "whole months from the as-of date to the ID document's expiry (negative once expired)",
-        |c| c.app.id_validity_months
-    ),
-    fact!(
-        "education",
-        Applicant,
-        Str,
-        EDUCATION,
-        "none, secondary, vocational, higher, postgraduate",
-        |c| c.app.education
-    ),
-    fact!(
-        "russian_language",
-        Applicant,
-        Str,
-        RUSSIAN,
-        "native, fluent, basic, none",
-        |c| c.app.russian_language
-    ),
-    fact!(
-        "legal_capacity",
-        Applicant,
-        Str,
-        CAPACITY,
-        "full or limited",
-        |c| c.app.legal_capacity
-    ),
-    fact!(
-        "marital_status",
-        Applicant,
-        Str,
-        MARITAL,
-        "single, married, divorced, widowed",
-        |c| c.app.marital_status
-    ),
-    fact!(
-        "employer_offer",
-        Applicant,
-        Bool,
-        &[],
-        "has a job offer",
-        |c| c.app.employer_offer
-    ),
-    fact!(
-        "military_deregistered",
-        Applicant,
-        Bool,
-        &[],
-        "deregistered from military service",
-        |c| c.app.military_deregistered
-    ),
-    fact!(
-        "alimony_recipients",
-        Applicant,
-        Bool,
-        &[],
-        "has family members receiving alimony from them",
-        |c| c.app.alimony_recipients
-    ),
-    fact!(
-        "extremism",
-        Applicant,
-        Bool,
-        &[],
-        "refusal-ground fact",
-        |c| c.app.extremism
-    ),
-    fact!(
-        "under_prosecution",
-        Applicant,
-        Bool,
-        &[],
-        "refusal-ground fact",
-        |c| c.app.under_prosecution
-    ),
-    fact!(
-        "serious_conviction",
-        Applicant,
-        Bool,
-        &[],
-        "refusal-ground fact",
-        |c| c.app.serious_conviction
-    ),
-    fact!(
-        "other_state_residence",
-        Applicant,
-        Bool,
-        &[],
-        "refusal-ground fact",
-        |c| c.app.other_state_residence
-    ),
-    fact!(
-        "false_information",
-        Applicant,
-        Bool,
-        &[],
-        "caseworker's flag: documents knowingly false",
-        |c| c.app.false_information
-    ),
-    fact!(
-        "years_since_deportation",
-        Applicant,
-        Int,
-        &[],
-        "whole years from the last deportation to the as-of date; null if none",
-        |c| c.app.years_since_deportation
-    ),
-    fact!(
-        "admin_offences_12m",
-        Applicant,
-        Int,
-        &[],
-        "administrative offences in the past 12 months",
-        |c| c.app.admin_offences_12m
-    ),
-    fact!(
-        "migration_violations",
-        Applicant,
-        Int,
-        &[],
-        "violations of migration law",
-        |c| c.app.migration_violations
-    ),
-    fact!(
-        "region_participating",
-        Applicant,
-        Str,
-        PARTICIPATION,
-        "whether the target region takes part in the program: yes, no, unconfirmed; null if the region is unknown",
-        |c| c.app.region_participating
-    ),
-    fact!(
-        "region_priority",
-        Applicant,
-        Bool,
-        &[],
-        "the target region is a priority settlement territory",
-        |c| c.app.region_priority
-    ),
-    fact!(
-        "region_has_demand_list",
-        Applicant,
-        Bool,
-        &[],
-        "regions.toml lists in-demand professions for the target region",
-        |c| Some(c.app.region_has_demand_list)
-    ),
-    fact!(
-        "profession_in_demand",
-        Applicant,
-        Bool,
-        &[],
-        "the profession matches the target region's in-demand list; null without a list",
-        |c| c.app.profession_in_demand
-    ),
-    fact!(
-        "family_members",
-        Applicant,
-        Int,
-        &[],
-        "rows in family.csv for this applicant",
-        |c| Some(c.app.family_members)
-    ),
-    fact!(
-        "relocating_members",
-        Applicant,
-        Int,
-        &[],
-        "family members who relocate",
-        |c| Some(c.app.relocating_members)
-    ),
-    fact!(
-        "relocating_minors",
-        Applicant,
-        Int,
-        &[],
-        "relocating family members under 18",
-        |c| Some(c.app.relocating_minors)
-    ),
-    fact!(
-        "relocating_pensioners",
-        Applicant,
-        Int,
-        &[],
-        "relocating family members who are pensioners",
-        |c| Some(c.app.relocating_pensioners)
-    ),
-    fact!(
-        "has_certificate",
-        Applicant,
-        Bool,
-        &[],
-        "a participant certificate number or date is given",
-        |c| Some(c.app.has_certificate)
-    ),
-    fact!(
-        "years_since_certificate",
-        Applicant,
-        Int,
-        &[],
-        "whole years since the participant certificate was issued",
-        |c| c.app.years_since_certificate
-    ),
-    fact!(
-        "months_since_stage1",
-        Applicant,
-        Int,
-        &[],
-        "whole months since the stage 1 allowance was paid",
-        |c| c.app.months_since_stage1
-    ),
-    fact!(
-        "baggage_kg",
-        Applicant,
-        Int,
-        &[],
-        "total baggage weight in expenses.csv, kg (rounded up)",
-        |c| Some(c.app.baggage_kg)
-    ),
-    fact!(
-        "rates.baggage_limit_kg",
-        Applicant,
-        Int,
-        &[],
-        "baggage limit in force (rates.toml)",
-        |c| Some(c.run.baggage_limit_kg)
-    ),
-    fact!(
-        "rates.certificate_validity_years",
-        Applicant,
-        Int,
-        &[],
-        "validity of the participant certificate (rates.toml)",
-        |c| Some(c.run.certificate_validity_years)
-    ),
-    fact!(
-        "rates.stage2_min_months",
-        Applicant,
-        Int,
-        &[],
-        "months after stage 1 before stage 2 may be paid (rates.toml)",
-        |c| Some(c.run.stage2_min_months)
-    ),
-    fact!(
-        "member.relation",
-        Member,
-        Str,
-        RELATION,
-        "spouse, child, parent, sibling, grandchild, grandparent, other",
-        |c| c.member.and_then(|m| m.relation)
-    ),
-    fact!("member.sex", Member, Str, SEX, "M or F", |c| c
-        .member
-        .and_then(|m| m.sex)),
-    fact!(
-        "member.age",
-        Member,
-        Int,
-        &[],
-        "member's age in whole years at the as-of date",
-        |c| c.member.and_then(|m| m.age)
-    ),
-    fact!(
-        "member.citizenship",
-        Member,
-        Str,
-        CITIZENSHIP,
-        "KZ, RU, stateless or other",
-        |c| c.member.and_then(|m| m.citizenship)
-    ),
-    fact!(
-        "member.relocating",
-        Member,
-        Bool,
-        &[],
-        "the member relocates with the applicant",
-        |c| c.member.and_then(|m| m.relocating)
-    ),
-    fact!(
-        "member.pensioner",
-        Member,
-        Bool,
-        &[],
-        "the member receives a pension",
-        |c| c.member.and_then(|m| m.pensioner)
-    ),
-    fact!(
-        "member.legal_capacity",
-        Member,
-        Str,
-        CAPACITY,
-        "full or limited",
-        |c| c.member.and_then(|m| m.legal_capacity)
-    ),
-];
-
-/// The fact with this name.
-pub fn lookup(name: &str) -> Option<&'static FactDef> {
-    FACTS.iter().find(|f| f.name == name)
 }
 
 #[cfg(test)]
@@ -622,14 +316,56 @@ mod tests {
     }
 
     #[test]
-    fn fact_names_are_unique() {
-        for (i, f) in FACTS.iter().enumerate() {
-            assert!(
-                FACTS[i + 1..].iter().all(|g| g.name != f.name),
-                "{}",
-                f.name
-            );
-            assert_eq!(f.name.starts_with("member."), f.scope == Scope::Member);
+    fn countries_are_their_codes() {
+        assert_eq!(citizenship(Some(Citizenship::KZ)), Some("KZ"));
+        assert_eq!(citizenship(Some(Citizenship::Country(*b"ZZ"))), Some("ZZ"));
+        assert_eq!(citizenship(Some(Citizenship::Country(*b"AA"))), Some("AA"));
+        assert_eq!(citizenship(Some(Citizenship::Stateless)), Some("stateless"));
+        assert_eq!(
+            citizenship(Some(Citizenship::Country(*b"k1"))),
+            Some("other")
+        );
+    }
+
+    fn run() -> RunFacts {
+        RunFacts {
+            as_of: date(2026, 11, 24),
+            pension_age_men: 63,
+            pension_age_women: 61,
+            baggage: Baggage {
+                container_kg: 5000,
+                containers_small_family: 1,
+                containers_large_family: 2,
+                large_family_persons: 4,
+            },
+            ..RunFacts::default()
         }
+    }
+
+    #[test]
+    fn baggage_limit_doubles_from_four_persons() {
+        let r = run();
+        assert_eq!(r.baggage.limit_kg(3), 5000);
+        assert_eq!(r.baggage.limit_kg(4), 10_000);
+    }
+
+    #[test]
+    fn a_blank_pensioner_cell_at_pension_age_counts_as_pensioner() {
+        let r = run();
+        let m = |sex, birth, pensioner| FamilyMember {
+            sex: Some(sex),
+            birth_date: Some(birth),
+            pensioner,
+            ..FamilyMember::default()
+        };
+        let filing = date(2026, 11, 24);
+        let f = MemberFacts::derive(&m(Sex::F, date(1965, 11, 24), None), &r, filing);
+        assert!(f.pensioner_assumed && f.pensioner() == Some(true));
+        let f = MemberFacts::derive(&m(Sex::F, date(1965, 11, 25), None), &r, filing);
+        assert!(!f.pensioner_assumed && f.pensioner().is_none());
+        let f = MemberFacts::derive(&m(Sex::M, date(1963, 11, 24), None), &r, filing);
+        assert!(f.pensioner_assumed);
+        let f = MemberFacts::derive(&m(Sex::M, date(1950, 1, 1), Some(false)), &r, filing);
+        assert!(!f.pensioner_assumed && f.pensioner() == Some(false));
     }
 }

@@ -1,28 +1,34 @@
-//! The rule engine: derives each applicant's facts, evaluates every rule of
-//! `rules.toml` and every document requirement of `documents.toml` (conditions compiled
-//! once at load), checks expense claims, and works out the family's allowance and
+//! The rule engine: derives each applicant's facts (and each family member's) at the
+//! filing date, evaluates every rule of `rules.toml` for the applicant and for each
+//! member, every document requirement of `documents.toml` (conditions compiled once at
+//! load), checks answers and expense claims, and works out the family's allowance and
 //! mission. Applicants are evaluated in parallel (rayon); the result is in batch order
 //! and identical whatever the number of threads.
 
+mod answers;
+mod claims;
 pub mod expr;
+mod fact_table;
 pub mod facts;
+mod required;
 
 use std::sync::Arc;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::benefits::{self, Allowance, Fees, Territory};
+use crate::benefits::{self, Allowance, Fees, Minimum, Territory};
 use crate::columns::{Col, FileKind};
 use crate::consulate::{self, Consulate};
 use crate::findings::{Finding, Lang, Severity, Source, Text};
-use crate::model::{Applicant, Batch, Evidence};
-use crate::schema::regions::Participation;
-use crate::schema::rules::Display;
-use crate::schema::{Person, Rates, SchemaError, Schemas};
+use crate::model::{Applicant, Batch, FamilyMember};
+use crate::schema::regions::{Participation, Russia};
+use crate::schema::rules::{Display, render};
+use crate::schema::{Rates, SchemaError, Schemas};
 use facts::{AppFacts, Ctx, MemberFacts, RegionFacts, RunFacts};
+pub use required::Required;
 
 /// What the engine concluded for one applicant (besides ingest's findings).
 #[derive(Debug, Clone)]
@@ -34,6 +40,9 @@ pub struct Outcome {
     pub fees: Fees,
     /// Every document the application needs, handed in or not (the inventory).
     pub documents: Vec<Required>,
+    /// The rules no official source confirms (shared by every outcome of a run): their
+    /// findings are marked unverified when the applicant's entry is finished.
+    pub unverified: Arc<FxHashSet<&'static str>>,
 }
 
 /// Evaluates every applicant of `batch` as of `as_of`.
@@ -53,6 +62,7 @@ pub struct Engine<'s> {
     rates: &'s Rates,
     run: RunFacts,
     lookups: Lookups,
+    unverified: Arc<FxHashSet<&'static str>>,
 }
 
 impl<'s> Engine<'s> {
@@ -61,15 +71,19 @@ impl<'s> Engine<'s> {
         let rates = schemas.rates.on(as_of)?;
         let run = RunFacts {
             as_of,
-            baggage_limit_kg: rates.compensation.baggage_limit_kg,
             certificate_validity_years: rates.certificate.validity_years,
-            stage2_min_months: rates.lifting.stage2_min_months,
+            stage2_min_months: rates.lifting.stages.stage2_min_months,
+            pension_age_men: rates.pension_age.men,
+            pension_age_women: rates.pension_age.women,
+            baggage: rates.compensation.baggage.values.clone(),
+            language: schemas.documents.language.clone(),
         };
         Ok(Engine {
             schemas,
             rates,
             run,
             lookups: Lookups::new(schemas, as_of),
+            unverified: Arc::new(schemas.unverified_rules()),
         })
     }
 
@@ -80,7 +94,10 @@ impl<'s> Engine<'s> {
         batch
             .applicants
             .par_iter()
-            .map(|a| evaluate_one(batch, schemas, rates, run, lookups, a))
+            .map(|a| Outcome {
+                unverified: Arc::clone(&self.unverified),
+                ..evaluate_one(batch, schemas, rates, run, lookups, a)
+            })
             .collect()
     }
 }
@@ -170,6 +187,7 @@ fn data_format(batch: &Batch, a: &Applicant, col: Col, ru: String, en: String) -
         field: Some(col),
         source: Some(batch.source(FileKind::Applicants, a.row, col)),
         message: Text::new(format!("{h}: {ru}"), format!("{h}: {en}")),
+        verified: true,
     }
 }
 
@@ -193,118 +211,129 @@ fn source_for(batch: &Batch, a: &Applicant, col: Col) -> Source {
     }
 }
 
-fn evaluate_one(
+/// The target region of `a`, with a `data.format` finding when it names none.
+fn target_region<'s>(
     batch: &Batch,
-    schemas: &Schemas,
-    rates: &Rates,
-    run: &RunFacts,
+    schemas: &'s Schemas,
     lookups: &Lookups,
     a: &Applicant,
-) -> Outcome {
-    let mut findings = Vec::new();
-    let members: Vec<MemberFacts> = a
-        .family
-        .iter()
-        .map(|m| MemberFacts::derive(m, run.as_of))
-        .collect();
+    findings: &mut Vec<Finding>,
+) -> Option<(usize, &'s Russia)> {
+    if a.target_region.is_empty() {
+        return None;
+    }
+    let r = lookups
+        .target
+        .get(a.target_region.as_str())
+        .copied()
+        .flatten();
+    if r.is_none() {
+        let shown = crate::ingest::values::show(&a.target_region);
+        findings.push(data_format(
+            batch,
+            a,
+            Col::TargetRegion,
+            format!("«{shown}» — не субъект РФ из regions.toml; укажите название или код региона"),
+            format!("«{shown}» is not a subject of the Russian Federation in regions.toml; give its name or code"),
+        ));
+    }
+    r.map(|i| (i, &schemas.regions.russia[i]))
+}
 
-    // The target region.
+/// The mission serving `a`'s region of residence, with a `data.format` finding when the
+/// region is unknown.
+fn mission(
+    batch: &Batch,
+    schemas: &Schemas,
+    lookups: &Lookups,
+    a: &Applicant,
+    priority: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<Arc<Consulate>> {
+    if a.kz_region.is_empty() {
+        return None;
+    }
     let regions = &schemas.regions;
-    let region = if a.target_region.is_empty() {
-        None
-    } else {
-        let r = lookups
-            .target
-            .get(a.target_region.as_str())
-            .copied()
-            .flatten();
-        if r.is_none() {
-            let shown = crate::ingest::values::show(&a.target_region);
-            findings.push(data_format(
-                batch,
-                a,
-                Col::TargetRegion,
-                format!("«{shown}» — не субъект РФ из regions.toml; укажите название или код региона"),
-                format!("«{shown}» is not a subject of the Russian Federation in regions.toml; give its name or code"),
-            ));
-        }
-        r
-    };
-    let region_info = region.map(|i| &regions.russia[i]);
-    let region_facts = match (region, region_info) {
-        (Some(i), Some(r)) => RegionFacts {
-            participation: Some(r.participating),
-            priority: Some(r.priority),
-            has_demand_list: regions.has_demand_list(i),
-            profession_in_demand: lookups.demand(i, &a.profession),
-        },
-        _ => RegionFacts::default(),
-    };
-    let app = AppFacts::derive(a, &members, region_facts, run.as_of);
-
-    // The mission.
-    let kz = if a.kz_region.is_empty() {
-        None
-    } else {
-        let k = lookups
-            .kz
-            .get(a.kz_region.as_str())
-            .copied()
-            .flatten()
-            .map(|i| &regions.kazakhstan[i]);
-        if k.is_none() {
-            let shown = crate::ingest::values::show(&a.kz_region);
-            findings.push(data_format(
-                batch,
-                a,
-                Col::KzRegion,
-                format!("«{shown}» — не область или город Казахстана из regions.toml"),
-                format!("«{shown}» is not a region or city of Kazakhstan in regions.toml"),
-            ));
-        }
-        k
-    };
-    let priority = region_info.is_some_and(|r| r.priority);
-    let consulate = kz
-        .and_then(|k| lookups.consulates.get(k.mission.get_ref().as_str()))
+    let k = lookups
+        .kz
+        .get(a.kz_region.as_str())
+        .copied()
+        .flatten()
+        .map(|i| &regions.kazakhstan[i]);
+    if k.is_none() {
+        let shown = crate::ingest::values::show(&a.kz_region);
+        findings.push(data_format(
+            batch,
+            a,
+            Col::KzRegion,
+            format!("«{shown}» — не область или город Казахстана из regions.toml"),
+            format!("«{shown}» is not a region or city of Kazakhstan in regions.toml"),
+        ));
+    }
+    k.and_then(|k| lookups.consulates.get(k.mission.get_ref().as_str()))
         .map(|[ordinary, with_priority]| {
             Arc::clone(if priority { with_priority } else { ordinary })
-        });
+        })
+}
 
-    let display = |d: Display, lang: Lang| -> String {
-        let date = |x: Option<Date>| x.map_or("—".to_string(), |x| format_date(x, lang));
-        match d {
-            Display::TargetRegion => a.target_region.clone(),
-            Display::Region => match (region_info, lang) {
-                (Some(r), Lang::Ru) => r.ru.clone(),
-                (Some(r), Lang::En) => r.en.clone(),
-                (None, _) => a.target_region.clone(),
-            },
-            Display::KzRegion => a.kz_region.clone(),
-            Display::Profession => a.profession.clone(),
-            Display::IdDocExpiryDate => date(a.id_doc_expiry_date),
-            Display::DeportationDate => date(a.deportation_date),
-            Display::Stage2From => date(
-                a.stage1_paid_date
-                    .and_then(|d| d.checked_add(run.stage2_min_months.months()).ok()),
-            ),
-            // Valid for whole years: issued 10.05.2023, valid through 09.05.2026.
-            Display::CertificateValidUntil => date(
-                a.certificate_date
-                    .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok())
-                    .and_then(|d| d.yesterday().ok()),
-            ),
-        }
-    };
+/// The text of a message placeholder, for `a` (and the family member `m` of a
+/// per-member message).
+fn display(
+    a: &Applicant,
+    m: Option<&FamilyMember>,
+    region: Option<&Russia>,
+    run: &RunFacts,
+    d: Display,
+    lang: Lang,
+) -> String {
+    let date = |x: Option<Date>| x.map_or("—".to_string(), |x| format_date(x, lang));
+    match d {
+        Display::TargetRegion => a.target_region.clone(),
+        Display::Region => match (region, lang) {
+            (Some(r), Lang::Ru) => r.ru.clone(),
+            (Some(r), Lang::En) => r.en.clone(),
+            (None, _) => a.target_region.clone(),
+        },
+        Display::KzRegion => a.kz_region.clone(),
+        Display::Profession => a.profession.clone(),
+        Display::IdDocExpiryDate => date(a.id_doc_expiry_date),
+        Display::DeportationDate => date(a.deportation_date),
+        Display::FilingDate => date(Some(facts::filing_date(a, run.as_of))),
+        Display::Stage2From => date(
+            a.stage1_paid_date
+                .and_then(|d| d.checked_add(run.stage2_min_months.months()).ok()),
+        ),
+        // Valid for whole years: issued 10.05.2023, valid through 09.05.2026.
+        Display::CertificateValidUntil => date(
+            a.certificate_date
+                .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok())
+                .and_then(|d| d.yesterday().ok()),
+        ),
+        Display::Member => m.map_or_else(String::new, |m| {
+            let name = crate::report::join_name([&m.last_name, &m.first_name, &m.patronymic]);
+            format!("«{name}» ({})", m.member_id)
+        }),
+        Display::MemberIdDocExpiryDate => date(m.and_then(|m| m.id_doc_expiry_date)),
+        Display::MemberDeportationDate => date(m.and_then(|m| m.deportation_date)),
+    }
+}
 
-    let ctx = Ctx {
-        run,
-        app: &app,
-        member: None,
-    };
+/// The findings of every rule of rules.toml for `a` and each family member.
+fn rule_findings(
+    batch: &Batch,
+    schemas: &Schemas,
+    a: &Applicant,
+    members: &[MemberFacts],
+    ctx: &Ctx<'_>,
+    region: Option<&Russia>,
+    findings: &mut Vec<Finding>,
+) {
+    let run = ctx.run;
     for rule in &schemas.rules.rules {
-        let Some(when) = &rule.when else { continue };
-        if when.holds(&ctx) {
+        if let Some(when) = &rule.when
+            && when.holds(ctx)
+        {
+            let show = |d, lang| display(a, None, region, run, d, lang);
             findings.push(Finding {
                 rule: rule.id,
                 severity: rule.severity,
@@ -317,33 +346,95 @@ fn evaluate_one(
                         row: a.row,
                     },
                 }),
-                message: rule.message(&ctx, &display),
+                message: rule.message(ctx, &show),
+                verified: true,
+            });
+        }
+        let Some(mr) = &rule.member else { continue };
+        for (m, facts) in a.family.iter().zip(members) {
+            let mctx = Ctx {
+                run,
+                app: ctx.app,
+                member: Some(facts),
+            };
+            if !mr.when.holds(&mctx) {
+                continue;
+            }
+            let show = |d, lang| display(a, Some(m), region, run, d, lang);
+            let column = rule
+                .field
+                .filter(|c| FileKind::Family.columns().contains(c));
+            findings.push(Finding {
+                rule: rule.id,
+                severity: mr.severity,
+                member_id: Some(m.member_id.clone()),
+                field: column,
+                source: Some(match column {
+                    Some(col) => batch.source(FileKind::Family, m.row, col),
+                    None => Source::Row {
+                        file: FileKind::Family,
+                        row: m.row,
+                    },
+                }),
+                message: render(&mr.message, &mctx, &show),
+                verified: true,
             });
         }
     }
+}
 
-    let documents = required_documents(schemas, a, &members, &ctx);
-    missing_documents(schemas, a, &documents, &mut findings);
-    claims(batch, a, &members, &mut findings);
+fn evaluate_one(
+    batch: &Batch,
+    schemas: &Schemas,
+    rates: &Rates,
+    run: &RunFacts,
+    lookups: &Lookups,
+    a: &Applicant,
+) -> Outcome {
+    let mut findings = Vec::new();
+    let filing = facts::filing_date(a, run.as_of);
+    let members: Vec<MemberFacts> = a
+        .family
+        .iter()
+        .map(|m| MemberFacts::derive(m, run, filing))
+        .collect();
 
-    let territory = match region_info {
-        Some(r) if r.participating != Participation::No => Some(if r.priority {
-            Territory::Priority
-        } else {
-            Territory::Other
-        }),
-        _ => None,
+    let region = target_region(batch, schemas, lookups, a, &mut findings);
+    let region_facts = match region {
+        Some((i, r)) => RegionFacts {
+            participation: Some(r.participating),
+            priority: Some(r.priority),
+            has_demand_list: schemas.regions.has_demand_list(i),
+            profession_in_demand: lookups.demand(i, &a.profession),
+        },
+        None => RegionFacts::default(),
     };
-    // A refused applicant can claim nothing; the territory is still shown.
-    let refused = findings.iter().any(|f| f.severity == Severity::Refusal);
-    let mut allowance = benefits::allowance(
+    let region_info = region.map(|(_, r)| r);
+    let app = AppFacts::derive(a, &members, region_facts, run);
+    let priority = region_info.is_some_and(|r| r.priority);
+    let consulate = mission(batch, schemas, lookups, a, priority, &mut findings);
+
+    answers::future_dates(batch, a, run.as_of, &mut findings);
+    findings.extend(answers::unanswered(batch, schemas, a));
+    let ctx = Ctx {
+        run,
+        app: &app,
+        member: None,
+    };
+    rule_findings(
+        batch,
+        schemas,
         a,
-        territory.filter(|_| !refused),
-        region_info.and_then(|r| r.subsistence_minimum_rub),
         &members,
-        rates,
+        &ctx,
+        region_info,
+        &mut findings,
     );
-    allowance.territory = territory;
+    let documents = required::required_documents(schemas, a, &members, &ctx);
+    required::missing_documents(schemas, a, &documents, &mut findings);
+    claims::claims(batch, schemas, rates, a, &members, &mut findings);
+
+    let allowance = allowance(schemas, rates, run, a, region, &members, &findings);
     let fees = benefits::fees(app.age, &members, rates);
     Outcome {
         findings,
@@ -351,203 +442,66 @@ fn evaluate_one(
         allowance,
         fees,
         documents,
+        unverified: Arc::default(),
     }
 }
 
-/// One document the application needs: whose it is, and whether it was handed in. It
-/// points into its applicant (a family member's index, a held document's index) rather
-/// than copying them: every applicant of a batch keeps this list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Required {
-    pub code: &'static str,
-    /// Index into the applicant's `family`; `None` for the applicant's own document.
-    member: Option<u32>,
-    have: Have,
-}
-
-/// How a required document was handed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Have {
-    Missing,
-    /// Index into the applicant's `documents`.
-    Held(u32),
-    /// The program's own form (the application): always present.
-    Rendered,
-}
-
-static RENDERED: Evidence = Evidence::Rendered;
-
-impl Required {
-    /// The family member the document is for; `None` for the applicant's own.
-    pub fn member_id<'a>(&self, a: &'a Applicant) -> Option<&'a str> {
-        self.member
-            .and_then(|i| a.family.get(i as usize))
-            .map(|m| m.member_id.as_str())
-    }
-
-    /// How it was handed in; `None` when it is missing. The program's own forms count as
-    /// present.
-    pub fn evidence<'a>(&self, a: &'a Applicant) -> Option<&'a Evidence> {
-        match self.have {
-            Have::Missing => None,
-            Have::Held(i) => a.documents.get(i as usize).map(|h| &h.evidence),
-            Have::Rendered => Some(&RENDERED),
-        }
-    }
-
-    pub fn is_missing(&self) -> bool {
-        self.have == Have::Missing
-    }
-}
-
-/// Every document the application needs, in documents.toml order, applicant's first then
-/// each family member's.
-fn required_documents(
+/// What the family can claim: nothing when refused, when the region is not in the
+/// program (a repatriate's choice, or an unknown region); else the allowance of the
+/// territory, counting the relocating members no finding removes from the application.
+fn allowance(
     schemas: &Schemas,
+    rates: &Rates,
+    run: &RunFacts,
     a: &Applicant,
+    region: Option<(usize, &Russia)>,
     members: &[MemberFacts],
-    ctx: &Ctx<'_>,
-) -> Vec<Required> {
-    let held = |code: &str, member: Option<&str>| {
-        a.documents
-            .iter()
-            .position(|h| h.doc.code == code && h.doc.member_id.as_deref() == member)
-            .map_or(Have::Missing, |i| Have::Held(i as u32))
+    findings: &[Finding],
+) -> Allowance {
+    let territory = match region {
+        Some((_, r)) if r.participating != Participation::No => Some(if r.priority {
+            Territory::Priority
+        } else {
+            Territory::Other
+        }),
+        _ => None,
     };
-    let mut out = Vec::new();
-    for doc in &schemas.documents.docs {
-        let required = |c: &Ctx<'_>| doc.when.as_ref().is_none_or(|w| w.holds(c));
-        match doc.person {
-            Person::Applicant if required(ctx) => out.push(Required {
-                code: doc.code,
-                member: None,
-                have: if doc.rendered {
-                    Have::Rendered
-                } else {
-                    held(doc.code, None)
-                },
-            }),
-            Person::Applicant => {}
-            Person::Member => {
-                for (i, m) in members.iter().enumerate() {
-                    let mctx = Ctx {
-                        run: ctx.run,
-                        app: ctx.app,
-                        member: Some(m),
-                    };
-                    if required(&mctx) {
-                        out.push(Required {
-                            code: doc.code,
-                            member: Some(i as u32),
-                            have: held(doc.code, Some(&m.member_id)),
-                        });
-                    }
-                }
-            }
-        }
+    let repatriate_elsewhere = a.repatriate == Some(true)
+        && region.is_some_and(|(_, r)| r.participating == Participation::No);
+    let Some(t) = territory else {
+        let reason = repatriate_elsewhere.then_some("warning.repatriate_no_support");
+        return Allowance::none(None, reason);
+    };
+    // A refused applicant can claim nothing; the territory is still shown.
+    if findings.iter().any(|f| f.severity == Severity::Refusal) {
+        return Allowance::none(Some(t), None);
     }
-    out
+    // A member with a finding of a rule about members (a ground, not a family member)
+    // must leave the application: they are not counted.
+    let excluded = |m: &MemberFacts| {
+        findings.iter().any(|f| {
+            f.member_id.as_deref() == Some(m.member_id.as_str())
+                && schemas
+                    .rules
+                    .get(f.rule)
+                    .is_some_and(|r| r.member.is_some())
+                && f.severity >= Severity::Error
+        })
+    };
+    let counted: Vec<&MemberFacts> = members
+        .iter()
+        .filter(|m| m.is_relocating() && !excluded(m))
+        .collect();
+    let minimum = region.and_then(|(i, _)| subsistence(schemas, i, run.as_of));
+    benefits::allowance(a, t, minimum, members, &counted, rates)
 }
 
-/// A `docs.missing.<code>` finding for each required document not handed in.
-fn missing_documents(
-    schemas: &Schemas,
-    a: &Applicant,
-    required: &[Required],
-    findings: &mut Vec<Finding>,
-) {
-    let folder = format!("documents/{}", a.applicant_id);
-    for r in required.iter().filter(|r| r.is_missing()) {
-        let Some(doc) = schemas.documents.by_code(r.code) else {
-            continue;
-        };
-        let (source, who_ru, who_en) = match r.member_id(a) {
-            None => (
-                format!("{folder}/{}.*", doc.code),
-                String::new(),
-                String::new(),
-            ),
-            Some(m) => {
-                let name = a
-                    .family
-                    .iter()
-                    .find(|f| f.member_id == m)
-                    .map(|f| format!("{} {}", f.last_name, f.first_name))
-                    .unwrap_or_default();
-                (
-                    format!("{folder}/{}-{m}.*", doc.code),
-                    format!(" — «{name}» ({m})"),
-                    format!(" — «{name}» ({m})"),
-                )
-            }
-        };
-        findings.push(Finding {
-            rule: doc.missing_rule,
-            severity: Severity::Missing,
-            member_id: r.member_id(a).map(str::to_string),
-            field: None,
-            source: Some(Source::Path(source)),
-            message: Text::new(
-                format!("Нет документа: {}{who_ru}", doc.title.ru),
-                format!("Missing: {}{who_en}", doc.title.en),
-            ),
-        });
-    }
-}
-
-/// Expense rows that will not be compensated as they stand.
-fn claims(batch: &Batch, a: &Applicant, members: &[MemberFacts], findings: &mut Vec<Finding>) {
-    for e in &a.expenses {
-        let member = e.member_id.as_deref();
-        let present = !e.receipt.is_empty()
-            && a.files.iter().any(|f| {
-                f.eq_ignore_ascii_case(&e.receipt) || f.to_lowercase() == e.receipt.to_lowercase()
-            });
-        if !present {
-            let what = if e.receipt.is_empty() {
-                (
-                    "квитанция не указана".to_string(),
-                    "no receipt is given".to_string(),
-                )
-            } else {
-                let r = crate::ingest::values::show(&e.receipt);
-                (
-                    format!("файла «{r}» нет в documents/{}/", a.applicant_id),
-                    format!("«{r}» is not in documents/{}/", a.applicant_id),
-                )
-            };
-            findings.push(Finding {
-                rule: "claim.receipt_missing",
-                severity: Severity::Warning,
-                member_id: member.map(str::to_string),
-                field: Some(Col::Receipt),
-                source: Some(batch.source(FileKind::Expenses, e.row, Col::Receipt)),
-                message: Text::new(
-                    format!(
-                        "Расход без квитанции: {} — не будет компенсирован без неё",
-                        what.0
-                    ),
-                    format!(
-                        "Expense without a receipt: {} — it will not be compensated without one",
-                        what.1
-                    ),
-                ),
-            });
-        }
-        if !benefits::expense_qualifies(member, members)
-            && members.iter().any(|m| Some(m.member_id.as_str()) == member)
-        {
-            findings.push(Finding {
-                rule: "claim.not_relocating",
-                severity: Severity::Warning,
-                member_id: member.map(str::to_string),
-                field: Some(Col::MemberId),
-                source: Some(batch.source(FileKind::Expenses, e.row, Col::MemberId)),
-                message: Text::new(
-                    "Расход члена семьи, который не переезжает: не компенсируется",
-                    "An expense of a family member who does not relocate: not compensated",
-                ),
-            });
-        }
-    }
+/// The working-age subsistence minimum of target region `i` for the year of `day`.
+fn subsistence(schemas: &Schemas, i: usize, _day: Date) -> Option<Minimum> {
+    schemas.regions.russia[i]
+        .subsistence_minimum_rub
+        .map(|rub| Minimum {
+            rub,
+            verified: false,
+        })
 }

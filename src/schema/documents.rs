@@ -1,13 +1,15 @@
-//! `documents.toml`: the document codes, whom each belongs to, their titles, and the
-//! file-name stems and extensions by which scans are recognised.
+//! `documents.toml`: the document codes, for whom each is required (a condition for the
+//! applicant, one per family member), their titles, the file-name stems (English or
+//! Russian) by which scans are recognised, who needs no proof of Russian, and the basis
+//! of each with whether an official source confirms it.
 
+use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
-
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::rules::{compile_condition, intern};
-use super::{SchemaError, SchemaText};
+use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::findings::Text;
 use crate::rules::expr::Condition;
 use crate::rules::facts::Scope;
@@ -16,6 +18,7 @@ use crate::rules::facts::Scope;
 #[serde(deny_unknown_fields)]
 struct RawDocuments {
     scans: RawScans,
+    language_exemption: RawExemption,
     document: Vec<RawDoc>,
 }
 
@@ -27,18 +30,29 @@ struct RawScans {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawExemption {
+    citizenships: Vec<Spanned<String>>,
+    former_citizens_from: Spanned<String>,
+    repatriates_from: Spanned<String>,
+    basis: Option<String>,
+    verified: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawDoc {
     code: Spanned<String>,
-    person: Person,
     #[serde(default)]
     files: Vec<Spanned<String>>,
     title: RawText,
     #[serde(default)]
-    when: Option<Spanned<String>>,
+    applicant: Option<Spanned<String>>,
+    #[serde(default)]
+    member: Option<Spanned<String>>,
     #[serde(default)]
     rendered: bool,
-    #[serde(default)]
-    basis: String,
+    basis: Option<String>,
+    verified: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -48,45 +62,99 @@ struct RawText {
     en: String,
 }
 
-/// Whom a document belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Person {
-    Applicant,
-    Member,
+/// Who needs no proof of Russian: citizens of the listed states; from the given dates
+/// (at filing), former citizens of them and repatriates.
+#[derive(Debug, Clone, Default)]
+pub struct LanguageExemption {
+    pub citizenships: Vec<String>,
+    pub former_citizens_from: Option<Date>,
+    pub repatriates_from: Option<Date>,
+    pub basis: String,
+    pub verified: bool,
+}
+
+impl LanguageExemption {
+    /// Whether a person of `citizenship`, once a citizen of `former`, is exempt when
+    /// filing on `filing`.
+    pub fn exempt(
+        &self,
+        citizenship: Option<&str>,
+        former: &[&str],
+        repatriate: bool,
+        filing: Date,
+    ) -> bool {
+        let listed = |c: &str| self.citizenships.iter().any(|x| x == c);
+        let since = |d: Option<Date>| d.is_some_and(|d| d <= filing);
+        citizenship.is_some_and(listed)
+            || (since(self.former_citizens_from) && former.iter().any(|c| listed(c)))
+            || (repatriate && since(self.repatriates_from))
+    }
 }
 
 /// One document code.
 #[derive(Debug)]
 pub struct DocSpec {
     pub code: &'static str,
-    pub person: Person,
     pub title: Text,
-    /// When the document is required; `None`: always.
-    pub when: Option<Condition>,
-    pub when_src: Option<String>,
+    /// When the applicant must hand it in; `None`: never (a member's document only).
+    pub applicant: Option<Condition>,
+    pub applicant_src: Option<String>,
+    /// When each family member must hand it in (a per-member condition); `None`: never.
+    pub member: Option<Condition>,
+    pub member_src: Option<String>,
     /// Produced by the program itself: never missing.
     pub rendered: bool,
-    pub basis: String,
+    pub source: Sourced,
     /// The public rule id of its absence, `docs.missing.<code>`.
     pub missing_rule: &'static str,
+}
+
+impl DocSpec {
+    pub fn for_applicant(&self) -> bool {
+        self.applicant.is_some()
+    }
+
+    pub fn for_members(&self) -> bool {
+        self.member.is_some()
+    }
 }
 
 /// The loaded `documents.toml`.
 #[derive(Debug)]
 pub struct DocumentSchema {
     pub docs: Vec<DocSpec>,
+    pub language: LanguageExemption,
     extensions: Vec<String>,
-    /// Lower-cased file stem (code or alternative) → index into `docs`.
+    /// Folded file stem (code or alternative) → index into `docs`.
     stems: HashMap<String, usize>,
 }
 
-/// Document codes and file stems: lower-case ASCII letters, digits and `_` (no `-`,
-/// which separates the member id).
+/// Document codes: lower-case ASCII letters, digits and `_` (no `-`, which separates the
+/// member id).
 fn valid_code(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A file stem as scans are matched: case, `ё`, and spaces, `_` and `-` between words
+/// folded (`Свидетельство о браке` = `свидетельство_о_браке`).
+pub fn fold_stem(stem: &str) -> String {
+    crate::text::fold(stem).replace(' ', "_")
+}
+
+fn date(src: &SchemaText, s: &Spanned<String>) -> Result<Option<Date>, SchemaError> {
+    if s.get_ref().trim().is_empty() {
+        return Ok(None);
+    }
+    crate::ingest::values::date(s.get_ref())
+        .map(Some)
+        .ok_or_else(|| {
+            src.error_at(
+                Some(s.span().start),
+                format!("`{}` is not a date (YYYY-MM-DD)", s.get_ref()),
+            )
+        })
 }
 
 impl DocumentSchema {
@@ -95,41 +163,60 @@ impl DocumentSchema {
         let mut docs = Vec::with_capacity(raw.document.len());
         let mut stems = HashMap::default();
         for (i, d) in raw.document.into_iter().enumerate() {
+            if !valid_code(d.code.get_ref()) {
+                return Err(src.error_at(
+                    Some(d.code.span().start),
+                    format!("`{}`: codes use only a-z, 0-9 and _", d.code.get_ref()),
+                ));
+            }
             for stem in std::iter::once(&d.code).chain(&d.files) {
-                if !valid_code(stem.get_ref()) {
+                let folded = fold_stem(stem.get_ref());
+                if folded.is_empty() || folded.contains(['.', '/', '\\']) {
                     return Err(src.error_at(
                         Some(stem.span().start),
                         format!(
-                            "`{}`: codes and file names use only a-z, 0-9 and _",
+                            "`{}`: a file name without extension or folder",
                             stem.get_ref()
                         ),
                     ));
                 }
-                if stems.insert(stem.get_ref().clone(), i).is_some() {
+                if stems.insert(folded, i).is_some() {
                     return Err(src.error_at(
                         Some(stem.span().start),
                         format!("`{}` is declared twice", stem.get_ref()),
                     ));
                 }
             }
-            let scope = match d.person {
-                Person::Applicant => Scope::Applicant,
-                Person::Member => Scope::Member,
-            };
-            let when = d
-                .when
+            let code = d.code.get_ref();
+            let applicant = d
+                .applicant
                 .as_ref()
-                .map(|w| compile_condition(src, w, scope))
+                .map(|w| compile_condition(src, w, Scope::Applicant))
                 .transpose()?;
+            let member = d
+                .member
+                .as_ref()
+                .map(|w| compile_condition(src, w, Scope::Member))
+                .transpose()?;
+            if applicant.is_none() && member.is_none() && !d.rendered {
+                return Err(src.error_at(
+                    Some(d.code.span().start),
+                    format!(
+                        "document `{code}` needs `applicant` or `member`: when is it required?"
+                    ),
+                ));
+            }
+            let at = d.code.span().start;
             docs.push(DocSpec {
-                missing_rule: intern(&format!("docs.missing.{}", d.code.get_ref())),
-                code: intern(d.code.get_ref()),
-                person: d.person,
+                missing_rule: intern(&format!("docs.missing.{code}")),
+                code: intern(code),
                 title: Text::new(d.title.ru, d.title.en),
-                when,
-                when_src: d.when.map(Spanned::into_inner),
+                applicant,
+                applicant_src: d.applicant.map(Spanned::into_inner),
+                member,
+                member_src: d.member.map(Spanned::into_inner),
                 rendered: d.rendered,
-                basis: d.basis,
+                source: sourced(src, at, &format!("document `{code}`"), d.basis, d.verified)?,
             });
         }
         let extensions = raw
@@ -138,8 +225,32 @@ impl DocumentSchema {
             .iter()
             .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
             .collect();
+        let e = raw.language_exemption;
+        let at = e.former_citizens_from.span().start;
+        for c in &e.citizenships {
+            let ok = c.get_ref().len() == 2 && c.get_ref().bytes().all(|b| b.is_ascii_uppercase());
+            if !ok {
+                return Err(src.error_at(
+                    Some(c.span().start),
+                    format!("`{}`: a two-letter country code in capitals", c.get_ref()),
+                ));
+            }
+        }
+        let exemption_source = sourced(src, at, "[language_exemption]", e.basis, e.verified)?;
+        let language = LanguageExemption {
+            citizenships: e
+                .citizenships
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            former_citizens_from: date(src, &e.former_citizens_from)?,
+            repatriates_from: date(src, &e.repatriates_from)?,
+            basis: exemption_source.basis,
+            verified: exemption_source.verified,
+        };
         Ok(DocumentSchema {
             docs,
+            language,
             extensions,
             stems,
         })
@@ -150,13 +261,29 @@ impl DocumentSchema {
         self.docs.iter().find(|d| d.code == code)
     }
 
-    /// The document a file stem or code names (ignoring ASCII case), if any.
+    /// The document a file stem or code names (folded as [`fold_stem`]), if any.
     pub fn by_stem(&self, stem: &str) -> Option<&DocSpec> {
-        // Stems are lower-case: most names match as they are, without a copy.
+        // Codes are folded already: most names match as they are, without a copy.
         self.stems
             .get(stem)
-            .or_else(|| self.stems.get(&stem.to_ascii_lowercase()))
+            .or_else(|| self.stems.get(&fold_stem(stem)))
             .map(|&i| &self.docs[i])
+    }
+
+    /// The document a file stem names, and the member id after it: `diploma`,
+    /// `birth_certificate-F2`, `Свидетельство о рождении-F2`. The whole stem is tried
+    /// first, then the part before each `-` from the right.
+    pub fn split_stem<'s>(&self, stem: &'s str) -> Option<(&DocSpec, Option<&'s str>)> {
+        if let Some(d) = self.by_stem(stem) {
+            return Some((d, None));
+        }
+        stem.rmatch_indices('-').find_map(|(i, _)| {
+            let member = &stem[i + 1..];
+            (!member.is_empty())
+                .then(|| self.by_stem(&stem[..i]))
+                .flatten()
+                .map(|d| (d, Some(member)))
+        })
     }
 
     /// Whether a file with this extension can be a scan.
@@ -180,6 +307,8 @@ mod tests {
         })
     }
 
+    const HEAD: &str = "[scans]\nextensions=[\"pdf\"]\n[language_exemption]\ncitizenships=[\"KZ\"]\nformer_citizens_from=\"2025-09-12\"\nrepatriates_from=\"\"\nbasis=\"x\"\nverified=true\n";
+
     #[test]
     fn embedded_has_every_code_of_the_domain() {
         let d = crate::schema::Schemas::embedded().unwrap().documents;
@@ -188,20 +317,24 @@ mod tests {
             "residence_card",
             "photo",
             "application",
-            "diploma",
+            "birth_certificate",
             "marriage_certificate",
             "divorce_certificate",
-            "alimony_consent",
-            "military_deregistration",
-            "duty_receipt",
-            "no_criminal_record",
+            "name_change",
+            "diploma",
+            "russian_language_proof",
+            "repatriate_evidence",
             "employer_certificate",
-            "russian_language_certificate",
-            "birth_certificate",
+            "no_criminal_record",
+            "military_deregistration",
+            "alimony_consent",
             "parent_consent",
             "child_opinion",
         ] {
             assert!(d.by_code(code).is_some(), "{code}");
+        }
+        for retired in ["duty_receipt", "russian_language_certificate"] {
+            assert!(d.by_code(retired).is_none(), "{retired}");
         }
         assert_eq!(d.by_stem("PASSPORT").unwrap().code, "id_card");
         assert!(d.accepts_extension("JPG"));
@@ -209,20 +342,79 @@ mod tests {
     }
 
     #[test]
+    fn scans_named_in_russian_are_recognised() {
+        let d = crate::schema::Schemas::embedded().unwrap().documents;
+        let code = |s| d.split_stem(s).map(|(d, m)| (d.code, m));
+        assert_eq!(code("Паспорт"), Some(("id_card", None)));
+        assert_eq!(code("ФОТО"), Some(("photo", None)));
+        assert_eq!(code("диплом"), Some(("diploma", None)));
+        assert_eq!(
+            code("Свидетельство о браке"),
+            Some(("marriage_certificate", None))
+        );
+        assert_eq!(
+            code("свидетельство_о_рождении-F2"),
+            Some(("birth_certificate", Some("F2")))
+        );
+        assert_eq!(
+            code("Свидетельство-о-рождении-F-2"),
+            Some(("birth_certificate", Some("F-2")))
+        );
+        assert_eq!(
+            code("birth_certificate-F2"),
+            Some(("birth_certificate", Some("F2")))
+        );
+        assert_eq!(code("holiday"), None);
+        // A dangling `-` is folded away: the applicant's own.
+        assert_eq!(
+            code("birth_certificate-"),
+            Some(("birth_certificate", None))
+        );
+    }
+
+    #[test]
+    fn language_exemption_follows_citizenship_and_dates() {
+        let d = crate::schema::Schemas::embedded().unwrap().documents;
+        let e = &d.language;
+        let day = jiff::civil::date(2026, 11, 24);
+        assert!(e.exempt(Some("KZ"), &[], false, day));
+        assert!(e.exempt(Some("BY"), &[], false, day));
+        assert!(!e.exempt(Some("stateless"), &[], false, day));
+        assert!(e.exempt(Some("stateless"), &["KZ"], false, day));
+        assert!(!e.exempt(Some("DE"), &["DE"], false, day));
+        assert!(e.exempt(Some("DE"), &[], true, day));
+        // Before 12.09.2025 former citizens and repatriates were not exempt.
+        let before = jiff::civil::date(2025, 9, 11);
+        assert!(!e.exempt(Some("stateless"), &["KZ"], false, before));
+        assert!(!e.exempt(Some("DE"), &[], true, before));
+    }
+
+    #[test]
     fn duplicate_stem_is_pointed_at() {
-        let e = load(
-            "[scans]\nextensions=[\"pdf\"]\n[[document]]\ncode=\"a\"\nperson=\"applicant\"\ntitle={ru=\"а\",en=\"a\"}\n[[document]]\ncode=\"b\"\nperson=\"member\"\nfiles=[\"a\"]\ntitle={ru=\"б\",en=\"b\"}\n",
-        )
+        let e = load(&format!(
+            "{HEAD}[[document]]\ncode=\"a\"\napplicant='true'\ntitle={{ru=\"а\",en=\"a\"}}\nbasis=\"x\"\nverified=true\n[[document]]\ncode=\"b\"\nmember='true'\nfiles=[\"A\"]\ntitle={{ru=\"б\",en=\"b\"}}\nbasis=\"x\"\nverified=true\n"
+        ))
         .unwrap_err();
-        assert_eq!(e.line, Some(10), "{e}");
+        assert_eq!(e.line, Some(18), "{e}");
     }
 
     #[test]
     fn hyphen_in_code_is_rejected() {
-        let e = load(
-            "[scans]\nextensions=[\"pdf\"]\n[[document]]\ncode=\"id-card\"\nperson=\"applicant\"\ntitle={ru=\"а\",en=\"a\"}\n",
-        )
+        let e = load(&format!(
+            "{HEAD}[[document]]\ncode=\"id-card\"\napplicant='true'\ntitle={{ru=\"а\",en=\"a\"}}\nbasis=\"x\"\nverified=true\n"
+        ))
         .unwrap_err();
         assert!(e.message.contains("a-z"), "{e}");
+    }
+
+    #[test]
+    fn basis_and_verified_are_required() {
+        let doc = "[[document]]\ncode=\"a\"\napplicant='true'\ntitle={ru=\"а\",en=\"a\"}\n";
+        let e = load(&format!("{HEAD}{doc}verified=true\n")).unwrap_err();
+        assert!(e.message.contains("basis"), "{e}");
+        assert_eq!(e.line, Some(10), "{e}");
+        let e = load(&format!("{HEAD}{doc}basis=\"x\"\n")).unwrap_err();
+        assert!(e.message.contains("verified"), "{e}");
+        assert!(load(&format!("{HEAD}{doc}basis=\"x\"\nverified=false\n")).is_ok());
     }
 }

@@ -10,7 +10,7 @@ pub mod rules;
 
 use std::path::Path;
 
-pub use documents::{DocSpec, DocumentSchema, Person};
+pub use documents::{DocSpec, DocumentSchema};
 pub use fields::FieldSchema;
 pub use rates::{RateSchema, Rates};
 pub use regions::RegionSchema;
@@ -31,6 +31,37 @@ fn position(line: Option<usize>, column: Option<usize>) -> String {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
+    }
+}
+
+/// Where a rule, document, amount, lookup or schedule comes from, and whether an
+/// official ([A]) or reputable ([B]) source states it for ordinary participants today.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sourced {
+    pub basis: String,
+    pub verified: bool,
+}
+
+/// `basis` and `verified`, required on every entry of every schema.
+pub fn sourced(
+    src: &SchemaText,
+    at: usize,
+    what: &str,
+    basis: Option<String>,
+    verified: Option<bool>,
+) -> Result<Sourced, SchemaError> {
+    match (basis, verified) {
+        (Some(basis), Some(verified)) if !basis.trim().is_empty() => {
+            Ok(Sourced { basis, verified })
+        }
+        (_, None) => Err(src.error_at(
+            Some(at),
+            format!("{what} needs `verified = true` or `false` (is an official source behind it?)"),
+        )),
+        _ => Err(src.error_at(
+            Some(at),
+            format!("{what} needs a `basis`: the act and point, or the page, it rests on"),
+        )),
     }
 }
 
@@ -180,6 +211,48 @@ impl Schemas {
             regions: RegionSchema::load(&regions)?,
             digest,
         })
+    }
+
+    /// Every amount, list or lookup outside rules and documents that no official source
+    /// confirms, as (what, basis), for `resettle rules --unverified`.
+    pub fn unverified_entries(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for p in &self.rates.periods {
+            for (name, s) in p.sections() {
+                if !s.verified {
+                    out.push((
+                        format!("rates.toml [{name}] from {}", p.from),
+                        s.basis.clone(),
+                    ));
+                }
+            }
+        }
+        let l = &self.documents.language;
+        if !l.verified {
+            out.push((
+                "documents.toml [language_exemption]".into(),
+                l.basis.clone(),
+            ));
+        }
+        out
+    }
+
+    /// The ids of the rules (and missing documents) no official source confirms: their
+    /// findings are marked in reports.
+    pub fn unverified_rules(&self) -> rustc_hash::FxHashSet<&'static str> {
+        let rules = self
+            .rules
+            .rules
+            .iter()
+            .filter(|r| !r.source.verified)
+            .map(|r| r.id);
+        let docs = self
+            .documents
+            .docs
+            .iter()
+            .filter(|d| !d.source.verified)
+            .map(|d| d.missing_rule);
+        rules.chain(docs).collect()
     }
 
     /// The schemas built into the binary.

@@ -1,23 +1,94 @@
-//! `rates.toml`: allowance amounts, limits, periods and fees, each in a dated period; a
-//! run uses the period in force on its as-of date.
+//! `rates.toml`: allowance amounts, limits, periods and fees, each section with its basis
+//! and whether an official source confirms it, in dated periods; a run uses the period in
+//! force on its as-of date.
 
 use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{SchemaError, SchemaText};
+use super::{SchemaError, SchemaText, Sourced};
+use crate::model::{FareClass, Vocabulary};
+
+/// A section's own fields with its `basis` and `verified` (checked at load).
+#[derive(Debug, Clone)]
+pub struct Section<T> {
+    pub values: T,
+    basis: Option<String>,
+    verified: Option<bool>,
+    pub source: Sourced,
+}
+
+/// `basis` and `verified` are taken out of the table and the rest read as `T`, whose
+/// unknown fields stay errors (serde's `flatten` would let them pass silently).
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Section<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut table = toml::Table::deserialize(d)?;
+        let basis = match table.remove("basis") {
+            Some(toml::Value::String(s)) => Some(s),
+            Some(_) => return Err(D::Error::custom("`basis` must be text")),
+            None => None,
+        };
+        let verified = match table.remove("verified") {
+            Some(toml::Value::Boolean(b)) => Some(b),
+            Some(_) => return Err(D::Error::custom("`verified` must be true or false")),
+            None => None,
+        };
+        let values = T::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?;
+        Ok(Section {
+            values,
+            basis,
+            verified,
+            source: Sourced::default(),
+        })
+    }
+}
+
+impl<T> std::ops::Deref for Section<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.values
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityTotals {
+    pub participant_rub: i64,
+    pub member_rub: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stages {
+    pub participant_stage1_rub: i64,
+    pub participant_stage2_rub: i64,
+    pub member_stage1_rub: i64,
+    pub member_stage2_rub: i64,
+    pub stage2_min_months: i64,
+    pub adult_age: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherRegion {
+    pub participant_rub: i64,
+    pub member_rub: i64,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lifting {
-    pub priority_participant_stage1_rub: i64,
-    pub priority_participant_stage2_rub: i64,
-    pub priority_member_stage1_rub: i64,
-    pub priority_member_stage2_rub: i64,
-    pub other_participant_rub: i64,
-    pub other_member_rub: i64,
-    pub stage2_min_months: i64,
-    pub adult_age: i64,
+    pub priority: Section<PriorityTotals>,
+    pub stages: Section<Stages>,
+    pub other: Section<OtherRegion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PensionAge {
+    pub men: i64,
+    pub women: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,12 +96,49 @@ pub struct Lifting {
 pub struct MonthlyBenefit {
     pub share_percent: i64,
     pub max_months: i64,
+    pub priority_only: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baggage {
+    pub container_kg: i64,
+    pub containers_small_family: i64,
+    pub large_family_persons: i64,
+    pub containers_large_family: i64,
+}
+
+impl Baggage {
+    /// The weight compensated for a family of `persons` relocating persons (applicant
+    /// included): one container up to `large_family_persons - 1`, then more.
+    pub fn limit_kg(&self, persons: i64) -> i64 {
+        let containers = if persons >= self.large_family_persons {
+            self.containers_large_family
+        } else {
+            self.containers_small_family
+        };
+        containers.saturating_mul(self.container_kg)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fares {
+    pub compensated: Vec<String>,
+}
+
+impl Fares {
+    /// Whether a ticket of this class is compensated in full.
+    pub fn compensates(&self, class: FareClass) -> bool {
+        self.compensated.iter().any(|c| c == class.canonical())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Compensation {
-    pub baggage_limit_kg: i64,
+    pub baggage: Section<Baggage>,
+    pub fares: Section<Fares>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,12 +148,27 @@ pub struct Certificate {
     pub residence_years: i64,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fees {
     pub citizenship_duty_rub: i64,
-    pub application_fee_rub: i64,
-    pub consular_fee_usd: i64,
+}
+
+impl Rates {
+    /// Every section with its name (as in rates.toml, after `period.`) and source.
+    pub fn sections(&self) -> [(&'static str, &Sourced); 9] {
+        [
+            ("lifting.priority", &self.lifting.priority.source),
+            ("lifting.stages", &self.lifting.stages.source),
+            ("lifting.other", &self.lifting.other.source),
+            ("pension_age", &self.pension_age.source),
+            ("monthly_benefit", &self.monthly_benefit.source),
+            ("compensation.baggage", &self.compensation.baggage.source),
+            ("compensation.fares", &self.compensation.fares.source),
+            ("certificate", &self.certificate.source),
+            ("fees", &self.fees.source),
+        ]
+    }
 }
 
 /// The rates in force over one period.
@@ -56,10 +179,11 @@ pub struct Rates {
     pub from: Date,
     pub source: String,
     pub lifting: Lifting,
-    pub monthly_benefit: MonthlyBenefit,
+    pub pension_age: Section<PensionAge>,
+    pub monthly_benefit: Section<MonthlyBenefit>,
     pub compensation: Compensation,
-    pub certificate: Certificate,
-    pub fees: Fees,
+    pub certificate: Section<Certificate>,
+    pub fees: Section<Fees>,
 }
 
 fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
@@ -72,6 +196,19 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
 #[serde(deny_unknown_fields)]
 struct RawRates {
     period: Vec<Spanned<Rates>>,
+}
+
+/// Checks one section's `basis` and `verified` and keeps them as its source.
+fn check<T>(
+    src: &SchemaText,
+    at: usize,
+    from: Date,
+    name: &str,
+    s: &mut Section<T>,
+) -> Result<(), SchemaError> {
+    let what = format!("[period.{name}] of the period from {from}");
+    s.source = super::sourced(src, at, &what, s.basis.take(), s.verified.take())?;
+    Ok(())
 }
 
 /// The loaded `rates.toml`: its periods, oldest first.
@@ -87,21 +224,48 @@ impl RateSchema {
         let mut periods: Vec<Rates> = Vec::new();
         for p in raw.period {
             let span = p.span();
-            let p = p.into_inner();
+            let mut p = p.into_inner();
             if periods.iter().any(|q| q.from == p.from) {
                 return Err(
                     src.error_at(Some(span.start), format!("two periods start on {}", p.from))
                 );
             }
-            let l = &p.lifting;
+            let (at, from) = (span.start, p.from);
+            check(src, at, from, "lifting.priority", &mut p.lifting.priority)?;
+            check(src, at, from, "lifting.stages", &mut p.lifting.stages)?;
+            check(src, at, from, "lifting.other", &mut p.lifting.other)?;
+            check(src, at, from, "pension_age", &mut p.pension_age)?;
+            check(src, at, from, "monthly_benefit", &mut p.monthly_benefit)?;
+            check(
+                src,
+                at,
+                from,
+                "compensation.baggage",
+                &mut p.compensation.baggage,
+            )?;
+            check(
+                src,
+                at,
+                from,
+                "compensation.fares",
+                &mut p.compensation.fares,
+            )?;
+            check(src, at, from, "certificate", &mut p.certificate)?;
+            check(src, at, from, "fees", &mut p.fees)?;
+            let (l, b) = (&p.lifting, &p.compensation.baggage);
             let amounts = [
-                l.priority_participant_stage1_rub,
-                l.priority_participant_stage2_rub,
-                l.priority_member_stage1_rub,
-                l.priority_member_stage2_rub,
-                l.other_participant_rub,
-                l.other_member_rub,
-                p.compensation.baggage_limit_kg,
+                l.priority.participant_rub,
+                l.priority.member_rub,
+                l.stages.participant_stage1_rub,
+                l.stages.participant_stage2_rub,
+                l.stages.member_stage1_rub,
+                l.stages.member_stage2_rub,
+                l.other.participant_rub,
+                l.other.member_rub,
+                b.container_kg,
+                b.containers_small_family,
+                b.containers_large_family,
+                p.fees.citizenship_duty_rub,
             ];
             if amounts.iter().any(|a| *a < 0)
                 || !(0..=100).contains(&p.monthly_benefit.share_percent)
@@ -109,6 +273,27 @@ impl RateSchema {
                 return Err(src.error_at(
                     Some(span.start),
                     "amounts must be positive and share_percent 0–100",
+                ));
+            }
+            if l.stages.participant_stage1_rub + l.stages.participant_stage2_rub
+                != l.priority.participant_rub
+                || l.stages.member_stage1_rub + l.stages.member_stage2_rub != l.priority.member_rub
+            {
+                return Err(src.error_at(
+                    Some(span.start),
+                    "the stages of [period.lifting.stages] must add up to the totals of [period.lifting.priority]",
+                ));
+            }
+            if let Some(bad) = p
+                .compensation
+                .fares
+                .compensated
+                .iter()
+                .find(|c| !FareClass::VARIANTS.iter().any(|(s, _)| s == c))
+            {
+                return Err(src.error_at(
+                    Some(span.start),
+                    format!("[period.compensation.fares]: `{bad}` is not a fare class"),
                 ));
             }
             periods.push(p);
@@ -137,5 +322,48 @@ impl RateSchema {
                         .map_or("(none)".to_string(), |p| p.from.to_string())
                 ),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn embedded() -> String {
+        crate::schema::read(None, "rates.toml").unwrap().text
+    }
+
+    fn load(text: &str) -> Result<RateSchema, SchemaError> {
+        RateSchema::load(&SchemaText {
+            name: "rates.toml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn every_section_has_basis_and_verified() {
+        let r = load(&embedded()).unwrap();
+        let p = r.on(jiff::civil::date(2026, 11, 24)).unwrap();
+        assert!(p.lifting.priority.source.verified);
+        assert!(!p.lifting.other.source.verified);
+        assert!(p.compensation.fares.compensates(FareClass::Compartment));
+        assert!(!p.compensation.fares.compensates(FareClass::Business));
+        let text = embedded().replacen("verified = false\n", "", 1);
+        let e = load(&text).unwrap_err();
+        assert!(e.message.contains("verified"), "{e}");
+        let text = embedded().replacen("basis = ", "# basis = ", 1);
+        assert!(load(&text).unwrap_err().message.contains("basis"));
+    }
+
+    #[test]
+    fn stages_must_add_up() {
+        let text = embedded().replace("member_stage2_rub = 50000", "member_stage2_rub = 5000");
+        assert!(load(&text).unwrap_err().message.contains("add up"));
+    }
+
+    #[test]
+    fn unknown_fare_class_is_an_error() {
+        let text = embedded().replace("\"platzkart\"", "\"plaskart\"");
+        assert!(load(&text).unwrap_err().message.contains("plaskart"));
     }
 }
