@@ -15,6 +15,7 @@ pub mod documents;
 pub mod error;
 pub mod explain;
 pub mod findings;
+pub mod format;
 pub mod ingest;
 pub mod init;
 pub mod manifest;

@@ -589,7 +589,7 @@ impl Bound {
 }
 
 fn group_thousands(n: i64, sep: char) -> String {
-    crate::report::html::group_digits(n, sep)
+    crate::format::group_digits(n, sep)
 }
 
 /// The largest amount of one expense, `amount_rub`: one billion roubles. Real relocation

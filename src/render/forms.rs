@@ -42,7 +42,7 @@ fn word<V: Vocabulary>(v: Option<V>) -> Value {
 
 /// Whole roubles for print: `150 000` (no-break spaces: PT fonts lack the narrow one).
 fn rub(n: i64) -> String {
-    crate::report::html::group_digits(n, '\u{A0}')
+    crate::format::group_digits(n, '\u{A0}')
 }
 
 /// Kopecks for print: `24 250,50`.

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod html;
 mod json;
+mod labels;
 pub mod redact;
 pub mod text;
 
