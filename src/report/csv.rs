@@ -4,7 +4,8 @@
 //! warnings) come last, with the applicant columns empty.
 //!
 //! Columns: applicant_id; name; status; severity; rule; member_id; field; source;
-//! message (in the chosen language). Status and severity are the stable codes of
+//! message (in the chosen language); verified (`yes`, or `no` when no official source
+//! confirms the rule). Status and severity are the stable codes of
 //! report.json (`refused`, `missing`, …) so that filters do not depend on the language.
 
 use crate::findings::Lang;
@@ -12,7 +13,7 @@ use crate::findings::Lang;
 use super::Report;
 
 /// The header row.
-pub const HEADERS: [&str; 9] = [
+pub const HEADERS: [&str; 10] = [
     "applicant_id",
     "name",
     "status",
@@ -22,6 +23,7 @@ pub const HEADERS: [&str; 9] = [
     "field",
     "source",
     "message",
+    "verified",
 ];
 
 /// A spreadsheet reads a cell starting with one of these as a formula: a name like
@@ -58,6 +60,7 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                     .map(ToString::to_string)
                     .unwrap_or_default(),
                 &defuse(f.message.get(lang)),
+                if f.verified { "yes" } else { "no" },
             ]);
         }
     }
@@ -73,6 +76,7 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                 "",
                 &e.source.to_string(),
                 &defuse(e.message.get(lang)),
+                "yes",
             ]);
         }
     }

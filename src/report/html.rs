@@ -144,6 +144,9 @@ struct View<'a> {
     /// The counts of report.json. (Not the whole report: the context is a copy of
     /// everything in it, and the groups above already hold every applicant.)
     summary: &'a Summary,
+    /// Some finding or amount shown rests on a source no official text confirms: the
+    /// page says once what that means.
+    any_unverified: bool,
 }
 
 #[derive(Serialize)]
@@ -182,6 +185,8 @@ struct ApplicantView {
     stage2: Option<String>,
     compensation: Option<String>,
     monthly_benefit: Option<String>,
+    /// Some amount rests on a section of rates.toml no official source confirms.
+    amounts_unverified: bool,
     findings: Vec<FindingView>,
 }
 
@@ -194,6 +199,7 @@ struct FindingView {
     field: Option<&'static str>,
     source: Option<String>,
     message: String,
+    verified: bool,
 }
 
 #[derive(Serialize)]
@@ -337,6 +343,10 @@ impl<'a> View<'a> {
             rows_rejected,
             missions: missions(report, lang, limit),
             summary: &report.summary,
+            any_unverified: report.applicants.iter().any(|a| {
+                a.findings.iter().any(|f| !f.verified)
+                    || (a.allowance.lifting_total_rub > 0 && !a.allowance.verified())
+            }),
             t,
         }
     }
@@ -366,6 +376,7 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
         stage2: two_stages.then(|| rub(al.stage2_rub)),
         compensation: (al.compensation_rub > 0.0).then(|| rub_kopecks(al.compensation_rub, lang)),
         monthly_benefit: al.monthly_benefit_rub.map(rub),
+        amounts_unverified: al.lifting_total_rub > 0 && !al.verified(),
         findings: by_severity(&a.findings)
             .into_iter()
             .map(|f| FindingView {
@@ -376,6 +387,7 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
                 field: f.field.map(|c| c.name()),
                 source: f.source.as_ref().map(ToString::to_string),
                 message: f.message.get(lang).to_string(),
+                verified: f.verified,
             })
             .collect(),
     }

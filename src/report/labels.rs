@@ -53,6 +53,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("col_accepted", "Принято", "Accepted"),
     ("col_rejected", "Не обработано", "Not processed"),
     ("no_findings", "замечаний нет", "no findings"),
+    ("unverified", "не подтверждено", "unverified"),
+    (
+        "unverified_note",
+        "— правило или сумма взяты из статьи или неофициальной страницы, официальный источник их не подтвердил: проверьте в представительстве, прежде чем на них полагаться (resettle rules --unverified).",
+        "— the rule or amount comes from an article or an unofficial page and no official source confirms it: check with the mission before relying on it (resettle rules --unverified).",
+    ),
     ("member", "член семьи", "family member"),
     ("next_booking", "запись", "booking opens"),
     (
