@@ -217,8 +217,14 @@ pub fn carriers(applicants: &[Applicant], first: usize) -> Vec<Carrier> {
 }
 
 /// IINs carried by more than one person of the batch: a finding for each carrier, with
-/// the index of its applicant. `batch` gives the cells (its applicants are not read).
-pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, Finding)> {
+/// the index of its applicant, naming the other applications the person is in (one
+/// person in two applications). `batch` gives the cells (its applicants are not read);
+/// `id_of` the applicant id of an index.
+pub fn repeated_iins<'a>(
+    batch: &Batch,
+    mut carriers: Vec<Carrier>,
+    id_of: impl Fn(usize) -> &'a str,
+) -> Vec<(usize, Finding)> {
     carriers.par_sort_unstable();
     let mut out = Vec::new();
     for group in carriers
@@ -233,9 +239,16 @@ pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, F
         for (k, c) in group.iter().enumerate() {
             let others: Vec<String> = sources
                 .iter()
+                .zip(group)
                 .enumerate()
                 .filter(|(j, _)| *j != k)
-                .map(|(_, s)| s.to_string())
+                .map(|(_, (s, o))| {
+                    if o.applicant == c.applicant {
+                        s.to_string()
+                    } else {
+                        format!("{s} ({})", id_of(o.applicant))
+                    }
+                })
                 .collect();
             let others = others.join(", ");
             out.push((
@@ -247,8 +260,8 @@ pub fn repeated_iins(batch: &Batch, mut carriers: Vec<Carrier>) -> Vec<(usize, F
                     field: Some(Col::Iin),
                     source: Some(sources[k].clone()),
                     message: Text::new(
-                        format!("ИИН {m} повторяется: также {others}"),
-                        format!("IIN {m} is repeated: also at {others}"),
+                        format!("ИИН {m} повторяется: также {others} — один человек не может быть в двух заявлениях"),
+                        format!("IIN {m} is repeated: also at {others} — one person cannot be in two applications"),
                     ),
                     verified: true,
                 },

@@ -92,7 +92,10 @@ fn validate_in_windows(
     // puts these findings before those of the documents and the engine; the report's
     // order is the same, since none of those is a `data.duplicate` on an IIN cell
     // (the sort key).
-    for (i, f) in datacheck::repeated_iins(prepared.meta(), carriers) {
+    let repeated = datacheck::repeated_iins(prepared.meta(), carriers, |i| {
+        entries[i].applicant_id.as_str()
+    });
+    for (i, f) in repeated {
         entries[i].add_findings([f]);
     }
     let mut meta = prepared.into_meta();

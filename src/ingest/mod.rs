@@ -168,6 +168,7 @@ pub fn load_with(dir: &Path, schemas: &Schemas, limits: &Limits) -> Result<Batch
     let repeated = crate::datacheck::repeated_iins(
         prepared.meta(),
         crate::datacheck::carriers(&applicants, 0),
+        |i| applicants[i].applicant_id.as_str(),
     );
     for (i, f) in repeated {
         applicants[i].findings.push(f);
