@@ -20,7 +20,8 @@ pub fn header_line(file: FileKind) -> String {
 
 fn readme(schemas: &Schemas) -> String {
     let mut codes = String::new();
-    for d in &schemas.documents.docs {
+    // The application is rendered by resettle: no scan to name.
+    for d in schemas.documents.docs.iter().filter(|d| !d.rendered) {
         let pattern = match (d.for_applicant(), d.for_members()) {
             (true, true) => format!("{0}.pdf, {0}-<member_id>.pdf", d.code),
             (false, true) => format!("{}-<member_id>.pdf", d.code),
@@ -47,6 +48,15 @@ documents/      — сканы: documents/<applicant_id>/<код>.pdf (PDF, JPEG
 \r\n\
 Даты: ДД.ММ.ГГГГ или ГГГГ-ММ-ДД. Да/нет: да, нет, yes, no, 1, 0.\r\n\
 Dates: DD.MM.YYYY or YYYY-MM-DD. Yes/no: да, нет, yes, no, 1, 0.\r\n\
+\r\n\
+Вопросы об основаниях отказа (extremism, serious_conviction, other_state_residence,\r\n\
+entry_ban, migration_offences_12m) нужно заполнить: пустая ячейка — не «нет».\r\n\
+The ground questions above must be answered: an empty cell is not \"no\".\r\n\
+filing_date — день подачи (пусто: сегодня); возраст и сроки считаются на этот день.\r\n\
+filing_date is the day of filing (empty: today); ages and periods are judged on it.\r\n\
+Члены семьи (family.csv, relation): spouse, child, spouse_child, parent, spouse_parent,\r\n\
+step_parent, sibling, sibling_child, grandparent, grandchild, ward, other\r\n\
+(супруг, сын, дочь, пасынок, мать, отец, свекровь, тёща, брат, сестра, племянник, внук…).\r\n\
 Документы, сданные на бумаге, перечислите в столбце documents через «;»:\r\n\
   id_card;birth_certificate-F2\r\n\
 \r\n\
