@@ -90,9 +90,14 @@ pub fn render(report: &Report, formats: &[String], lang: Lang, style: Style) -> 
                 .as_ref()
                 .map(|s| format!("  ({s})"))
                 .unwrap_or_default();
+            let unverified = match (f.verified, ru) {
+                (true, _) => "",
+                (false, true) => " (не подтверждено)",
+                (false, false) => " (unverified)",
+            };
             let _ = writeln!(
                 out,
-                "           {} {}{member}: {}{source}",
+                "           {} {}{unverified}{member}: {}{source}",
                 style.paint(
                     severity_color(f.severity),
                     severity_label(f.severity, lang),
