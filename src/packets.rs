@@ -1,6 +1,7 @@
 //! Application packets: for each applicant who is ready (every applicant with
-//! `--drafts`), the forms that apply to them and one merged `packet.pdf`, rendered on
-//! worker threads and written atomically into `OUT/<applicant_id>/`. Applicants whose
+//! `--drafts`), the forms that apply to them, one merged `packet.pdf` and the
+//! application's editable copy `application.docx` (see [`crate::render::docx`]), rendered
+//! on worker threads and written atomically into `OUT/<applicant_id>/`. Applicants whose
 //! inputs are unchanged since the last run (see [`crate::manifest`]) are skipped; files of
 //! applicants no longer rendered are removed. A document that fails is reported and the
 //! batch goes on.
@@ -68,15 +69,23 @@ struct Done {
     lost: BTreeSet<char>,
 }
 
-/// The documents of an applicant as `(file relative to OUT, JSON data)`.
+/// The document whose data `application.docx`, the application's editable copy, is
+/// written from, beside it.
+const DOCX_FROM: &str = "application.pdf";
+const DOCX: &str = "application.docx";
+
+/// The documents of an applicant as `(file relative to OUT, JSON data)`; the Word copy of
+/// the application follows its PDF, with no data of its own (it is made from the PDF's).
 fn documents(a: &crate::model::Applicant, o: &Outcome, cx: &Context<'_>) -> Vec<(String, Vec<u8>)> {
-    forms::documents(a, o, cx)
-        .into_iter()
-        .map(|d| {
-            let file = format!("{}/{}", a.applicant_id, d.file);
-            (file, serde_json::to_vec(&d.data).unwrap_or_default())
-        })
-        .collect()
+    let mut docs = Vec::new();
+    for d in forms::documents(a, o, cx) {
+        let file = format!("{}/{}", a.applicant_id, d.file);
+        docs.push((file, serde_json::to_vec(&d.data).unwrap_or_default()));
+        if d.file == DOCX_FROM {
+            docs.push((format!("{}/{DOCX}", a.applicant_id), Vec::new()));
+        }
+    }
+    docs
 }
 
 /// Renders the packets of `batch` into `out`. Fails only when OUT cannot be written.
@@ -179,6 +188,13 @@ pub fn render(
         for d in forms::documents(a, o, &cx) {
             let file = format!("{}/{}", a.applicant_id, d.file);
             let mut data = d.data;
+            // The application's Word copy, from the same data (before `make_printable`:
+            // Word's fonts print what the PDF's lack).
+            let docx = (d.file == DOCX_FROM).then(|| {
+                let file = format!("{}/{DOCX}", a.applicant_id);
+                let bytes = render::docx::application(&data);
+                (file, bytes)
+            });
             done.lost.extend(engine.make_printable(&mut data));
             let job = Job {
                 data: serde_json::to_vec(&data).unwrap_or_default(),
@@ -196,6 +212,18 @@ pub fn render(
                 }
             }
             bar.inc(1);
+            if let Some((file, bytes)) = docx {
+                let result =
+                    bytes.and_then(|b| out.write_unsynced(&file, &b).map_err(|e| e.to_string()));
+                match result {
+                    Ok(_) => done.written.push(file),
+                    Err(e) => {
+                        let _ = out.remove(&file);
+                        done.errors.push(failed(&file, &e));
+                    }
+                }
+                bar.inc(1);
+            }
         }
         if let Ok(mut r) = results.lock() {
             r.push((p, done));

@@ -125,9 +125,16 @@ fn identical_runs_give_identical_pdfs_in_pdf_a() {
     let (one, two) = (t.path().join("one"), t.path().join("two"));
     run_sample(&one);
     run_sample(&two);
-    let mut compared = 0;
+    let (mut compared, mut docx) = (0, 0);
     for entry in walkdir::WalkDir::new(&one) {
         let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "docx") {
+            let rel = entry.path().strip_prefix(&one).unwrap();
+            let same =
+                std::fs::read(entry.path()).unwrap() == std::fs::read(two.join(rel)).unwrap();
+            assert!(same, "{} differs between runs", rel.display());
+            docx += 1;
+        }
         if entry.path().extension().is_some_and(|e| e == "pdf") {
             let rel = entry.path().strip_prefix(&one).unwrap();
             let a = std::fs::read(entry.path()).unwrap();
@@ -147,4 +154,63 @@ fn identical_runs_give_identical_pdfs_in_pdf_a() {
         }
     }
     assert!(compared >= 3 * 10, "only {compared} PDFs");
+    assert!(docx >= 10, "only {docx} application.docx");
+}
+
+/// The text of `file` read back from its .docx: every paragraph, tables cell by cell.
+fn docx_paragraphs(file: &Path) -> Vec<String> {
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    resettle::render::docx::paragraphs(&bytes).expect("a .docx the reader reads")
+}
+
+#[test]
+fn application_docx_beside_the_pdf_holds_the_same_items_and_words() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let report = run_sample(&out);
+    for a in report["applicants"].as_array().unwrap() {
+        if a["status"] == "ready" {
+            let id = a["applicant_id"].as_str().unwrap();
+            let docx = format!("{id}/application.docx");
+            assert!(
+                a["outputs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o == docx.as_str()),
+                "{id}"
+            );
+            assert!(!docx_paragraphs(&out.join(&docx)).is_empty(), "{docx}");
+        }
+    }
+    // A001: a married man, his wife with her maiden name, a son and a daughter.
+    let docx = docx_paragraphs(&out.join("A001/application.docx"));
+    let pdf = pdftotext(&out.join("A001/application.pdf"));
+    let has = |s: &str| docx.iter().any(|p| p == s);
+    for s in [
+        "ЗАЯВЛЕНИЕ",
+        "РАЗРЕШАЮ",
+        "1. ФАМИЛИЯ, ИМЯ, ОТЧЕСТВО",
+        "Кузнецов",
+        "Андрей",
+        "женат",
+        "23. ЧЛЕНЫ СЕМЬИ, ВКЛЮЧЁННЫЕ В ЗАЯВЛЕНИЕ",
+        "супруга",
+        "сын",
+        "дочь",
+        "Кузнецова Елена Сергеевна",
+        "прежние: Орлова, смена фамилии при заключении брака, 14.08.2010",
+    ] {
+        assert!(has(s), "application.docx lacks {s:?}: {docx:?}");
+        // A table cell's lines come out of the PDF among its neighbours': its first line.
+        let first = s.split(", ").next().unwrap();
+        assert!(
+            pdf.contains(first),
+            "application.pdf lacks {first:?}:\n{pdf}"
+        );
+    }
+    for neutral in ["женат / замужем", "супруг(а)", "сын / дочь"] {
+        assert!(!docx.iter().any(|p| p.contains(neutral)), "{neutral:?}");
+        assert!(!pdf.contains(neutral), "{neutral:?} in the PDF");
+    }
 }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use crate::benefits::{Territory, expense_qualifies};
 use crate::findings::{Finding, Lang};
-use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Vocabulary};
+use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Sex, Vocabulary};
+use crate::render::words;
 use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
 use crate::rules::facts::{MemberFacts, years_between};
@@ -54,20 +55,28 @@ fn member_name(m: &FamilyMember) -> String {
     join_name([&m.last_name, &m.first_name, &m.patronymic])
 }
 
-fn member_value(m: &FamilyMember, as_of: Date) -> Value {
+/// A family member's data; `applicant` is the applicant's sex (for the relation's word).
+fn member_value(m: &FamilyMember, applicant: Option<Sex>, as_of: Date) -> Value {
     json!({
         "member_id": m.member_id,
         "relation": word(m.relation),
         "last_name": m.last_name,
         "first_name": m.first_name,
         "patronymic": m.patronymic,
+        "previous_names": m.previous_names,
         "sex": word(m.sex),
         "birth_date": date(m.birth_date),
         "age": m.birth_date.map(|b| years_between(b, as_of)),
         "citizenship": m.citizenship.as_ref().map(|c| c.as_str().to_string()),
         "iin": m.iin,
+        "marital_status": word(m.marital_status),
+        "id_doc_type": word(m.id_doc_type),
+        "id_doc_number": m.id_doc_number,
+        "id_doc_expiry_date": date(m.id_doc_expiry_date),
         "relocating": m.relocating,
+        "parents_relocating": m.parents_relocating,
         "pensioner": m.pensioner,
+        "words": words::member(m, applicant),
     })
 }
 
@@ -178,7 +187,11 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         .russian(&a.target_region)
         .map(|i| &regions.russia[i]);
     let findings: Vec<&Finding> = a.findings.iter().chain(&outcome.findings).collect();
-    let family: Vec<Value> = a.family.iter().map(|m| member_value(m, as_of)).collect();
+    let family: Vec<Value> = a
+        .family
+        .iter()
+        .map(|m| member_value(m, a.sex, as_of))
+        .collect();
     let person = |member: Option<&str>| match member {
         None => full_name(a),
         Some(id) => a
@@ -349,7 +362,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         .filter_map(|r| {
             let id = r.member_id(a)?;
             let m = a.family.iter().find(|m| m.member_id == id)?;
-            Some(json!({"child": member_value(m, as_of), "parent": full_name(a)}))
+            Some(json!({"child": member_value(m, a.sex, as_of), "parent": full_name(a)}))
         })
         .collect();
 
@@ -374,6 +387,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
     put("last_name", json!(a.last_name));
     put("first_name", json!(a.first_name));
     put("patronymic", json!(a.patronymic));
+    put("previous_names", json!(a.previous_names));
     put("last_name_lat", json!(a.last_name_lat));
     put("first_name_lat", json!(a.first_name_lat));
     put("sex", word(a.sex));
@@ -383,6 +397,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "citizenship",
         json!(a.citizenship.as_ref().map(|c| c.as_str().to_string())),
     );
+    put("former_citizenship", json!(a.former_citizenship));
     put("iin", json!(a.iin));
     put("id_doc_type", word(a.id_doc_type));
     put("id_doc_number", json!(a.id_doc_number));
@@ -404,6 +419,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
     put("profession", json!(a.profession));
     put("russian_language", word(a.russian_language));
     put("marital_status", word(a.marital_status));
+    put("repatriate", json!(a.repatriate));
     put(
         "target_region",
         json!(target.map_or(a.target_region.clone(), |r| r.ru.clone())),
@@ -417,6 +433,8 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
     put("bank_account", json!(a.bank_account));
     put("snils", json!(a.snils));
     put("inn", json!(a.inn));
+    // The application's words for these values, following the person (see words.rs).
+    put("words", words::applicant(a));
 
     json!({
         "footer": a.applicant_id,

@@ -5,7 +5,9 @@
 //! PDFs are PDF/A-2b with a fixed timestamp: the same input gives the same bytes.
 
 pub mod check;
+pub mod docx;
 pub mod forms;
+pub mod words;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
