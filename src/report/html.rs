@@ -180,6 +180,8 @@ struct ApplicantView {
     mission: Option<String>,
     next_booking: Option<String>,
     walk_in: Option<String>,
+    /// The booking day or walk-in hours shown come from an unverified schedule.
+    booking_unverified: bool,
     lifting_total: String,
     stage1: Option<String>,
     stage2: Option<String>,
@@ -227,6 +229,8 @@ struct MissionView {
     walk_in: Option<String>,
     /// Whether only some of its applicants may walk in (then they are marked).
     walk_in_partial: bool,
+    /// The booking day or walk-in hours shown come from an unverified schedule.
+    booking_unverified: bool,
     ready: usize,
     /// All its applicants; `applicants` lists at most the detail limit.
     total: usize,
@@ -371,6 +375,10 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
             .as_ref()
             .and_then(|c| c.walk_in.as_ref())
             .map(|w| w.get(lang).to_string()),
+        booking_unverified: a
+            .consulate
+            .as_ref()
+            .is_some_and(|c| c.booking_verified == Some(false)),
         lifting_total: rub(al.lifting_total_rub),
         stage1: two_stages.then(|| rub(al.stage1_rub)),
         stage2: two_stages.then(|| rub(al.stage2_rub)),
@@ -455,6 +463,11 @@ fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
                     .find_map(|a| a.consulate.as_ref().and_then(|c| c.walk_in.as_ref()))
                     .map(|w| w.get(lang).to_string()),
                 walk_in_partial: m.walking > 0 && m.walking < total,
+                booking_unverified: m.members.iter().any(|a| {
+                    a.consulate
+                        .as_ref()
+                        .is_some_and(|c| c.booking_verified == Some(false))
+                }),
                 ready: m
                     .members
                     .iter()

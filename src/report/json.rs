@@ -138,6 +138,10 @@ fn consulate(out: &mut Vec<u8>, c: &Consulate) {
     optional(out, c.next_booking.as_deref());
     out.extend_from_slice(b",\"walk_in\":");
     or_null(out, c.walk_in.as_ref(), text);
+    out.extend_from_slice(b",\"verified\":");
+    boolean(out, c.verified);
+    out.extend_from_slice(b",\"booking_verified\":");
+    or_null(out, c.booking_verified, boolean);
     out.push(b'}');
 }
 

@@ -62,6 +62,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("member", "член семьи", "family member"),
     ("next_booking", "запись", "booking opens"),
     (
+        "booking_check",
+        "проверьте день записи на сайте представительства",
+        "check the booking day on the mission's website",
+    ),
+    (
         "booking_unknown",
         "график записи неизвестен — уточните в консульстве",
         "booking schedule unknown — ask the mission",

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod rates;
 pub mod regions;
 pub mod rules;
+pub mod subsistence;
 
 use std::path::Path;
 
@@ -15,6 +16,7 @@ pub use fields::FieldSchema;
 pub use rates::{RateSchema, Rates};
 pub use regions::RegionSchema;
 pub use rules::RuleSchema;
+pub use subsistence::SubsistenceSchema;
 
 /// A mistake in a schema file.
 #[derive(Debug, thiserror::Error)]
@@ -117,15 +119,20 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("rules.toml", include_str!("../../schemas/rules.toml")),
     ("rates.toml", include_str!("../../schemas/rates.toml")),
     ("regions.toml", include_str!("../../schemas/regions.toml")),
+    (
+        "subsistence.toml",
+        include_str!("../../schemas/subsistence.toml"),
+    ),
 ];
 
 /// The names of every schema file.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "fields.toml",
     "documents.toml",
     "rules.toml",
     "rates.toml",
     "regions.toml",
+    "subsistence.toml",
 ];
 
 /// Reads schema file `name`: from `dir` when given and the file exists there, else the
@@ -170,7 +177,8 @@ pub struct Schemas {
     pub rules: RuleSchema,
     pub rates: RateSchema,
     pub regions: RegionSchema,
-    /// A hash of the five schema texts (for the manifest of incremental runs).
+    pub subsistence: SubsistenceSchema,
+    /// A hash of the six schema texts (for the manifest of incremental runs).
     pub digest: u64,
 }
 
@@ -193,6 +201,7 @@ impl Schemas {
             read(dir, "rules.toml")?,
             read(dir, "rates.toml")?,
             read(dir, "regions.toml")?,
+            read(dir, "subsistence.toml")?,
         ];
         let digest = {
             use std::hash::{Hash, Hasher};
@@ -202,13 +211,22 @@ impl Schemas {
             }
             h.finish()
         };
-        let [fields, documents, rules, rates, regions] = texts;
+        let [fields, documents, rules, rates, regions, subsistence] = texts;
+        let (fields, documents) = (
+            FieldSchema::load(&fields)?,
+            DocumentSchema::load(&documents)?,
+        );
+        let (rules, rates) = (RuleSchema::load(&rules)?, RateSchema::load(&rates)?);
+        let regions = RegionSchema::load(&regions)?;
+        // Names its subjects by the codes of regions.toml.
+        let subsistence = SubsistenceSchema::load(&subsistence, &regions)?;
         Ok(Schemas {
-            fields: FieldSchema::load(&fields)?,
-            documents: DocumentSchema::load(&documents)?,
-            rules: RuleSchema::load(&rules)?,
-            rates: RateSchema::load(&rates)?,
-            regions: RegionSchema::load(&regions)?,
+            fields,
+            documents,
+            rules,
+            rates,
+            regions,
+            subsistence,
             digest,
         })
     }
@@ -234,6 +252,8 @@ impl Schemas {
                 l.basis.clone(),
             ));
         }
+        out.extend(self.regions.unverified());
+        out.extend(self.subsistence.unverified());
         out
     }
 
