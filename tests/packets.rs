@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use serde_json::Value;
 
 use common::{
-    AS_OF, ORG, applicant, copy_dir, outputs, pdfinfo, pdfs_under, pdftotext, pdftotext_with,
-    read_report, repo, run, run_out, squash,
+    AS_OF, ORG, applicant, copy_dir, outputs, pdfinfo, pdftotext, pdftotext_with, read_report,
+    repo, run, run_out, squash,
 };
 
 const MANIFEST: &str = ".resettle-manifest.json";
@@ -35,10 +35,12 @@ fn sample_batch() -> PathBuf {
 /// A file's identity on disk: inode, mtime (seconds, nanoseconds).
 type Stamp = (u64, i64, i64);
 
-/// Every PDF in the applicants' folders of OUT (`A001/application.pdf`) with its stamp.
+/// Every document in the applicants' folders of OUT (`A001/application.pdf`, and the
+/// application's Word copy `A001/application.docx`) with its stamp.
 fn stamps(out: &Path) -> BTreeMap<String, Stamp> {
-    pdfs_under(out)
+    common::walk(out)
         .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf" || e == "docx"))
         .filter(|p| p.components().count() == 2)
         .map(|p| {
             let m = fs::metadata(out.join(&p)).unwrap();
@@ -122,12 +124,12 @@ fn manifest_files(out: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The report, the PDFs in OUT's applicant folders and the manifest all tell the same
-/// files.
+/// The report, the documents in OUT's applicant folders and the manifest all tell the
+/// same files.
 fn assert_consistent(out: &Path, report: &Value) {
     let listed = all_outputs(report);
     let on_disk: BTreeSet<String> = stamps(out).into_keys().collect();
-    assert_eq!(listed, on_disk, "report.json outputs vs PDFs in OUT");
+    assert_eq!(listed, on_disk, "report.json outputs vs documents in OUT");
     assert_eq!(
         manifest_files(out),
         listed,
@@ -488,7 +490,10 @@ fn drafts_give_everyone_documents_marked_draft_and_go_without_drafts() {
                 "{id}'s packet lacks the finding «{message}»"
             );
         }
-        // Every page of a draft form carries the mark.
+        // Every page of a draft form carries the mark, and the Word copy opens with it.
+        let docx = fs::read(out.join(id).join("application.docx")).unwrap();
+        let docx = resettle::render::docx::paragraphs(&docx).unwrap();
+        assert_eq!(docx[0], "ЧЕРНОВИК", "{id}/application.docx");
         let pages = raw_pages(&out.join(id).join("application.pdf"));
         assert!(!pages.is_empty());
         for (n, page) in pages.iter().enumerate() {
@@ -971,7 +976,10 @@ fn sample_pdf_metadata_has_the_org_the_title_and_russian() {
     let s = sample();
     let mut titles = BTreeMap::new();
     for id in ["A001", "A010", "A011"] {
-        for file in outputs(&s.report, id) {
+        for file in outputs(&s.report, id)
+            .into_iter()
+            .filter(|f| f.ends_with(".pdf"))
+        {
             let pdf = s.out.join(&file);
             let data: Value = serde_json::from_str(
                 &fs::read_to_string(s.data.join(file.replace(".pdf", ".json"))).unwrap(),
