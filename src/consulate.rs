@@ -123,16 +123,32 @@ pub fn for_region(
     Some(c)
 }
 
-/// The consulate entries of every region of Kazakhstan on `as_of`, indexed like
-/// `regions.kazakhstan`: `[ordinary, priority]` for applicants whose target region is
-/// not / is a priority settlement territory. Made once per run and shared.
-pub fn by_region(regions: &RegionSchema, as_of: Date) -> Vec<[Arc<Consulate>; 2]> {
-    (0..regions.kazakhstan.len())
-        .filter_map(|k| {
-            let entry = |priority| for_region(regions, k, as_of, priority).map(Arc::new);
-            Some([entry(false)?, entry(true)?])
-        })
-        .collect()
+/// The consulate entries of every region of Kazakhstan on one day, indexed like
+/// `regions.kazakhstan`: made once per run, shared by its applicants.
+#[derive(Debug, Clone, Default)]
+pub struct ByRegion(Vec<Option<[Arc<Consulate>; 2]>>);
+
+impl ByRegion {
+    /// The entry for residents of Kazakh region `k` whose target region is (`priority`)
+    /// or is not a priority settlement territory.
+    pub fn get(&self, k: usize, priority: bool) -> Option<Arc<Consulate>> {
+        self.0
+            .get(k)?
+            .as_ref()
+            .map(|e| Arc::clone(&e[usize::from(priority)]))
+    }
+}
+
+/// The consulate entries of every region of Kazakhstan on `as_of` (see [`ByRegion`]).
+pub fn by_region(regions: &RegionSchema, as_of: Date) -> ByRegion {
+    ByRegion(
+        (0..regions.kazakhstan.len())
+            .map(|k| {
+                let entry = |priority| for_region(regions, k, as_of, priority).map(Arc::new);
+                Some([entry(false)?, entry(true)?])
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -251,9 +267,15 @@ mod tests {
         assert!(aktau.verified);
         assert_eq!(aktau.booking_verified, None);
         let all = by_region(&r, date(2027, 3, 1));
-        assert_eq!(all.len(), r.kazakhstan.len());
         let k = r.kazakh_index("Mangystau").unwrap();
-        assert_eq!(all[k][0].id, "aktau");
-        assert_eq!(by_region(&r, date(2027, 2, 1))[k][1].id, "uralsk");
+        assert_eq!(all.get(k, false).unwrap().id, "aktau");
+        assert_eq!(
+            by_region(&r, date(2027, 2, 1)).get(k, true).unwrap().id,
+            "uralsk"
+        );
+        let z = r.kazakh_index("Zhetysu").unwrap();
+        assert!(all.get(z, false).unwrap().walk_in.is_none());
+        assert!(all.get(z, true).unwrap().walk_in.is_some());
+        assert!(all.get(r.kazakhstan.len(), false).is_none());
     }
 }
