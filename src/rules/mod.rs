@@ -109,28 +109,20 @@ struct Lookups {
     kz: FxHashMap<Box<str>, Option<usize>>,
     /// By target region, then profession.
     demand: FxHashMap<usize, FxHashMap<Box<str>, Option<bool>>>,
-    /// Each mission's entry as of the run's date, for applicants of an ordinary and of
-    /// a priority target region (`[ordinary, priority]`): made once, shared by all.
-    consulates: FxHashMap<Box<str>, [Arc<Consulate>; 2]>,
+    /// The mission entry of each region of Kazakhstan as of the run's date, for
+    /// applicants of an ordinary and of a priority target region: made once, shared by
+    /// all.
+    consulates: consulate::ByRegion,
 }
 
 impl Lookups {
     fn new(schemas: &Schemas, as_of: Date) -> Lookups {
-        let mut l = Lookups {
+        Lookups {
             target: FxHashMap::default(),
             kz: FxHashMap::default(),
             demand: FxHashMap::default(),
-            consulates: FxHashMap::default(),
-        };
-        for m in &schemas.regions.missions {
-            // The first mission of an id, as `Regions::mission` finds it.
-            if !l.consulates.contains_key(m.id.as_str()) {
-                let entry = |priority| Arc::new(consulate::consulate(m, as_of, priority));
-                l.consulates
-                    .insert(m.id.as_str().into(), [entry(false), entry(true)]);
-            }
+            consulates: consulate::by_region(&schemas.regions, as_of),
         }
-        l
     }
 
     /// Resolves the spellings of `batch` not met before.
@@ -244,7 +236,6 @@ fn target_region<'s>(
 /// region is unknown.
 fn mission(
     batch: &Batch,
-    schemas: &Schemas,
     lookups: &Lookups,
     a: &Applicant,
     priority: bool,
@@ -253,13 +244,7 @@ fn mission(
     if a.kz_region.is_empty() {
         return None;
     }
-    let regions = &schemas.regions;
-    let k = lookups
-        .kz
-        .get(a.kz_region.as_str())
-        .copied()
-        .flatten()
-        .map(|i| &regions.kazakhstan[i]);
+    let k = lookups.kz.get(a.kz_region.as_str()).copied().flatten();
     if k.is_none() {
         let shown = crate::ingest::values::show(&a.kz_region);
         findings.push(data_format(
@@ -270,10 +255,7 @@ fn mission(
             format!("«{shown}» is not a region or city of Kazakhstan in regions.toml"),
         ));
     }
-    k.and_then(|k| lookups.consulates.get(k.mission.get_ref().as_str()))
-        .map(|[ordinary, with_priority]| {
-            Arc::clone(if priority { with_priority } else { ordinary })
-        })
+    k.and_then(|k| lookups.consulates.get(k, priority))
 }
 
 /// The text of a message placeholder, for `a` (and the family member `m` of a
@@ -412,7 +394,7 @@ fn evaluate_one(
     let region_info = region.map(|(_, r)| r);
     let app = AppFacts::derive(a, &members, region_facts, run);
     let priority = region_info.is_some_and(|r| r.priority);
-    let consulate = mission(batch, schemas, lookups, a, priority, &mut findings);
+    let consulate = mission(batch, lookups, a, priority, &mut findings);
 
     answers::future_dates(batch, a, run.as_of, &mut findings);
     findings.extend(answers::unanswered(batch, schemas, a));
@@ -496,12 +478,14 @@ fn allowance(
     benefits::allowance(a, t, minimum, members, &counted, rates)
 }
 
-/// The working-age subsistence minimum of target region `i` for the year of `day`.
-fn subsistence(schemas: &Schemas, i: usize, _day: Date) -> Option<Minimum> {
-    schemas.regions.russia[i]
-        .subsistence_minimum_rub
-        .map(|rub| Minimum {
-            rub,
-            verified: false,
+/// The working-age subsistence minimum of target region `i` for the year of `day` (the
+/// month being claimed), when subsistence.toml knows it.
+fn subsistence(schemas: &Schemas, i: usize, day: Date) -> Option<Minimum> {
+    schemas
+        .subsistence
+        .working_age(i, day.year())
+        .map(|e| Minimum {
+            rub: e.working_age_rub,
+            verified: e.verified,
         })
 }

@@ -53,10 +53,6 @@ pub struct Russia {
     pub in_demand: Option<InDemand>,
     /// Where the participation status comes from.
     pub source: Sourced,
-    /// Retired: regions.toml no longer holds subsistence minimums (always `None`); read
-    /// them from `Schemas::subsistence` (`SubsistenceSchema::working_age`). Kept only
-    /// until `rules` stops reading it.
-    pub subsistence_minimum_rub: Option<i64>,
 }
 
 /// The in-demand professions of a region, as word stems, and their source.
@@ -419,7 +415,6 @@ impl RegionSchema {
                 priority: reg.priority,
                 in_demand,
                 source,
-                subsistence_minimum_rub: None,
             });
         }
         Ok(RegionSchema {
