@@ -203,6 +203,7 @@ pub fn render(
             let result = render::render_one(engine, &job)
                 .map_err(|e| e.to_string())
                 .and_then(|pdf| out.write_unsynced(&file, &pdf).map_err(|e| e.to_string()));
+            let pdf_written = result.is_ok();
             match result {
                 Ok(_) => done.written.push(file),
                 Err(e) => {
@@ -213,14 +214,19 @@ pub fn render(
             }
             bar.inc(1);
             if let Some((file, bytes)) = docx {
-                let result =
-                    bytes.and_then(|b| out.write_unsynced(&file, &b).map_err(|e| e.to_string()));
-                match result {
-                    Ok(_) => done.written.push(file),
-                    Err(e) => {
-                        let _ = out.remove(&file);
-                        done.errors.push(failed(&file, &e));
+                if pdf_written {
+                    let written = bytes
+                        .and_then(|b| out.write_unsynced(&file, &b).map_err(|e| e.to_string()));
+                    match written {
+                        Ok(_) => done.written.push(file),
+                        Err(e) => {
+                            let _ = out.remove(&file);
+                            done.errors.push(failed(&file, &e));
+                        }
                     }
+                } else {
+                    // Only beside its PDF: a failed application leaves no Word copy either.
+                    let _ = out.remove(&file);
                 }
                 bar.inc(1);
             }

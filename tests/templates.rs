@@ -153,7 +153,7 @@ fn run_with_broken_templates_writes_no_pdf() {
 fn a_valid_override_is_used_and_renders_again() {
     let t = tempfile::tempdir().unwrap();
     let mark = "Отметка пользовательского шаблона 7731";
-    let (text, _) = insert_after("v(2mm)", &format!("  [{mark}]"));
+    let (text, _) = insert_after("header(d)", &format!("  [{mark}]"));
     let dir = templates_dir(&t.path().join("templates"), &text);
     let o = check(Some(&dir), &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
