@@ -13,11 +13,17 @@ use crate::schema::Schemas;
 /// rule's `columns`) that `a` left empty, or whose column the file lacks.
 pub fn unanswered(batch: &Batch, schemas: &Schemas, a: &Applicant) -> Option<Finding> {
     let rule = schemas.rules.get("data.unanswered")?;
+    // A value that could not be read is a `data.format` finding on its cell already.
+    let unreadable = |c: Col| {
+        a.findings
+            .iter()
+            .any(|f| f.field == Some(c) && f.member_id.is_none())
+    };
     let empty: Vec<Col> = rule
         .columns
         .iter()
         .copied()
-        .filter(|&c| is_empty(a, c))
+        .filter(|&c| is_empty(a, c) && !unreadable(c))
         .collect();
     let first = *empty.first()?;
     let names: Vec<&str> = empty

@@ -169,7 +169,10 @@ pub struct RegionFacts {
 impl MemberFacts {
     /// The member's facts on the `filing` date.
     pub fn derive(m: &FamilyMember, run: &RunFacts, filing: Date) -> MemberFacts {
-        let age = m.birth_date.map(|b| years_between(b, filing));
+        // A birth or deportation after the as-of date is a `data.format` finding; it
+        // decides nothing else.
+        let past = |d: Option<Date>| d.filter(|d| *d <= run.as_of);
+        let age = past(m.birth_date).map(|b| years_between(b, filing));
         let pension_age = match m.sex {
             Some(Sex::M) => Some(run.pension_age_men),
             Some(Sex::F) => Some(run.pension_age_women),
@@ -194,7 +197,7 @@ impl MemberFacts {
             extremism: m.extremism,
             serious_conviction: m.serious_conviction,
             other_state_residence: m.other_state_residence,
-            years_since_deportation: m.deportation_date.map(|d| years_between(d, filing)),
+            years_since_deportation: past(m.deportation_date).map(|d| years_between(d, filing)),
             migration_offences_12m: m.migration_offences_12m.map(i64::from),
             entry_ban: m.entry_ban,
         }
@@ -225,6 +228,9 @@ impl AppFacts {
         run: &RunFacts,
     ) -> AppFacts {
         let filing = filing_date(a, run.as_of);
+        // A birth or deportation after the as-of date is a `data.format` finding; it
+        // decides nothing else.
+        let past = |d: Option<Date>| d.filter(|d| *d <= run.as_of);
         let relocating = members.iter().filter(|m| m.is_relocating());
         let relocating_members = relocating.clone().count() as i64;
         let citizenship = citizenship(a.citizenship);
@@ -234,7 +240,7 @@ impl AppFacts {
             .filter_map(|c| self::citizenship(Some(*c)))
             .collect();
         AppFacts {
-            age: a.birth_date.map(|b| years_between(b, filing)),
+            age: past(a.birth_date).map(|b| years_between(b, filing)),
             sex: canonical(a.sex),
             citizenship,
             id_doc_type: canonical(a.id_doc_type),
@@ -261,7 +267,7 @@ impl AppFacts {
             entry_ban: a.entry_ban,
             regional_requirements_unmet: a.regional_requirements_unmet,
             repatriate: a.repatriate,
-            years_since_deportation: a.deportation_date.map(|d| years_between(d, filing)),
+            years_since_deportation: past(a.deportation_date).map(|d| years_between(d, filing)),
             migration_offences_12m: a.migration_offences_12m.map(i64::from),
             region_participating: region.participation.map(Participation::as_str),
             region_priority: region.priority,
