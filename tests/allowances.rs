@@ -37,25 +37,48 @@ fn period() -> toml::Table {
         .1
 }
 
-fn rate(section: &str, key: &str) -> i64 {
-    period()[section][key]
-        .as_integer()
-        .unwrap_or_else(|| panic!("rates.toml: {section}.{key}"))
+/// The table at the dotted `path` of the period in force (`lifting.stages`).
+fn section(path: &str) -> toml::Table {
+    let mut t = period();
+    for part in path.split('.') {
+        t = t[part]
+            .as_table()
+            .unwrap_or_else(|| panic!("rates.toml: no [period.{path}]"))
+            .clone();
+    }
+    t
 }
 
-/// The subsistence minimum regions.toml gives for the Russian region named `en`.
-fn subsistence_minimum(en: &str) -> Option<i64> {
-    let text = std::fs::read_to_string(common::repo().join("schemas/regions.toml")).unwrap();
-    let regions: toml::Table = toml::from_str(&text).unwrap();
-    let region = regions["russia"]
+fn rate(path: &str, key: &str) -> i64 {
+    section(path)[key]
+        .as_integer()
+        .unwrap_or_else(|| panic!("rates.toml: {path}.{key}"))
+}
+
+/// Whether the section at `path` of rates.toml is `verified`.
+fn verified(path: &str) -> bool {
+    section(path)["verified"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("rates.toml: {path}.verified"))
+}
+
+/// The working-age subsistence minimum schemas/subsistence.toml gives for the Russian
+/// region named `en` in `year`.
+fn subsistence_minimum(en: &str, year: i64) -> Option<i64> {
+    let text = std::fs::read_to_string(common::repo().join("schemas/subsistence.toml"))
+        .expect("schemas/subsistence.toml");
+    let minimums: toml::Table = toml::from_str(&text).unwrap();
+    minimums["minimum"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["en"].as_str() == Some(en))
-        .unwrap_or_else(|| panic!("{en} not in regions.toml"));
-    region
-        .get("subsistence_minimum_rub")
-        .and_then(toml::Value::as_integer)
+        .find(|m| m["name"].as_str() == Some(en) && m["year"].as_integer() == Some(year))
+        .map(|m| m["working_age_rub"].as_integer().unwrap())
+}
+
+/// The monthly benefit of a minimum (rates.toml share).
+fn monthly_benefit(minimum: i64) -> i64 {
+    minimum * rate("monthly_benefit", "share_percent") / 100
 }
 
 // ---------------------------------------------------------------------------------------
@@ -79,25 +102,11 @@ fn family(region: &str) -> Batch {
     b.member("A001", Member::child("C4", "F", "2008-11-25"));
     b.member(
         "A001",
-        Member {
-            id: "P",
-            relation: "parent",
-            sex: "F",
-            birth: "1955-01-20",
-            relocating: true,
-            pensioner: true,
-        },
+        Member::new("P", "parent", "F", "1955-01-20").pensioner(),
     );
     b.member(
         "A001",
-        Member {
-            id: "X",
-            relation: "sibling",
-            sex: "M",
-            birth: "1990-07-07",
-            relocating: false,
-            pensioner: false,
-        },
+        Member::new("X", "sibling", "M", "1990-07-07").staying(),
     );
     b
 }
@@ -137,12 +146,12 @@ fn persons(app: &Value) -> Vec<(String, i64, i64)> {
 fn priority_territory_two_stages_per_person() {
     let app = family("Primorsky Krai").first();
     let (p1, p2) = (
-        rate("lifting", "priority_participant_stage1_rub"),
-        rate("lifting", "priority_participant_stage2_rub"),
+        rate("lifting.stages", "participant_stage1_rub"),
+        rate("lifting.stages", "participant_stage2_rub"),
     );
     let (m1, m2) = (
-        rate("lifting", "priority_member_stage1_rub"),
-        rate("lifting", "priority_member_stage2_rub"),
+        rate("lifting.stages", "member_stage1_rub"),
+        rate("lifting.stages", "member_stage2_rub"),
     );
     let mut expected = vec![(String::new(), p1, p2)];
     for &(id, stage2) in RELOCATING {
@@ -161,12 +170,12 @@ fn priority_territory_two_stages_per_person() {
     if (p1, p2, m1, m2) == (150_000, 90_000, 70_000, 50_000) {
         assert_eq!((stage1, stage2), (570_000, 240_000));
     }
-    // The monthly benefit: a share of the region's subsistence minimum, when
-    // regions.toml knows it.
+    // The monthly benefit: a share of the region's subsistence minimum for the year,
+    // when subsistence.toml knows it.
     assert_eq!(
         a["monthly_benefit_rub"],
-        match subsistence_minimum("Primorsky Krai") {
-            Some(m) => json!(m * rate("monthly_benefit", "share_percent") / 100),
+        match subsistence_minimum("Primorsky Krai", 2026) {
+            Some(m) => json!(monthly_benefit(m)),
             None => Value::Null,
         }
     );
@@ -174,14 +183,15 @@ fn priority_territory_two_stages_per_person() {
         a["monthly_benefit_months"],
         rate("monthly_benefit", "max_months")
     );
+    assert_eq!(a["reason"], Value::Null);
 }
 
 #[test]
 fn ordinary_region_one_payment_per_person() {
     let app = family("Kaliningrad Oblast").first();
     let (p, m) = (
-        rate("lifting", "other_participant_rub"),
-        rate("lifting", "other_member_rub"),
+        rate("lifting.other", "participant_rub"),
+        rate("lifting.other", "member_rub"),
     );
     let mut expected = vec![(String::new(), p, 0)];
     for &(id, _) in RELOCATING {
@@ -201,11 +211,16 @@ fn single_applicant_gets_the_participant_amount_only() {
     let a = allowance(&app);
     assert_eq!(
         a["stage1_rub"],
-        rate("lifting", "priority_participant_stage1_rub")
+        rate("lifting.stages", "participant_stage1_rub")
     );
     assert_eq!(
         a["stage2_rub"],
-        rate("lifting", "priority_participant_stage2_rub")
+        rate("lifting.stages", "participant_stage2_rub")
+    );
+    // The two stages make up the participant's total of a priority territory.
+    assert_eq!(
+        a["lifting_total_rub"],
+        rate("lifting.priority", "participant_rub")
     );
     assert_eq!(persons(&app).len(), 1);
 }
@@ -222,6 +237,9 @@ fn region_outside_the_program_gets_nothing() {
         assert_eq!(a["stage2_rub"], 0, "{region}");
         assert_eq!(a["persons"], json!([]), "{region}");
         assert_eq!(a["monthly_benefit_rub"], Value::Null, "{region}");
+        assert_eq!(a["monthly_benefit_months"], 0, "{region}");
+        // Not a repatriate: refused, so no reason beyond the refusal.
+        assert_eq!(a["reason"], Value::Null, "{region}");
     }
     // An unknown region (a data.format finding) neither.
     let app = family("Atlantis").first();
@@ -245,7 +263,7 @@ fn unconfirmed_region_is_paid_as_an_ordinary_one() {
     assert_eq!(a["territory"], "other");
     assert_eq!(
         a["lifting_total_rub"],
-        rate("lifting", "other_participant_rub") + 6 * rate("lifting", "other_member_rub")
+        rate("lifting.other", "participant_rub") + 6 * rate("lifting.other", "member_rub")
     );
 }
 
@@ -253,12 +271,13 @@ fn unconfirmed_region_is_paid_as_an_ordinary_one() {
 fn fees_count_relocating_adults() {
     // The applicant, S, C2, C3 (18 today) and P; not C1, C4 (17) nor X (stays).
     let app = family("Primorsky Krai").first();
+    // Edition 2: the participant certificate is free; the seed's application and
+    // consular fees have no source and are gone. Only the citizenship duty remains.
     assert_eq!(
         app["fees"],
         json!({
             "citizenship_duty_rub": 5 * rate("fees", "citizenship_duty_rub"),
-            "application_fee_rub": rate("fees", "application_fee_rub"),
-            "consular_fee_usd": rate("fees", "consular_fee_usd"),
+            "verified": verified("fees"),
         })
     );
 }
@@ -318,6 +337,242 @@ fn no_expenses_no_compensation() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Edition 2: priority territories, repatriates, members who leave the application, the
+// pension age, the monthly benefit, what rests on unverified sources
+
+/// The priority settlement territories of domain.md edition 2: the 11 subjects of the Far
+/// Eastern Federal District (Decree 354 of 24.07.2019), by subject code.
+const PRIORITY: &[(&str, &str)] = &[
+    ("03", "Republic of Buryatia"),
+    ("14", "Sakha (Yakutia)"),
+    ("75", "Zabaykalsky Krai"),
+    ("41", "Kamchatka Krai"),
+    ("25", "Primorsky Krai"),
+    ("27", "Khabarovsk Krai"),
+    ("28", "Amur Oblast"),
+    ("49", "Magadan Oblast"),
+    ("65", "Sakhalin Oblast"),
+    ("79", "Jewish Autonomous Oblast"),
+    ("87", "Chukotka"),
+];
+
+#[test]
+fn priority_territories_are_the_far_eastern_district() {
+    let participant = rate("lifting.stages", "participant_stage1_rub")
+        + rate("lifting.stages", "participant_stage2_rub");
+    for (code, region) in PRIORITY {
+        let app = with_regions("Almaty", code).first();
+        let a = allowance(&app);
+        assert_eq!(a["territory"], "priority", "{region}: {a:#}");
+        assert_eq!(a["lifting_total_rub"], participant, "{region}");
+    }
+    // Irkutsk Oblast is no longer one: the allowance of an ordinary region.
+    let app = with_regions("Almaty", "Irkutsk Oblast").first();
+    let a = allowance(&app);
+    assert_eq!(a["territory"], "other", "{a:#}");
+    assert_eq!(
+        a["lifting_total_rub"],
+        rate("lifting.other", "participant_rub")
+    );
+    assert_eq!(a["stage2_rub"], 0);
+}
+
+/// A repatriate (Decree 872) going to `region`, their evidence handed in.
+fn repatriate(region: &str) -> Batch {
+    let mut b = family(region);
+    b.set("repatriate", "yes").hand_in("repatriate_evidence");
+    b
+}
+
+#[test]
+fn repatriate_outside_a_participating_region_has_no_state_support() {
+    for region in ["Moscow", "Saint Petersburg"] {
+        let mut b = repatriate(region);
+        b.expense(Expense::new("A001", "travel", "12500.50", "ticket.pdf"));
+        let app = b.first();
+        // May settle there: no refusal, a warning that there is no support.
+        assert_eq!(
+            rules(&app),
+            ["warning.repatriate_no_support"],
+            "{region}: {:#}",
+            app["findings"]
+        );
+        assert_eq!(app["status"], "ready", "{region}");
+        let f = &app["findings"][0];
+        assert_eq!(f["severity"], "warning");
+        assert_eq!(f["field"], "target_region");
+        let a = allowance(&app);
+        assert_eq!(a["territory"], Value::Null, "{region}");
+        assert_eq!(a["lifting_total_rub"], 0, "{region}");
+        assert_eq!(a["stage1_rub"], 0, "{region}");
+        assert_eq!(a["stage2_rub"], 0, "{region}");
+        assert_eq!(a["persons"], json!([]), "{region}");
+        assert_eq!(a["compensation_rub"], 0.0, "{region}");
+        assert_eq!(a["monthly_benefit_rub"], Value::Null, "{region}");
+        assert_eq!(a["monthly_benefit_months"], 0, "{region}");
+        assert_eq!(a["reason"], "warning.repatriate_no_support", "{region}");
+    }
+}
+
+#[test]
+fn repatriate_in_a_participating_region_is_paid_as_anyone() {
+    for region in ["Primorsky Krai", "Kaliningrad Oblast"] {
+        let plain = family(region).first();
+        let app = repatriate(region).first();
+        assert_eq!(app["findings"], plain["findings"], "{region}");
+        assert_eq!(allowance(&app), allowance(&plain), "{region}");
+        assert_eq!(allowance(&app)["reason"], Value::Null);
+    }
+    // Without the evidence the application is incomplete, the allowance still shown.
+    let mut b = family("Primorsky Krai");
+    b.set("repatriate", "yes");
+    let app = b.first();
+    assert!(
+        rules(&app).contains(&"docs.missing.repatriate_evidence".to_string()),
+        "{:#}",
+        app["findings"]
+    );
+    assert_eq!(allowance(&app)["territory"], "priority");
+}
+
+#[test]
+fn a_member_who_must_leave_the_application_is_not_paid_for() {
+    // The spouse is banned from entering Russia; an adult capable sibling is no family
+    // member under Decree 809. Neither counts; the others do.
+    let mut b = Batch::ready();
+    let s = b.member("A001", Member::spouse("S"));
+    b.set_member(s, "entry_ban", "yes");
+    b.member("A001", Member::new("B", "sibling", "M", "1990-01-01"));
+    b.member("A001", Member::child("C", "F", "2004-01-01"));
+    let app = b.first();
+    assert_eq!(app["status"], "invalid", "{:#}", app["findings"]);
+    let ids: Vec<String> = persons(&app).into_iter().map(|p| p.0).collect();
+    assert_eq!(ids, ["", "C"]);
+    // Near miss: the same family without the ban and with a minor sibling.
+    let mut b = Batch::ready();
+    b.member("A001", Member::spouse("S"));
+    b.member("A001", Member::new("B", "sibling", "M", "2012-01-01"));
+    b.member("A001", Member::child("C", "F", "2004-01-01"));
+    let app = b.first();
+    assert_eq!(app["status"], "ready", "{:#}", app["findings"]);
+    let ids: Vec<String> = persons(&app).into_iter().map(|p| p.0).collect();
+    assert_eq!(ids, ["", "S", "B", "C"]);
+}
+
+#[test]
+fn a_blank_pensioner_cell_at_pension_age_gets_no_stage_2() {
+    // A mother at the pension age with `pensioner` blank: counted a pensioner (no stage
+    // 2), with warning.pensioner_assumed. A year younger: an adult who is not one.
+    let age = rate("pension_age", "women");
+    let at = |years: i64| {
+        let birth = format!("{}-11-24", 2026 - years);
+        let mut b = Batch::ready();
+        b.member(
+            "A001",
+            Member::new("P", "parent", "F", &birth).pensioner_blank(),
+        );
+        b.first()
+    };
+    let app = at(age);
+    assert_eq!(rules(&app), ["warning.pensioner_assumed"]);
+    assert_eq!(
+        persons(&app)[1],
+        (
+            "P".to_string(),
+            rate("lifting.stages", "member_stage1_rub"),
+            0
+        )
+    );
+    let app = at(age - 1);
+    assert_eq!(rules(&app), Vec::<String>::new());
+    assert_eq!(
+        persons(&app)[1],
+        (
+            "P".to_string(),
+            rate("lifting.stages", "member_stage1_rub"),
+            rate("lifting.stages", "member_stage2_rub")
+        )
+    );
+}
+
+#[test]
+fn monthly_benefit_with_a_known_subsistence_minimum() {
+    // Khabarovsk Krai, 2026: half the working-age minimum, for 6 months.
+    let minimum = subsistence_minimum("Khabarovsk Krai", 2026)
+        .expect("subsistence.toml knows Khabarovsk Krai in 2026");
+    let app = with_regions("Almaty", "Khabarovsk Krai").first();
+    let a = allowance(&app);
+    assert_eq!(a["territory"], "priority");
+    assert_eq!(a["monthly_benefit_rub"], monthly_benefit(minimum));
+    assert_eq!(
+        a["monthly_benefit_months"],
+        rate("monthly_benefit", "max_months")
+    );
+    // With the figures of December 2026: 25,186 → 12,593 RUB.
+    if minimum == 25_186 && rate("monthly_benefit", "share_percent") == 50 {
+        assert_eq!(a["monthly_benefit_rub"], 12_593);
+    }
+}
+
+#[test]
+fn monthly_benefit_without_a_known_subsistence_minimum() {
+    // Amur Oblast is a priority territory whose 2026 minimum no source gave: paid, the
+    // amount determined by the authority (null).
+    assert_eq!(subsistence_minimum("Amur Oblast", 2026), None);
+    let app = with_regions("Almaty", "Amur Oblast").first();
+    let a = allowance(&app);
+    assert_eq!(a["territory"], "priority");
+    assert_eq!(a["monthly_benefit_rub"], Value::Null);
+    assert_eq!(
+        a["monthly_benefit_months"],
+        rate("monthly_benefit", "max_months")
+    );
+}
+
+#[test]
+fn no_monthly_benefit_in_an_ordinary_region() {
+    // Kaliningrad Oblast has a known minimum, but is no priority territory.
+    assert!(subsistence_minimum("Kaliningrad Oblast", 2026).is_some());
+    let app = with_regions("Almaty", "Kaliningrad Oblast").first();
+    let a = allowance(&app);
+    assert_eq!(a["territory"], "other");
+    assert_eq!(a["monthly_benefit_rub"], Value::Null);
+    assert_eq!(a["monthly_benefit_months"], 0);
+}
+
+#[test]
+fn allowance_names_the_unverified_sources_it_rests_on() {
+    let unverified = |app: &Value| -> Vec<String> {
+        allowance(app)["unverified"]
+            .as_array()
+            .unwrap_or_else(|| panic!("allowance.unverified: {:#}", allowance(app)))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let has = |list: &[String], s: &str| list.iter().any(|x| x == s);
+    // A priority territory: the totals, the stages, the monthly benefit.
+    let p = unverified(&Batch::ready().first());
+    for s in ["lifting.priority", "lifting.stages", "monthly_benefit"] {
+        assert_eq!(has(&p, s), !verified(s), "{s} in {p:?}");
+    }
+    assert!(!has(&p, "lifting.other"), "{p:?}");
+    // An ordinary region: its one payment; no monthly benefit.
+    let o = unverified(&with_regions("Almaty", "Kaliningrad Oblast").first());
+    assert_eq!(
+        has(&o, "lifting.other"),
+        !verified("lifting.other"),
+        "{o:?}"
+    );
+    for s in ["lifting.priority", "lifting.stages", "monthly_benefit"] {
+        assert!(!has(&o, s), "{s} in {o:?}");
+    }
+    // Nothing to claim: nothing to mark.
+    let n = unverified(&family("Moscow").first());
+    assert!(n.is_empty(), "{n:?}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Missions
 
 /// The last Monday–Friday of the month of `d`.
@@ -366,21 +621,14 @@ fn almaty_books_on_the_18th_of_odd_months_with_walk_in_for_priority() {
     );
     assert!(c["walk_in"]["ru"].as_str().unwrap().contains("пн, пт"));
 
-    // Every priority territory of domain.md opens the walk-in; an ordinary region not.
-    for region in [
-        "Amur Oblast",
-        "Jewish Autonomous Oblast",
-        "Irkutsk Oblast",
-        "Magadan Oblast",
-        "Sakhalin Oblast",
-        "Zabaykalsky Krai",
-        "Kamchatka Krai",
-        "Khabarovsk Krai",
-        "Republic of Buryatia",
-    ] {
-        let c = consulate("Almaty", region);
+    // Every priority territory of domain.md (the 11 subjects of the Far Eastern Federal
+    // District) opens the walk-in; an ordinary region — Irkutsk Oblast since Decree 354
+    // — not.
+    for (code, region) in PRIORITY {
+        let c = consulate("Almaty", code);
         assert!(c["walk_in"].is_object(), "{region}: {c:#}");
     }
+    assert_eq!(consulate("Almaty", "38")["walk_in"], Value::Null, "Irkutsk");
     let c = consulate("Almaty", "Kaliningrad Oblast");
     assert_eq!(c["id"], "almaty");
     assert_eq!(c["next_booking"], "2027-01-18");

@@ -30,7 +30,7 @@ fn tables() -> (Table, Table, Table) {
             w("Kaliningrad Oblast", "Калининградская область"),
         )
         .set(1, "address", s("г. Костанай,\nул. Гагарина, д. 5"))
-        .set(1, "documents", s("no_criminal_record;duty_receipt"));
+        .set(1, "documents", s("no_criminal_record;birth_certificate"));
     a.row(&applicant_row("A003", "Щёголев", "Артём", 3));
     a.set(2, "patronymic", s(""))
         .set(2, "birth_date", d("1979-11-30"))

@@ -30,6 +30,40 @@ fn init_writes_a_blank_batch() {
         let first = text.lines().next().unwrap();
         assert!(first.contains("applicant_id"), "{file}: {first}");
         assert_eq!(text.lines().count(), 1, "{file}: the header only");
+        // Input contract v2: the columns of edition 2, not the retired ones.
+        let header: Vec<&str> = first.split(';').collect();
+        let v2: &[&str] = match file {
+            "applicants.csv" => &[
+                "filing_date",
+                "migration_offences_12m",
+                "entry_ban",
+                "regional_requirements_unmet",
+                "repatriate",
+                "former_citizenship",
+                "previous_names",
+            ],
+            "family.csv" => &[
+                "marital_status",
+                "previous_names",
+                "id_doc_type",
+                "id_doc_number",
+                "id_doc_expiry_date",
+                "parents_relocating",
+                "extremism",
+                "serious_conviction",
+                "other_state_residence",
+                "deportation_date",
+                "migration_offences_12m",
+                "entry_ban",
+            ],
+            _ => &["fare_class"],
+        };
+        for column in v2 {
+            assert!(header.contains(column), "{file}: no {column} in {first}");
+        }
+        for retired in ["admin_offences_12m", "migration_violations"] {
+            assert!(!header.contains(&retired), "{file}: {retired} in {first}");
+        }
     }
     let readme = std::fs::read(dir.join("README.txt")).unwrap();
     let readme = String::from_utf8(readme).expect("README is UTF-8");

@@ -58,10 +58,14 @@ fn file_size_just_under_and_just_over() {
     let over = validate_with(t.path(), &["--max-file-size", &(size - 1).to_string()]);
     assert_eq!(over.code, 2, "{}", over.stderr);
     assert!(over.stdout.is_empty());
+    // Sizes in KiB with one decimal, cut (not rounded): 1602 bytes are 1.5 KiB.
+    let kib = |n: u64| format!("{}.{} KiB", n * 10 / 1024 / 10, n * 10 / 1024 % 10);
     assert!(
         over.stderr.starts_with(&format!(
-            "error: applicants.csv: the file is {size} bytes (1.4 KiB), more than the limit of {} bytes (1.4 KiB) (--max-file-size)",
-            size - 1
+            "error: applicants.csv: the file is {size} bytes ({}), more than the limit of {} bytes ({}) (--max-file-size)",
+            kib(size),
+            size - 1,
+            kib(size - 1)
         )),
         "{}",
         over.stderr

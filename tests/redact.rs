@@ -18,6 +18,7 @@ const PERSONAL: &[&str] = &[
     "last_name",
     "first_name",
     "patronymic",
+    "previous_names",
     "last_name_lat",
     "first_name_lat",
     "birth_place",

@@ -506,7 +506,10 @@ pub fn iin(iso: &str, female: bool, serial: u32) -> String {
     panic!("no IIN for {iso} near serial {serial}")
 }
 
-/// Headers of applicants.csv: canonical name and the first Russian alias of fields.toml.
+/// Headers of applicants.csv (input contract v2): canonical name and the first Russian
+/// alias of fields.toml. The columns of edition 1 keep their places; the columns v2 adds
+/// stand after `deportation_date`, in place of the retired `admin_offences_12m` and
+/// `migration_violations`.
 pub const APPLICANT_HEADERS: &[(&str, &str)] = &[
     ("applicant_id", "ID заявителя"),
     ("last_name", "Фамилия"),
@@ -543,14 +546,24 @@ pub const APPLICANT_HEADERS: &[(&str, &str)] = &[
     ("other_state_residence", "Выезд в другое государство"),
     ("false_information", "Ложные сведения"),
     ("deportation_date", "Дата депортации"),
-    ("admin_offences_12m", "Админ. правонарушения за 12 мес."),
     (
-        "migration_violations",
-        "Нарушения миграционного законодательства",
+        "migration_offences_12m",
+        "Миграционные правонарушения за 12 мес.",
     ),
+    ("entry_ban", "Запрет въезда"),
+    (
+        "regional_requirements_unmet",
+        "Не соответствует требованиям региональной программы",
+    ),
+    ("repatriate", "Репатриант"),
+    ("former_citizenship", "Прежнее гражданство"),
+    ("previous_names", "Прежние ФИО"),
+    ("filing_date", "Дата подачи"),
     ("documents", "Документы"),
 ];
 
+/// Headers of family.csv (input contract v2): the columns of edition 1, then the member's
+/// marital status, previous names, ID document, `parents_relocating` and ground columns.
 pub const FAMILY_HEADERS: &[(&str, &str)] = &[
     ("applicant_id", "ID заявителя"),
     ("member_id", "ID члена семьи"),
@@ -565,8 +578,25 @@ pub const FAMILY_HEADERS: &[(&str, &str)] = &[
     ("relocating", "Переезжает"),
     ("pensioner", "Пенсионер"),
     ("legal_capacity", "Дееспособность"),
+    ("marital_status", "Семейное положение"),
+    ("previous_names", "Прежние ФИО"),
+    ("id_doc_type", "Вид документа"),
+    ("id_doc_number", "Номер документа"),
+    ("id_doc_expiry_date", "Срок действия"),
+    ("parents_relocating", "Оба родителя переезжают"),
+    ("extremism", "Экстремизм"),
+    ("serious_conviction", "Судимость за тяжкое преступление"),
+    ("other_state_residence", "Выезд в другое государство"),
+    ("deportation_date", "Дата депортации"),
+    (
+        "migration_offences_12m",
+        "Миграционные правонарушения за 12 мес.",
+    ),
+    ("entry_ban", "Запрет въезда"),
 ];
 
+/// Headers of expenses.csv (input contract v2; `fare_class` last, so that rows written
+/// by hand for v1 still mean the same).
 pub const EXPENSE_HEADERS: &[(&str, &str)] = &[
     ("applicant_id", "ID заявителя"),
     ("member_id", "ID члена семьи"),
@@ -575,10 +605,12 @@ pub const EXPENSE_HEADERS: &[(&str, &str)] = &[
     ("amount_rub", "Сумма"),
     ("weight_kg", "Вес, кг"),
     ("receipt", "Квитанция"),
+    ("fare_class", "Класс проезда"),
 ];
 
-/// A complete, valid applicants.csv row (a married man born 1985-04-12 going to
-/// Primorsky Krai), to adjust with `Table::set`.
+/// A complete, valid applicants.csv row (a married man born 1985-04-12, a citizen of
+/// Kazakhstan with a passport, going to Primorsky Krai, who has answered every ground
+/// question), to adjust with `Table::set`.
 pub fn applicant_row(id: &str, last: &str, first: &str, serial: u32) -> Vec<(&'static str, Cell)> {
     vec![
         ("applicant_id", s(id)),
@@ -592,7 +624,7 @@ pub fn applicant_row(id: &str, last: &str, first: &str, serial: u32) -> Vec<(&'s
         ("birth_place", s("г. Алматы")),
         ("citizenship", w("KZ", "Казахстан")),
         ("iin", s(&iin("1985-04-12", false, serial))),
-        ("id_doc_type", w("id_card", "удостоверение личности")),
+        ("id_doc_type", w("passport", "паспорт")),
         ("id_doc_number", s(&format!("0481234{serial:02}"))),
         ("id_doc_issued_by", s("МВД РК")),
         ("id_doc_issue_date", d("2019-01-01")),
@@ -616,8 +648,13 @@ pub fn applicant_row(id: &str, last: &str, first: &str, serial: u32) -> Vec<(&'s
         ("other_state_residence", b(false)),
         ("false_information", b(false)),
         ("deportation_date", s("")),
-        ("admin_offences_12m", s("0")),
-        ("migration_violations", s("0")),
+        ("migration_offences_12m", s("0")),
+        ("entry_ban", b(false)),
+        ("regional_requirements_unmet", b(false)),
+        ("repatriate", b(false)),
+        ("former_citizenship", s("")),
+        ("previous_names", s("")),
+        ("filing_date", s("")),
     ]
 }
 
