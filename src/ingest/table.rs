@@ -30,7 +30,19 @@ fn retired_columns(
         .map(|r| r.1.name())
         .collect();
     new.dedup();
+    let (ru, en) = if old.len() > 1 {
+        (
+            "столбцы {old} больше ничего не решают",
+            "columns {old} no longer decide",
+        )
+    } else {
+        (
+            "столбец {old} больше ничего не решает",
+            "column {old} no longer decides",
+        )
+    };
     let (old, new) = (old.join(", "), new.join(", "));
+    let (ru, en) = (ru.replace("{old}", &old), en.replace("{old}", &old));
     RowError {
         rule: "data.column_retired",
         source: Source::Cell {
@@ -39,12 +51,8 @@ fn retired_columns(
             column: (first + 1) as u32,
         },
         message: Text::new(
-            format!(
-                "столбец {old} больше ничего не решает (правила редакции 2): вместо него заполните {new}"
-            ),
-            format!(
-                "column {old} no longer decides anything (rules of edition 2): fill in {new} instead"
-            ),
+            format!("{ru} (правила редакции 2): заполните вместо этого {new}"),
+            format!("{en} anything (rules of edition 2): fill in {new} instead"),
         ),
     }
 }

@@ -343,6 +343,7 @@ mod tests {
                 containers_small_family: 1,
                 containers_large_family: 2,
                 large_family_persons: 4,
+                ..Baggage::default()
             },
             ..RunFacts::default()
         }

@@ -75,7 +75,7 @@ impl<'s> Engine<'s> {
             stage2_min_months: rates.lifting.stages.stage2_min_months,
             pension_age_men: rates.pension_age.men,
             pension_age_women: rates.pension_age.women,
-            baggage: rates.compensation.baggage.values.clone(),
+            baggage: rates.compensation.baggage.clone(),
             language: schemas.documents.language.clone(),
         };
         Ok(Engine {

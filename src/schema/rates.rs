@@ -9,103 +9,97 @@ use toml::Spanned;
 use super::{SchemaError, SchemaText, Sourced};
 use crate::model::{FareClass, Vocabulary};
 
-/// A section's own fields with its `basis` and `verified` (checked at load).
-#[derive(Debug, Clone)]
-pub struct Section<T> {
-    pub values: T,
-    basis: Option<String>,
-    verified: Option<bool>,
-    pub source: Sourced,
+/// A section of a period: its own fields, its `basis` and `verified` (checked at load and
+/// kept as `source`). The fields are declared in the section's struct itself, not
+/// through a wrapper, so that toml keeps the position of a bad value in its error (a
+/// wrapper reading a `toml::Table` first, or serde's `flatten`, would lose it) and
+/// unknown fields stay errors.
+macro_rules! section {
+    ($(#[$attr:meta])* pub struct $name:ident { $(pub $field:ident: $ty:ty,)* }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(pub $field: $ty,)*
+            /// As written; taken into `source` at load.
+            #[serde(default)]
+            pub basis: Option<String>,
+            /// As written; taken into `source` at load.
+            #[serde(default)]
+            pub verified: Option<bool>,
+            /// `basis` and `verified` once checked.
+            #[serde(skip)]
+            pub source: Sourced,
+        }
+
+        impl Sectioned for $name {
+            fn sourcing(&mut self) -> (Option<String>, Option<bool>, &mut Sourced) {
+                (self.basis.take(), self.verified.take(), &mut self.source)
+            }
+        }
+    };
 }
 
-/// `basis` and `verified` are taken out of the table and the rest read as `T`, whose
-/// unknown fields stay errors (serde's `flatten` would let them pass silently).
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Section<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let mut table = toml::Table::deserialize(d)?;
-        let basis = match table.remove("basis") {
-            Some(toml::Value::String(s)) => Some(s),
-            Some(_) => return Err(D::Error::custom("`basis` must be text")),
-            None => None,
-        };
-        let verified = match table.remove("verified") {
-            Some(toml::Value::Boolean(b)) => Some(b),
-            Some(_) => return Err(D::Error::custom("`verified` must be true or false")),
-            None => None,
-        };
-        let values = T::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?;
-        Ok(Section {
-            values,
-            basis,
-            verified,
-            source: Sourced::default(),
-        })
+/// A section whose `basis` and `verified` are checked at load.
+trait Sectioned {
+    fn sourcing(&mut self) -> (Option<String>, Option<bool>, &mut Sourced);
+}
+
+section! {
+    pub struct PriorityTotals {
+        pub participant_rub: i64,
+        pub member_rub: i64,
     }
 }
 
-impl<T> std::ops::Deref for Section<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.values
+section! {
+    pub struct Stages {
+        pub participant_stage1_rub: i64,
+        pub participant_stage2_rub: i64,
+        pub member_stage1_rub: i64,
+        pub member_stage2_rub: i64,
+        pub stage2_min_months: i64,
+        pub adult_age: i64,
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PriorityTotals {
-    pub participant_rub: i64,
-    pub member_rub: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Stages {
-    pub participant_stage1_rub: i64,
-    pub participant_stage2_rub: i64,
-    pub member_stage1_rub: i64,
-    pub member_stage2_rub: i64,
-    pub stage2_min_months: i64,
-    pub adult_age: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OtherRegion {
-    pub participant_rub: i64,
-    pub member_rub: i64,
+section! {
+    pub struct OtherRegion {
+        pub participant_rub: i64,
+        pub member_rub: i64,
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lifting {
-    pub priority: Section<PriorityTotals>,
-    pub stages: Section<Stages>,
-    pub other: Section<OtherRegion>,
+    pub priority: PriorityTotals,
+    pub stages: Stages,
+    pub other: OtherRegion,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PensionAge {
-    pub men: i64,
-    pub women: i64,
+section! {
+    pub struct PensionAge {
+        pub men: i64,
+        pub women: i64,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MonthlyBenefit {
-    pub share_percent: i64,
-    pub max_months: i64,
-    pub priority_only: bool,
+section! {
+    pub struct MonthlyBenefit {
+        pub share_percent: i64,
+        pub max_months: i64,
+        pub priority_only: bool,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Baggage {
-    pub container_kg: i64,
-    pub containers_small_family: i64,
-    pub large_family_persons: i64,
-    pub containers_large_family: i64,
+section! {
+    pub struct Baggage {
+        pub container_kg: i64,
+        pub containers_small_family: i64,
+        pub large_family_persons: i64,
+        pub containers_large_family: i64,
+    }
 }
 
 impl Baggage {
@@ -121,10 +115,10 @@ impl Baggage {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fares {
-    pub compensated: Vec<String>,
+section! {
+    pub struct Fares {
+        pub compensated: Vec<String>,
+    }
 }
 
 impl Fares {
@@ -137,21 +131,21 @@ impl Fares {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Compensation {
-    pub baggage: Section<Baggage>,
-    pub fares: Section<Fares>,
+    pub baggage: Baggage,
+    pub fares: Fares,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Certificate {
-    pub validity_years: i64,
-    pub residence_years: i64,
+section! {
+    pub struct Certificate {
+        pub validity_years: i64,
+        pub residence_years: i64,
+    }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fees {
-    pub citizenship_duty_rub: i64,
+section! {
+    pub struct Fees {
+        pub citizenship_duty_rub: i64,
+    }
 }
 
 impl Rates {
@@ -179,11 +173,11 @@ pub struct Rates {
     pub from: Date,
     pub source: String,
     pub lifting: Lifting,
-    pub pension_age: Section<PensionAge>,
-    pub monthly_benefit: Section<MonthlyBenefit>,
+    pub pension_age: PensionAge,
+    pub monthly_benefit: MonthlyBenefit,
     pub compensation: Compensation,
-    pub certificate: Section<Certificate>,
-    pub fees: Section<Fees>,
+    pub certificate: Certificate,
+    pub fees: Fees,
 }
 
 fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
@@ -199,15 +193,16 @@ struct RawRates {
 }
 
 /// Checks one section's `basis` and `verified` and keeps them as its source.
-fn check<T>(
+fn check(
     src: &SchemaText,
     at: usize,
     from: Date,
     name: &str,
-    s: &mut Section<T>,
+    s: &mut impl Sectioned,
 ) -> Result<(), SchemaError> {
     let what = format!("[period.{name}] of the period from {from}");
-    s.source = super::sourced(src, at, &what, s.basis.take(), s.verified.take())?;
+    let (basis, verified, source) = s.sourcing();
+    *source = super::sourced(src, at, &what, basis, verified)?;
     Ok(())
 }
 
