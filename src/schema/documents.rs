@@ -263,24 +263,40 @@ impl DocumentSchema {
 
     /// The document a file stem or code names (folded as [`fold_stem`]), if any.
     pub fn by_stem(&self, stem: &str) -> Option<&DocSpec> {
-        // Codes are folded already: most names match as they are, without a copy.
-        self.stems
-            .get(stem)
-            .or_else(|| self.stems.get(&fold_stem(stem)))
-            .map(|&i| &self.docs[i])
+        self.exact(stem)
+            .or_else(|| self.stems.get(&fold_stem(stem)).map(|&i| &self.docs[i]))
+    }
+
+    /// The document a stem names as it is written (codes are folded already).
+    fn exact(&self, stem: &str) -> Option<&DocSpec> {
+        self.stems.get(stem).map(|&i| &self.docs[i])
     }
 
     /// The document a file stem names, and the member id after it: `diploma`,
     /// `birth_certificate-F2`, `Свидетельство о рождении-F2`. The whole stem is tried
-    /// first, then the part before each `-` from the right.
+    /// first, then the part before each `-` from the right; each as written first (most
+    /// names are codes: no copy is made), then folded.
     pub fn split_stem<'s>(&self, stem: &'s str) -> Option<(&DocSpec, Option<&'s str>)> {
-        if let Some(d) = self.by_stem(stem) {
+        self.split_with(stem, false)
+            .or_else(|| self.split_with(stem, true))
+    }
+
+    /// [`DocumentSchema::split_stem`], comparing names as written or `folded`.
+    fn split_with<'s>(&self, stem: &'s str, folded: bool) -> Option<(&DocSpec, Option<&'s str>)> {
+        let find = |s: &str| {
+            if folded {
+                self.by_stem(s)
+            } else {
+                self.exact(s)
+            }
+        };
+        if let Some(d) = find(stem) {
             return Some((d, None));
         }
         stem.rmatch_indices('-').find_map(|(i, _)| {
             let member = &stem[i + 1..];
             (!member.is_empty())
-                .then(|| self.by_stem(&stem[..i]))
+                .then(|| find(&stem[..i]))
                 .flatten()
                 .map(|d| (d, Some(member)))
         })
