@@ -269,7 +269,7 @@ pub fn generate(dir: &Path, applicants: u64, seed: u64) -> Result<(), Error> {
             .collect();
         let _ = writeln!(
             a_out,
-            "{id},{last},{first},,{},{},{},{birth},Караганда,KZ,{iin_s},id_card,N{:08},МВД РК,2020-01-10,{expiry},,{},\"ул. Абая {}, кв. {}\",+7701{:07},,higher,{},fluent,full,{},{target},yes,{},no,{extremism},no,no,no,no,,{offences},no,no,no,,,{},,,,,,,,",
+            "{id},{last},{first},,{},{},{},{birth},Караганда,KZ,{iin_s},passport,N{:08},МВД РК,2020-01-10,{expiry},,{},\"ул. Абая {}, кв. {}\",+7701{:07},,higher,{},fluent,full,{},{target},yes,{},no,{extremism},no,no,no,no,,{offences},no,no,no,,,{},,,,,,,,",
             translit(&last),
             translit(first),
             if male { "M" } else { "F" },
