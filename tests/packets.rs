@@ -478,8 +478,9 @@ fn drafts_give_everyone_documents_marked_draft_and_go_without_drafts() {
             let file = format!("{id}/{form}.pdf");
             assert!(files.contains(&file), "{id}: {files:?}");
         }
-        // The packet opens with the cover listing every finding.
-        let packet = squash(&pdftotext_with(&out.join(id).join("packet.pdf"), &[]));
+        // The packet opens with the cover listing every finding (content-stream order:
+        // a long message wraps beside its source, which reading order would interleave).
+        let packet = squash(&pdftotext_with(&out.join(id).join("packet.pdf"), &["-raw"]));
         assert!(packet.contains("ЧЕРНОВИК"), "{id}: no cover");
         let findings = applicant(&drafts, id)["findings"].as_array().unwrap();
         assert!(!findings.is_empty(), "{id}");
@@ -651,14 +652,33 @@ fn sample_claim_forms_go_to_those_who_can_claim() {
     let row = |id: &str| rows.iter().find(|r| r["applicant_id"] == id).unwrap();
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     // Arrived participants with a certificate: A010 (priority territory, stage 1 paid)
-    // claims stage 2; A011's stage 2 is too early, but it arrived less than 6 months ago,
-    // so it claims the monthly benefit; A012's region pays once, not yet paid, and its
-    // 6 months are over; A013's certificate has expired, so no claim at all.
+    // claims stage 2; A011's stage 2 is too early and its 6 months are over, so only
+    // travel; A012's region pays once and it was paid; A013's certificate has expired,
+    // so no claim at all; A040 (Sakha, stage 1 not yet paid) claims stage 1; A041 and
+    // A044 arrived less than 6 months ago in a priority territory, so they claim the
+    // monthly benefit too.
     let expected: BTreeMap<&str, BTreeSet<String>> = [
         ("A010", set(&["lifting-stage2.pdf", "compensation.pdf"])),
-        ("A011", set(&["compensation.pdf", "monthly-benefit.pdf"])),
-        ("A012", set(&["lifting-stage1.pdf", "compensation.pdf"])),
+        ("A011", set(&["compensation.pdf"])),
+        ("A012", set(&["compensation.pdf"])),
         ("A013", set(&[])),
+        ("A040", set(&["lifting-stage1.pdf", "compensation.pdf"])),
+        (
+            "A041",
+            set(&[
+                "lifting-stage1.pdf",
+                "compensation.pdf",
+                "monthly-benefit.pdf",
+            ]),
+        ),
+        (
+            "A044",
+            set(&[
+                "lifting-stage1.pdf",
+                "compensation.pdf",
+                "monthly-benefit.pdf",
+            ]),
+        ),
     ]
     .into();
     let rules = |id: &str| -> Vec<String> {
@@ -675,7 +695,7 @@ fn sample_claim_forms_go_to_those_who_can_claim() {
         applicant(&s.report, "A012")["allowance"]["territory"],
         "other"
     );
-    assert!(row("A012")["stage1_paid_date"].is_empty());
+    assert!(!row("A012")["stage1_paid_date"].is_empty());
 
     let ready = ids_with_status(&s.report, "ready");
     for id in expected.keys() {
@@ -703,14 +723,18 @@ fn sample_claim_forms_go_to_those_who_can_claim() {
         "ОПИСЬДОКУМЕНТОВ",
         "овыплатеединовременногопособиянаобустройство",
         "овыплатекомпенсациирасходовнапереезд",
-        "навыезднесовершеннолетнегоребёнка",
     ] {
         assert!(packet.contains(heading), "A010's packet lacks {heading}");
     }
-    let packet = squash(&pdftotext_with(&s.out.join("A011/packet.pdf"), &[]));
+    let packet = squash(&pdftotext_with(&s.out.join("A041/packet.pdf"), &[]));
     assert!(
         packet.contains("овыплатеежемесячногопособия"),
-        "A011's packet lacks the monthly-benefit claim"
+        "A041's packet lacks the monthly-benefit claim"
+    );
+    let packet = squash(&pdftotext_with(&s.out.join("A040/packet.pdf"), &[]));
+    assert!(
+        packet.contains("навыезднесовершеннолетнегоребёнка"),
+        "A040's packet lacks the consent for its ward"
     );
 }
 
@@ -728,11 +752,8 @@ fn sample_stage2_claim_holds_the_rates_and_the_reports_total() {
         .filter(|p| p["from"].as_str().unwrap() <= AS_OF)
         .max_by_key(|p| p["from"].as_str().unwrap())
         .expect("a period in force");
-    let rate = |k: &str| period["lifting"][k].as_integer().unwrap();
-    let (participant, member) = (
-        rate("priority_participant_stage2_rub"),
-        rate("priority_member_stage2_rub"),
-    );
+    let rate = |k: &str| period["lifting"]["stages"][k].as_integer().unwrap();
+    let (participant, member) = (rate("participant_stage2_rub"), rate("member_stage2_rub"));
 
     let a = applicant(&s.report, "A010");
     let allowance = &a["allowance"];
@@ -787,9 +808,9 @@ fn sample_compensation_claims_total_the_expenses() {
         .unwrap()
         .parse()
         .unwrap();
-    let limit_kg = rates["period"][0]["compensation"]["baggage_limit_kg"]
-        .as_integer()
-        .unwrap();
+    let baggage = &rates["period"][0]["compensation"]["baggage"];
+    let int = |k: &str| baggage[k].as_integer().unwrap();
+    let family = csv_maps(&sample_batch().join("family.csv"));
     let mut checked = 0;
     for id in ["A010", "A011", "A012"] {
         let (mut by_kind, mut kg) = (BTreeMap::<&str, i64>::new(), 0);
@@ -825,7 +846,17 @@ fn sample_compensation_claims_total_the_expenses() {
                 "{id}: {line}"
             );
         }
-        // The form says when the baggage is over the limit.
+        // The form says when the baggage is over the limit of the family's size.
+        let persons = 1 + family
+            .iter()
+            .filter(|m| m["applicant_id"] == id && m["relocating"] == "yes")
+            .count() as i64;
+        let containers = if persons >= int("large_family_persons") {
+            int("containers_large_family")
+        } else {
+            int("containers_small_family")
+        };
+        let limit_kg = containers * int("container_kg");
         let over = squash(&text).contains("Веспревышаетнорму");
         assert_eq!(over, kg > limit_kg, "{id}: {kg} kg, limit {limit_kg} kg");
         checked += 1;
@@ -842,10 +873,12 @@ fn sample_consents_name_each_relocating_minor() {
         let minors: Vec<&BTreeMap<String, String>> = family
             .iter()
             .filter(|m| {
+                // documents.toml: a relocating minor of any relation, unless both parents
+                // are in the application.
                 m["applicant_id"] == id
-                    && m["relation"] == "child"
                     && m["relocating"] == "yes"
                     && age(&m["birth_date"]) < 18
+                    && m["parents_relocating"] != "yes"
             })
             .collect();
         let want: BTreeSet<String> = minors
@@ -869,7 +902,7 @@ fn sample_consents_name_each_relocating_minor() {
             for other in family.iter().filter(|o| {
                 o["applicant_id"] == id
                     && o["member_id"] != m["member_id"]
-                    && o["relation"] == "child"
+                    && age(&o["birth_date"]) < 18
             }) {
                 assert!(!text.contains(&squash(&full_name(other))), "{file}");
             }
@@ -975,7 +1008,8 @@ fn sample_report_pdf_is_pdf_a_with_the_summary_and_every_status() {
 fn sample_pdf_metadata_has_the_org_the_title_and_russian() {
     let s = sample();
     let mut titles = BTreeMap::new();
-    for id in ["A001", "A010", "A011"] {
+    // Between them, every kind of document: A040 has a consent, A041 a monthly claim.
+    for id in ["A001", "A010", "A040", "A041"] {
         for file in outputs(&s.report, id)
             .into_iter()
             .filter(|f| f.ends_with(".pdf"))
