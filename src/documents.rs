@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::findings::{Finding, RowError, Severity, Source, Text};
+use crate::findings::{Finding, Lang, RowError, Severity, Source, Text};
 use crate::ingest::values::show;
 use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
@@ -265,6 +265,30 @@ fn scan_applicant(
             Some((spec, member)) => (Some(spec), member),
             None => (None, None),
         };
+        if let Some(r) = (spec.is_none() && !is_receipt)
+            .then(|| docs.retired(stem))
+            .flatten()
+        {
+            findings.push(Finding {
+                rule: "docs.retired",
+                severity: Severity::Warning,
+                member_id: None,
+                field: None,
+                source: Some(Source::Path(at.clone())),
+                message: Text::new(
+                    format!(
+                        "документ больше не нужен, файл не учтён: {}",
+                        r.note.get(Lang::Ru)
+                    ),
+                    format!(
+                        "no longer needed, file not counted: {}",
+                        r.note.get(Lang::En)
+                    ),
+                ),
+                verified: true,
+            });
+            continue;
+        }
         if spec.is_none() && !is_receipt {
             findings.push(unrecognized(
                 &at,

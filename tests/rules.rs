@@ -718,6 +718,44 @@ fn paper_documents_ignore_case_and_spaces() {
 }
 
 #[test]
+fn docs_retired_is_noted_not_counted_and_not_an_error() {
+    // documents.toml [[retired]]: the duty receipt of edition 1, in the documents
+    // column (as a caseworker's old sheet has it) and as a scan, is a warning each,
+    // pointing at the cell and at the file; the applicant stays ready.
+    let mut b = with(&[("+doc", "duty_receipt")]);
+    b.file("A001/Квитанция госпошлины.pdf", common::PDF);
+    let app = b.first();
+    assert_eq!(app["status"], "ready", "{:#}", app["findings"]);
+    let found = findings_of(&app, "docs.retired");
+    assert_eq!(found.len(), 2, "{:#}", app["findings"]);
+    assert_eq!(rules(&app), ["docs.retired", "docs.retired"]);
+    assert!(found.iter().all(|f| f["severity"] == "warning"));
+    let sources: BTreeSet<&str> = found
+        .iter()
+        .map(|f| f["source"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains("documents/A001/Квитанция госпошлины.pdf"),
+        "{sources:?}"
+    );
+    assert!(
+        sources.iter().any(|s| s.starts_with("applicants.csv:2:")),
+        "{sources:?}"
+    );
+    assert!(
+        found.iter().all(|f| f["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("free of charge")),
+        "{found:#?}"
+    );
+    // Near miss: a code that never existed is still an error.
+    let app = with(&[("+doc", "duty_reciept")]).first();
+    assert!(findings_of(&app, "docs.retired").is_empty());
+    assert_eq!(rules(&app), ["data.format"]);
+}
+
+#[test]
 fn rendered_application_is_never_missing() {
     // documents.toml marks `application` rendered: no finding, whatever is handed in.
     let app = Batch::ready().first();
@@ -2727,6 +2765,7 @@ const TESTED_ELSEWHERE: &[(&str, &str)] = &[
 
 /// Every rule id with a trigger and a near miss in this file.
 const TESTED_HERE: &[&str] = &[
+    "docs.retired",
     "eligibility.adult",
     "eligibility.legal_capacity",
     "eligibility.education",

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use crate::columns::ColumnMap;
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::findings::{Finding, Lang, Severity, Source, Text, mask};
 use crate::ingest::table::Fields;
 use crate::ingest::values;
 use crate::model::{
@@ -487,6 +487,16 @@ fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<Held> {
             Some((spec, member)) => (Some(spec), member.map(str::trim)),
             None => (None, None),
         };
+        if let Some(r) = spec.is_none().then(|| docs.retired(item)).flatten() {
+            let (h, shown) = (c.header(Col::Documents), values::show(item));
+            let (ru, en) = (r.note.get(Lang::Ru), r.note.get(Lang::En));
+            let text = Text::new(
+                format!("{h}: «{shown}» больше не нужен и не учтён: {ru}"),
+                format!("{h}: «{shown}» is no longer needed and not counted: {en}"),
+            );
+            c.push("docs.retired", Severity::Warning, Col::Documents, text);
+            continue;
+        }
         let parsed = match (spec, member) {
             (None, _) => Err(("неизвестный код документа", "unknown document code")),
             (Some(s), None) if !s.for_applicant() => Err((

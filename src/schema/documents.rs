@@ -20,6 +20,19 @@ struct RawDocuments {
     scans: RawScans,
     language_exemption: RawExemption,
     document: Vec<RawDoc>,
+    #[serde(default)]
+    retired: Vec<RawRetired>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetired {
+    code: Spanned<String>,
+    #[serde(default)]
+    files: Vec<Spanned<String>>,
+    note: RawText,
+    basis: Option<String>,
+    verified: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +73,16 @@ struct RawDoc {
 struct RawText {
     ru: String,
     en: String,
+}
+
+/// A document of edition 1 that edition 2 no longer asks for: handed in, it is noted
+/// (`docs.retired`), not counted and not an error.
+#[derive(Debug, Clone)]
+pub struct RetiredDoc {
+    pub code: String,
+    /// Why it is no longer needed, for the caseworker.
+    pub note: Text,
+    pub source: Sourced,
 }
 
 /// Who needs no proof of Russian: citizens of the listed states; from the given dates
@@ -127,6 +150,9 @@ pub struct DocumentSchema {
     extensions: Vec<String>,
     /// Folded file stem (code or alternative) → index into `docs`.
     stems: HashMap<String, usize>,
+    /// Documents no longer asked for, and their folded stems → index into `retired`.
+    pub retired: Vec<RetiredDoc>,
+    retired_stems: HashMap<String, usize>,
 }
 
 /// Document codes: lower-case ASCII letters, digits and `_` (no `-`, which separates the
@@ -155,6 +181,40 @@ fn date(src: &SchemaText, s: &Spanned<String>) -> Result<Option<Date>, SchemaErr
                 format!("`{}` is not a date (YYYY-MM-DD)", s.get_ref()),
             )
         })
+}
+
+/// The `[[retired]]` documents: codes and stems that no live document uses.
+fn load_retired(
+    src: &SchemaText,
+    raw: Vec<RawRetired>,
+    live: &HashMap<String, usize>,
+) -> Result<(Vec<RetiredDoc>, HashMap<String, usize>), SchemaError> {
+    let mut retired = Vec::with_capacity(raw.len());
+    let mut stems = HashMap::default();
+    for r in raw {
+        let at = r.code.span().start;
+        for stem in std::iter::once(&r.code).chain(&r.files) {
+            let folded = fold_stem(stem.get_ref());
+            if folded.is_empty() || live.contains_key(&folded) || stems.contains_key(&folded) {
+                return Err(src.error_at(
+                    Some(stem.span().start),
+                    format!(
+                        "retired `{}` is empty or also the name of a document",
+                        stem.get_ref()
+                    ),
+                ));
+            }
+            stems.insert(folded, retired.len());
+        }
+        let code = r.code.into_inner();
+        let what = format!("retired document `{code}`");
+        retired.push(RetiredDoc {
+            note: Text::new(r.note.ru, r.note.en),
+            source: sourced(src, at, &what, r.basis, r.verified)?,
+            code,
+        });
+    }
+    Ok((retired, stems))
 }
 
 impl DocumentSchema {
@@ -248,12 +308,25 @@ impl DocumentSchema {
             basis: exemption_source.basis,
             verified: exemption_source.verified,
         };
+        let (retired, retired_stems) = load_retired(src, raw.retired, &stems)?;
         Ok(DocumentSchema {
             docs,
             language,
             extensions,
             stems,
+            retired,
+            retired_stems,
         })
+    }
+
+    /// The retired document a file stem or code names, with or without `-<member_id>`.
+    pub fn retired(&self, stem: &str) -> Option<&RetiredDoc> {
+        let find = |s: &str| {
+            self.retired_stems
+                .get(&fold_stem(s))
+                .map(|&i| &self.retired[i])
+        };
+        find(stem).or_else(|| stem.rsplit_once('-').and_then(|(code, _)| find(code)))
     }
 
     /// The document with this code (exact).
@@ -324,6 +397,34 @@ mod tests {
     }
 
     const HEAD: &str = "[scans]\nextensions=[\"pdf\"]\n[language_exemption]\ncitizenships=[\"KZ\"]\nformer_citizens_from=\"2025-09-12\"\nrepatriates_from=\"\"\nbasis=\"x\"\nverified=true\n";
+
+    #[test]
+    fn retired_documents_are_found_and_may_not_shadow_a_live_one() {
+        let d = crate::schema::Schemas::embedded().unwrap().documents;
+        for stem in [
+            "duty_receipt",
+            "Duty Receipt",
+            "duty_receipt-F1",
+            "Квитанция госпошлины",
+        ] {
+            assert_eq!(
+                d.retired(stem).map(|r| r.code.as_str()),
+                Some("duty_receipt"),
+                "{stem}"
+            );
+        }
+        assert!(d.retired("diploma").is_none());
+        let doc = "[[document]]\ncode=\"photo\"\ntitle={ru=\"Ф\",en=\"P\"}\napplicant=\"true\"\nbasis=\"x\"\nverified=true\n";
+        let retired =
+            "[[retired]]\ncode=\"photo\"\nnote={ru=\"н\",en=\"n\"}\nbasis=\"x\"\nverified=true\n";
+        let e = load(&format!("{HEAD}{doc}{retired}")).unwrap_err();
+        assert!(e.message.contains("also the name of a document"), "{e}");
+        let unsourced = retired
+            .replace("\"photo\"", "\"duty\"")
+            .replace("verified=true\n", "");
+        let e = load(&format!("{HEAD}{doc}{unsourced}")).unwrap_err();
+        assert!(e.message.contains("verified"), "{e}");
+    }
 
     #[test]
     fn embedded_has_every_code_of_the_domain() {

@@ -252,6 +252,12 @@ impl Schemas {
                 l.basis.clone(),
             ));
         }
+        for r in self.documents.retired.iter().filter(|r| !r.source.verified) {
+            out.push((
+                format!("documents.toml [[retired]] {}", r.code),
+                r.source.basis.clone(),
+            ));
+        }
         out.extend(self.regions.unverified());
         out.extend(self.subsistence.unverified());
         out
