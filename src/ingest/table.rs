@@ -1,61 +1,19 @@
 //! Text to a table of records: detects the delimiter (`,` `;` tab, or an Excel `sep=`
-//! line), maps the header row to known columns, and keeps each record with its line.
+//! line), maps the header row to known columns (`header`), and keeps each record with
+//! its line, checking its quotes.
 
-use crate::columns::{Col, ColumnMap, FileKind};
+mod header;
+
+use crate::columns::{ColumnMap, FileKind};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::ingest::Limits;
 use crate::ingest::decode::Decoded;
-use crate::ingest::values::show;
 use crate::schema::FieldSchema;
 
 pub use super::split::Fields;
 use super::split::{At, Part};
-
-/// One `data.column_retired` warning for the columns of contract v1 a file still has.
-fn retired_columns(
-    file: FileKind,
-    row: u64,
-    headers: &[String],
-    retired: &[(Col, usize)],
-    first: usize,
-) -> RowError {
-    let old: Vec<String> = retired
-        .iter()
-        .map(|&(_, i)| format!("«{}»", show(&headers[i])))
-        .collect();
-    let mut new: Vec<&str> = retired
-        .iter()
-        .filter_map(|(c, _)| file.retired().iter().find(|r| r.0 == *c))
-        .map(|r| r.1.name())
-        .collect();
-    new.dedup();
-    let (ru, en) = if old.len() > 1 {
-        (
-            "столбцы {old} больше ничего не решают",
-            "columns {old} no longer decide",
-        )
-    } else {
-        (
-            "столбец {old} больше ничего не решает",
-            "column {old} no longer decides",
-        )
-    };
-    let (old, new) = (old.join(", "), new.join(", "));
-    let (ru, en) = (ru.replace("{old}", &old), en.replace("{old}", &old));
-    RowError {
-        rule: "data.column_retired",
-        source: Source::Cell {
-            file,
-            row,
-            column: (first + 1) as u32,
-        },
-        message: Text::new(
-            format!("{ru} (правила редакции 2): заполните вместо этого {new}"),
-            format!("{en} anything (rules of edition 2): fill in {new} instead"),
-        ),
-    }
-}
+use header::map_header;
 
 /// One data record: the line it starts on and where its fields are in the table.
 #[derive(Debug, Clone, Copy)]
@@ -346,9 +304,6 @@ fn too_many_rows(file: FileKind, row: u64, max: u64) -> Error {
     )
 }
 
-/// At most this many `unknown column` warnings per file; one more says how many others.
-const UNKNOWN_COLUMN_WARNINGS: usize = 20;
-
 /// A row on one line that holds a quote and another number of values than the header:
 /// a quote probably opened in the wrong place and shifted the values (no row is lost).
 fn misplaced_quote(
@@ -413,123 +368,6 @@ fn unclosed_quote(
             ),
         ),
     })
-}
-
-fn map_header(
-    file: FileKind,
-    row: u64,
-    header: Fields<'_>,
-    fields: &FieldSchema,
-    max_columns: usize,
-    warnings: &mut Vec<RowError>,
-) -> Result<ColumnMap, Error> {
-    let mut index: Vec<Option<usize>> = vec![None; Col::ALL.len()];
-    // Empty cells at the end of the header are no columns (Excel pads rows with them).
-    let labelled = (0..header.len())
-        .rev()
-        .find(|&i| header.get(i).is_some_and(|h| !h.trim().is_empty()))
-        .map_or(0, |i| i + 1);
-    // Only the columns within the limit are looked at (a repeated column among them is
-    // reported first); more make the file unreadable below.
-    let headers: Vec<String> = header
-        .iter()
-        .take(labelled.min(max_columns))
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut unknown = 0usize;
-    let mut retired: Vec<(Col, usize)> = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if h.is_empty() {
-            continue;
-        }
-        let source = Source::Cell {
-            file,
-            row,
-            column: (i + 1) as u32,
-        };
-        match fields.column_for_header(h) {
-            Some(col) if file.columns().contains(&col) => {
-                if let Some(prev) = index[col.index()] {
-                    return Err(Error::input(
-                        source.to_string(),
-                        format!(
-                            "columns {} («{}») and {} («{}») both mean `{}`; keep one",
-                            prev + 1,
-                            show(&headers[prev]),
-                            i + 1,
-                            show(h),
-                            col.name()
-                        ),
-                    ));
-                }
-                index[col.index()] = Some(i);
-            }
-            Some(col) if file.retired().iter().any(|r| r.0 == col) => retired.push((col, i)),
-            _ => {
-                unknown += 1;
-                if unknown <= UNKNOWN_COLUMN_WARNINGS {
-                    warnings.push(RowError {
-                        rule: "data.unknown_column",
-                        source,
-                        message: Text::new(
-                            format!("неизвестный столбец «{}» не прочитан", show(h)),
-                            format!("unknown column «{}» was ignored", show(h)),
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    if let Some(&(_, first)) = retired.first() {
-        warnings.push(retired_columns(file, row, &headers, &retired, first));
-    }
-    if unknown > UNKNOWN_COLUMN_WARNINGS {
-        let more = unknown - UNKNOWN_COLUMN_WARNINGS;
-        warnings.push(RowError {
-            rule: "data.unknown_column",
-            source: Source::Row { file, row },
-            message: Text::new(
-                format!("и ещё {more} неизвестных столбцов не прочитаны (всего {unknown})"),
-                format!("{more} more unknown columns were ignored ({unknown} in all)"),
-            ),
-        });
-    }
-    if labelled > max_columns {
-        return Err(Error::input(
-            Source::Cell {
-                file,
-                row,
-                column: (max_columns + 1) as u32,
-            }
-            .to_string(),
-            format!(
-                "the header has {labelled} columns, more than the limit of {max_columns} (--max-columns): the file is probably not a batch file, or raise the limit if it is"
-            ),
-        ));
-    }
-    let missing: Vec<String> = fields
-        .required(file)
-        .iter()
-        .filter(|c| index[c.index()].is_none())
-        .map(|c| {
-            let aliases = fields.aliases(*c);
-            if aliases.is_empty() {
-                format!("`{}`", c.name())
-            } else {
-                format!("`{}` (or «{}»)", c.name(), aliases.join("», «"))
-            }
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::input(
-            format!("{}:{row}", file.file_name()),
-            format!("missing required column(s): {}", missing.join(", ")),
-        ));
-    }
-    // Messages quote headers: keep them escaped and short (a 1 MB or multi-line header
-    // cell must not be copied into every finding).
-    let shown = headers.iter().map(|h| show(h)).collect();
-    Ok(ColumnMap::new(index, shown))
 }
 
 #[cfg(test)]
@@ -619,28 +457,6 @@ mod tests {
             "{e}"
         );
     }
-
-    #[test]
-    fn header_columns_are_limited_up_to_the_last_label() {
-        let s = fields();
-        let limits = Limits {
-            max_columns: 7,
-            ..Limits::default()
-        };
-        let read =
-            |text: &str| read_limited(FileKind::Expenses, decode(text.as_bytes()), &s, &limits);
-        assert!(read(&format!("{EXPENSES_HEAD},,,,\nA1,,duty,,5,,\n")).is_ok());
-        let Err(e) = read(&format!("{EXPENSES_HEAD},,x\nA1,,duty,,5,,\n")) else {
-            panic!("expected an error")
-        };
-        assert!(
-            e.to_string().starts_with(
-                "expenses.csv:1:8: the header has 9 columns, more than the limit of 7"
-            ),
-            "{e}"
-        );
-    }
-
     #[test]
     fn lone_cr_line_endings_count_as_lines() {
         let t = table(
@@ -651,39 +467,6 @@ mod tests {
         let rows: Vec<u64> = t.records.iter().map(|r| r.row).collect();
         assert_eq!(rows, [2, 3]);
     }
-
-    #[test]
-    fn russian_headers_and_sep_line() {
-        let t = table(
-            FileKind::Expenses,
-            "sep=;\nID заявителя;Вид расхода;Сумма;Лишний\nA1;проезд;100;x\n",
-        )
-        .unwrap();
-        assert_eq!(t.columns.index(Col::Kind), Some(1));
-        assert_eq!(t.columns.header(Col::AmountRub), "Сумма");
-        assert_eq!(t.records[0].row, 3);
-        assert_eq!(t.warnings.len(), 1);
-        assert_eq!(t.warnings[0].source.to_string(), "expenses.csv:2:4");
-    }
-
-    #[test]
-    fn missing_required_column_names_it() {
-        let Err(e) = table(FileKind::Expenses, "applicant_id,amount_rub\nA1,5\n") else {
-            panic!("expected an error")
-        };
-        let msg = e.to_string();
-        assert!(msg.starts_with("expenses.csv:1:"), "{msg}");
-        assert!(msg.contains("`kind`"), "{msg}");
-    }
-
-    #[test]
-    fn duplicate_column_is_an_error() {
-        let Err(e) = table(FileKind::Expenses, "applicant_id,kind,amount_rub,Сумма\n") else {
-            panic!("expected an error")
-        };
-        assert!(e.to_string().contains("both mean `amount_rub`"), "{e}");
-    }
-
     #[test]
     fn empty_file_is_an_error() {
         assert!(table(FileKind::Applicants, "").is_err());
