@@ -1,0 +1,485 @@
+//! Sorting the rows out by id, before anything is typed: which records of
+//! applicants.csv are accepted applicants, which rows of family.csv and expenses.csv
+//! belong to each (as [`Event`]s of their applicant), and every refused row with its
+//! reason, in file order.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::{Event, Rows};
+use crate::columns::{Col, FileKind};
+use crate::findings::{Finding, RowError, Severity, Source, Text};
+use crate::ingest::rows::Cells;
+use crate::ingest::table::Table;
+use crate::ingest::values::{is_device_name, is_valid_id, show};
+use crate::model::{Batch, RowCounts};
+
+/// An id compared ignoring ASCII case. Ids (`[A-Za-z0-9_-]`) name folders and files
+/// (`OUT/<applicant_id>/`, `consent-<member_id>.pdf`, scans `<code>-<member_id>.pdf`), and
+/// the file systems of Windows and macOS ignore case, so `A001` and `a001`, or members
+/// `F1` and `f1`, would share them.
+#[derive(Debug, Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    /// As its lower case would hash: folded on the stack (ids are at most 64 bytes).
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let mut buf = [0u8; 64];
+        match buf.get_mut(..self.0.len()) {
+            Some(folded) => {
+                folded.copy_from_slice(self.0.as_bytes());
+                folded.make_ascii_lowercase();
+                h.write(folded);
+            }
+            None => self
+                .0
+                .bytes()
+                .for_each(|b| h.write_u8(b.to_ascii_lowercase())),
+        }
+        h.write_u8(0xFF);
+    }
+}
+/// `events` (applicant, event) grouped by applicant, each group in its order: the
+/// events, and where each of the `applicants` groups starts (one more for the end).
+pub(super) fn group_by_applicant(
+    mut events: Vec<(u32, Event)>,
+    applicants: usize,
+) -> (Vec<Event>, Vec<usize>) {
+    // A stable sort: each applicant's events keep their order.
+    events.sort_by_key(|&(a, _)| a);
+    let mut starts = vec![0usize; applicants + 1];
+    for (a, _) in &events {
+        starts[*a as usize + 1] += 1;
+    }
+    for i in 0..applicants {
+        starts[i + 1] += starts[i];
+    }
+    (events.into_iter().map(|(_, e)| e).collect(), starts)
+}
+
+/// Why a row cannot be used: rule, Russian and English message.
+type Refusal = (&'static str, String, String);
+
+/// The accepted applicants of applicants.csv: each one's record and id, and an index
+/// from id (ignoring case) to its number and exact spelling.
+pub(super) struct Ids<'t> {
+    pub(super) accepted: Vec<(u32, &'t str)>,
+    index: HashMap<Caseless<'t>, usize>,
+}
+impl<'s> Rows<'s> {
+    /// Reads `pick` from every record of `table` in parallel, then hands each result,
+    /// in the file's order, to `attach` with its record's number.
+    fn each_row<'t, T: Send>(
+        &self,
+        table: &'t Table,
+        pick: impl Fn(&Cells<'t>) -> T + Sync,
+        mut attach: impl FnMut(usize, T),
+    ) where
+        's: 't,
+    {
+        const CHUNK: usize = 32 * 1024;
+        for start in (0..table.records.len()).step_by(CHUNK) {
+            let end = (start + CHUNK).min(table.records.len());
+            let picked: Vec<T> = (start..end)
+                .into_par_iter()
+                .map(|r| pick(&self.cells(table, r)))
+                .collect();
+            for (k, t) in picked.into_iter().enumerate() {
+                attach(start + k, t);
+            }
+        }
+    }
+
+    pub(super) fn applicant_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) -> Ids<'t>
+    where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        let mut ids = Ids {
+            accepted: Vec::with_capacity(table.records.len()),
+            index: HashMap::with_capacity_and_hasher(table.records.len(), Default::default()),
+        };
+        let pick = |cells: &Cells<'t>| {
+            (
+                cells.source(Col::ApplicantId),
+                row_id(cells, Col::ApplicantId),
+            )
+        };
+        self.each_row(table, pick, |r, (source, id)| {
+            counts.read += 1;
+            let row = table.records[r].row;
+            let id = match id {
+                Ok(id) => id,
+                Err((rule, ru, en)) => return reject(meta, &mut counts, rule, source, ru, en),
+            };
+            let Some(&first) = ids.index.get(&Caseless(id)) else {
+                ids.index.insert(Caseless(id), ids.accepted.len());
+                ids.accepted.push((r as u32, id));
+                counts.accepted += 1;
+                return;
+            };
+            // Ids equal but for case are one id: on Windows and macOS `OUT/A001/` and
+            // `OUT/a001/` are the same folder.
+            let (first_record, first_id) = ids.accepted[first];
+            let first_row = table.records[first_record as usize].row;
+            let source = meta.source(FileKind::Applicants, row, Col::ApplicantId);
+            let (as_ru, as_en) = spelled_as(first_id, id, Names::Folder);
+            let (first_ru, first_en) = spelled_as(id, first_id, Names::Folder);
+            let finding = Finding {
+                rule: "data.duplicate",
+                severity: Severity::Error,
+                member_id: None,
+                field: Some(Col::ApplicantId),
+                source: Some(source.clone()),
+                message: Text::new(
+                    format!("ID {first_id} повторяется в строке {row}{as_ru}; повтор не обработан"),
+                    format!(
+                        "id {first_id} is repeated on row {row}{as_en}; the repeat was not processed"
+                    ),
+                ),
+                verified: true,
+            };
+            events.push((first as u32, Event::Finding(Box::new(finding))));
+            reject(
+                meta,
+                &mut counts,
+                "data.duplicate",
+                source,
+                format!("ID {id} уже есть в строке {first_row}{first_ru}; строка не обработана"),
+                format!(
+                    "id {id} is already used on row {first_row}{first_en}; the row was not processed"
+                ),
+            );
+        });
+        meta.rows.push((table.file, counts));
+        ids
+    }
+
+    pub(super) fn family_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) where
+        's: 't,
+    {
+        // The members accepted so far, by applicant and id ignoring case.
+        let mut members: HashMap<(usize, Caseless<'t>), &'t str> =
+            HashMap::with_capacity_and_hasher(table.records.len(), Default::default());
+        let pick = |cells: &Cells<'t>| row_id(cells, Col::MemberId);
+        // Member ids equal but for case are one id: on Windows and macOS
+        // `consent-F1.pdf` and `consent-f1.pdf` are the same file.
+        let accept = |ai: usize, m: &'t str| match members.get(&(ai, Caseless(m))) {
+            None => {
+                members.insert((ai, Caseless(m)), m);
+                Ok(())
+            }
+            Some(first) => {
+                let (as_ru, as_en) = spelled_as(m, first, Names::Files);
+                Err((
+                    "data.duplicate",
+                    format!(
+                        "член семьи {m} уже указан у этого заявителя{as_ru}; строка не обработана"
+                    ),
+                    format!(
+                        "member {m} is already listed for this applicant{as_en}; the row was not processed"
+                    ),
+                ))
+            }
+        };
+        self.member_rows(meta, ids, table, events, pick, accept, Event::Member);
+    }
+
+    pub(super) fn expense_rows<'t>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+    ) where
+        's: 't,
+    {
+        // An empty member id means the applicant; any other must be a valid id, checked
+        // as in family.csv.
+        let pick = |cells: &Cells<'t>| {
+            if cells.raw(Col::MemberId).is_empty() {
+                Ok(())
+            } else {
+                row_id(cells, Col::MemberId).map(|_| ())
+            }
+        };
+        let accept = |_, ()| Ok(());
+        self.member_rows(meta, ids, table, events, pick, accept, Event::Expense);
+    }
+
+    /// The rows of family.csv or expenses.csv: each goes to its applicant as `event`,
+    /// unless its owner is unknown (rejected) or its member id is refused by `pick` or
+    /// `accept` (rejected, and the applicant told: their family or expenses are not
+    /// complete).
+    #[allow(clippy::too_many_arguments)]
+    fn member_rows<'t, M: Send>(
+        &self,
+        meta: &mut Batch,
+        ids: &Ids<'_>,
+        table: &'t Table,
+        events: &mut Vec<(u32, Event)>,
+        pick: impl Fn(&Cells<'t>) -> Result<M, Refusal> + Sync,
+        mut accept: impl FnMut(usize, M) -> Result<(), Refusal>,
+        event: fn(u32) -> Event,
+    ) where
+        's: 't,
+    {
+        begin(meta, table);
+        let mut counts = RowCounts::default();
+        // The owner is looked up here, in parallel: the index is only read.
+        let pick = |cells: &Cells<'t>| {
+            let (source, id) = owner_id(cells);
+            let found = id
+                .as_ref()
+                .ok()
+                .map(|id| ids.index.get(&Caseless(id)).copied());
+            let owner = (source, id.map(|id| (id, found.flatten())));
+            (owner, cells.source(Col::MemberId), pick(cells))
+        };
+        self.each_row(table, pick, |r, (owner, source, member)| {
+            counts.read += 1;
+            let Some(ai) = owner_of(meta, ids, owner, &mut counts) else {
+                return;
+            };
+            match member.and_then(|m| accept(ai, m)) {
+                Ok(()) => {
+                    events.push((ai as u32, event(r as u32)));
+                    counts.accepted += 1;
+                }
+                Err(refusal) => refuse_member_row(meta, events, ai, &mut counts, source, refusal),
+            }
+        });
+        meta.rows.push((table.file, counts));
+    }
+}
+
+/// Starts a file: how it was read, its header, and what reading it found.
+fn begin(batch: &mut Batch, table: &Table) {
+    batch
+        .formats
+        .push(format!("{}: {}", table.file, table.format));
+    batch.warnings.extend(table.warnings.iter().cloned());
+    batch.errors.extend(table.errors.iter().cloned());
+    batch.columns.push((table.file, table.columns.clone()));
+}
+
+fn reject(
+    batch: &mut Batch,
+    counts: &mut RowCounts,
+    rule: &'static str,
+    source: Source,
+    ru: String,
+    en: String,
+) {
+    counts.rejected += 1;
+    batch.errors.push(RowError {
+        rule,
+        source,
+        message: Text::new(ru, en),
+    });
+}
+
+/// The id in `col` of a row, or why the row cannot be used (rule, ru, en).
+fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
+    let id = cells.raw(col);
+    let h = cells.header(col);
+    if id.is_empty() {
+        Err((
+            "data.required",
+            format!("{h}: не заполнен — строка не может быть обработана"),
+            format!("{h}: empty — the row cannot be processed"),
+        ))
+    } else if is_device_name(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
+                show(id)
+            ),
+        ))
+    } else if !is_valid_id(id) {
+        Err((
+            "data.format",
+            format!(
+                "{h}: «{}» — допустимы только латинские буквы, цифры, _ и - (до 64 знаков); строка не обработана",
+                show(id)
+            ),
+            format!(
+                "{h}: «{}» — only Latin letters, digits, _ and - are allowed (up to 64); the row was not processed",
+                show(id)
+            ),
+        ))
+    } else {
+        Ok(id)
+    }
+}
+
+/// What ids equal but for case name in common: the folder of an applicant, the files of
+/// a family member.
+#[derive(Clone, Copy)]
+enum Names {
+    Folder,
+    Files,
+}
+
+/// For id `this`, equal but for case to `other`: nothing when the spellings are the
+/// same, else a clause naming the spelling `other` and why it counts as the same id
+/// (Russian, English).
+fn spelled_as(this: &str, other: &str, names: Names) -> (String, String) {
+    if this == other {
+        return (String::new(), String::new());
+    }
+    let (ru, en) = match names {
+        Names::Folder => ("называют одну и ту же папку", "name the same folder"),
+        Names::Files => ("дают одни и те же имена файлов", "give the same file names"),
+    };
+    (
+        format!(" как «{other}» (ID, различающиеся только регистром букв, {ru} в Windows и macOS)"),
+        format!(" as «{other}» (ids differing only in case {en} on Windows and macOS)"),
+    )
+}
+
+/// The applicant id of a family or expense row, checked, with the cell it is in.
+fn owner_id<'a>(cells: &Cells<'a>) -> (Source, Result<&'a str, Refusal>) {
+    (
+        cells.source(Col::ApplicantId),
+        row_id(cells, Col::ApplicantId),
+    )
+}
+
+/// The applicant a family or expense row belongs to; an unknown one rejects the row.
+/// `owner` is the row's applicant id with what the index found for it.
+fn owner_of(
+    batch: &mut Batch,
+    ids: &Ids<'_>,
+    (source, owner): (Source, Result<(&str, Option<usize>), Refusal>),
+    counts: &mut RowCounts,
+) -> Option<usize> {
+    let (id, found) = match owner {
+        Ok(owner) => owner,
+        Err((rule, ru, en)) => {
+            reject(batch, counts, rule, source, ru, en);
+            return None;
+        }
+    };
+    // The index ignores case; a row names its applicant exactly.
+    match found {
+        Some(i) if ids.accepted[i].1 == id => return Some(i),
+        _ => {}
+    }
+    // An applicant spelled in another case is named: the likely mistake.
+    let (hint_ru, hint_en) = match found {
+        Some(i) => {
+            let other = ids.accepted[i].1;
+            (
+                format!(" (есть «{other}»: ID пишется везде одинаково, с тем же регистром букв)"),
+                format!(
+                    " (there is «{other}»: an id is spelled the same everywhere, in the same case)"
+                ),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
+    reject(
+        batch,
+        counts,
+        "data.orphan",
+        source,
+        format!("нет заявителя «{id}» в applicants.csv{hint_ru}; строка не обработана"),
+        format!("no applicant «{id}» in applicants.csv{hint_en}; the row was not processed"),
+    );
+    None
+}
+
+/// A family or expense row whose member id cannot be used: not processed, and its
+/// applicant (number `ai`) told, since their family or expenses are not complete.
+fn refuse_member_row(
+    batch: &mut Batch,
+    events: &mut Vec<(u32, Event)>,
+    ai: usize,
+    counts: &mut RowCounts,
+    source: Source,
+    (rule, ru, en): Refusal,
+) {
+    let finding = Finding {
+        rule,
+        severity: Severity::Error,
+        member_id: None,
+        field: Some(Col::MemberId),
+        source: Some(source.clone()),
+        message: Text::new(ru.clone(), en.clone()),
+        verified: true,
+    };
+    events.push((ai as u32, Event::Finding(Box::new(finding))));
+    reject(batch, counts, rule, source, ru, en);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn caseless_ids_are_equal_and_hash_alike() {
+        let hasher = rustc_hash::FxBuildHasher;
+        for (a, b, equal) in [
+            ("A001", "a001", true),
+            ("F_1-x", "f_1-X", true),
+            ("A001", "A002", false),
+            ("a", "a_", false),
+            ("Longer-than-8_A", "lONGER-THAN-8_a", true),
+            ("abcdefgh", "abcdefghi", false),
+        ] {
+            assert_eq!(Caseless(a) == Caseless(b), equal, "{a} {b}");
+            if equal {
+                assert_eq!(hasher.hash_one(Caseless(a)), hasher.hash_one(Caseless(b)));
+            }
+        }
+    }
+
+    #[test]
+    fn events_are_grouped_by_applicant_in_their_order() {
+        let events = vec![
+            (2, Event::Member(10)),
+            (0, Event::Expense(11)),
+            (2, Event::Expense(12)),
+            (0, Event::Member(13)),
+        ];
+        let (grouped, starts) = group_by_applicant(events, 4);
+        assert_eq!(starts, [0, 2, 2, 4, 4]);
+        let records: Vec<u32> = grouped
+            .iter()
+            .map(|e| match e {
+                Event::Member(r) | Event::Expense(r) => *r,
+                Event::Finding(_) => u32::MAX,
+            })
+            .collect();
+        assert_eq!(records, [11, 13, 10, 12]);
+    }
+}

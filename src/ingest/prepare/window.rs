@@ -1,0 +1,130 @@
+//! Typing the applicants in windows: accepted applicants, by number, typed in parallel
+//! from their sorted-out rows, each with its family, expenses, the findings of its rows
+//! and those of the checks on the applicant alone; and the scan of their documents.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::{Event, Prepared};
+use crate::columns::{Col, FileKind};
+use crate::findings::{Finding, Severity, Text};
+use crate::ingest::rows;
+use crate::ingest::values::show;
+use crate::model::Applicant;
+
+impl Prepared<'_> {
+    /// Accepted applicants `range`, typed, in parallel: each with its family and
+    /// expenses, and the findings of its rows and of the checks on the applicant alone
+    /// (identifiers, papers of unknown members). Not yet: repeated IINs across the batch
+    /// ([`crate::datacheck::repeated_iins`]) and the documents ([`Prepared::scan_documents`]).
+    pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
+        range
+            .into_par_iter()
+            .map(|i| {
+                let mut a = self.applicant(i);
+                let own = crate::datacheck::check_applicant(&self.meta, &a);
+                a.findings.extend(own);
+                a
+            })
+            .collect()
+    }
+
+    /// Attaches to each applicant what its folder of `documents/` holds.
+    pub fn scan_documents(&self, applicants: &mut [Applicant]) {
+        if let Some(folders) = &self.folders {
+            folders.scan(applicants, &self.rows.schemas.documents);
+        }
+    }
+
+    fn applicant(&self, i: usize) -> Applicant {
+        let rows = &self.rows;
+        let mut cells = rows.cells(&self.applicants, self.accepted[i] as usize);
+        let id = cells.raw(Col::ApplicantId);
+        let mut a = rows::applicant(&mut cells, id, &rows.schemas.documents);
+        a.findings = cells.findings;
+        for event in &self.events[self.starts[i]..self.starts[i + 1]] {
+            match event {
+                Event::Finding(f) => a.findings.push((**f).clone()),
+                Event::Member(r) => {
+                    let Some(table) = &self.family else { continue };
+                    let mut cells = rows.cells(table, *r as usize);
+                    let id = cells.raw(Col::MemberId);
+                    let member = rows::member(&mut cells, id);
+                    a.findings.append(&mut cells.findings);
+                    a.family.push(member);
+                }
+                Event::Expense(r) => {
+                    let Some(table) = &self.expenses else {
+                        continue;
+                    };
+                    let mut cells = rows.cells(table, *r as usize);
+                    let expense = rows::expense(&mut cells);
+                    if let Some(m) = &expense.member_id
+                        && !a.family.iter().any(|f| &f.member_id == m)
+                    {
+                        let h = table.columns.header(Col::MemberId);
+                        a.findings.push(Finding {
+                            rule: "data.orphan",
+                            severity: Severity::Error,
+                            member_id: Some(m.clone()),
+                            field: Some(Col::MemberId),
+                            source: Some(cells.source(Col::MemberId)),
+                            message: Text::new(
+                                format!(
+                                    "{h}: в family.csv нет члена семьи «{}» этого заявителя",
+                                    show(m)
+                                ),
+                                format!(
+                                    "{h}: family.csv has no member «{}» of this applicant",
+                                    show(m)
+                                ),
+                            ),
+                            verified: true,
+                        });
+                    }
+                    a.findings.append(&mut cells.findings);
+                    a.expenses.push(expense);
+                }
+            }
+        }
+        self.paper_members(&mut a);
+        a
+    }
+
+    /// Papers listed for a family member that family.csv does not have: a finding
+    /// each, and the paper dropped.
+    fn paper_members(&self, a: &mut Applicant) {
+        let in_family = |a: &Applicant, m: &String| a.family.iter().any(|f| &f.member_id == m);
+        let orphans: Vec<Finding> = a
+            .documents
+            .iter()
+            .filter_map(|held| {
+                let m = held.doc.member_id.as_ref().filter(|m| !in_family(a, m))?;
+                let code = held.doc.code;
+                let h = self.meta.header(FileKind::Applicants, Col::Documents);
+                Some(Finding {
+                    rule: "data.orphan",
+                    severity: Severity::Error,
+                    member_id: None,
+                    field: Some(Col::Documents),
+                    source: Some(
+                        self.meta
+                            .source(FileKind::Applicants, a.row, Col::Documents),
+                    ),
+                    message: Text::new(
+                        format!("{h}: «{code}-{m}» — в family.csv нет члена семьи {m}"),
+                        format!("{h}: «{code}-{m}» — family.csv has no member {m}"),
+                    ),
+                    verified: true,
+                })
+            })
+            .collect();
+        if !orphans.is_empty() {
+            a.findings.extend(orphans);
+            let mut documents = std::mem::take(&mut a.documents);
+            documents.retain(|held| held.doc.member_id.as_ref().is_none_or(|m| in_family(a, m)));
+            a.documents = documents;
+        }
+    }
+}
