@@ -11,6 +11,7 @@ pub mod cli;
 pub mod columns;
 pub mod consulate;
 pub mod datacheck;
+pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod explain;

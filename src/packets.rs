@@ -17,7 +17,7 @@ use jiff::civil::Date;
 
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
-use crate::manifest::{self, Entry, Manifest};
+use crate::manifest::{Entry, Manifest};
 use crate::model::Batch;
 use crate::outdir::OutDir;
 use crate::render::forms::{self, Context};
@@ -133,7 +133,7 @@ pub fn render(
             parts.push(file.as_bytes());
             parts.push(data);
         }
-        let hash = manifest::digest(&parts);
+        let hash = crate::digest::of(&parts);
         let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
         if !opts.force && old.is_current(out, &a.applicant_id, &hash) {
             rendered.outputs[i] = files;

@@ -127,13 +127,23 @@ impl Templates {
     }
 
     /// A hash of every template and font, for the manifest of incremental runs.
-    pub fn digest(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        self.files.hash(&mut h);
-        self.fonts.hash(&mut h);
-        FONTS.hash(&mut h);
-        h.finish()
+    pub fn digest(&self) -> u128 {
+        let mut d = crate::digest::Digest::new();
+        for (name, text) in &self.files {
+            d.part(name.as_bytes()).part(text.as_bytes());
+        }
+        // Counts separate the lists, so that a file can never pass for a font.
+        d.part(&(self.files.len() as u64).to_le_bytes());
+        for font in self
+            .fonts
+            .iter()
+            .map(Vec::as_slice)
+            .chain(FONTS.iter().copied())
+        {
+            d.part(font);
+        }
+        d.part(&(self.fonts.len() as u64).to_le_bytes());
+        d.finish()
     }
 }
 

@@ -179,7 +179,7 @@ pub struct Schemas {
     pub regions: RegionSchema,
     pub subsistence: SubsistenceSchema,
     /// A hash of the six schema texts (for the manifest of incremental runs).
-    pub digest: u64,
+    pub digest: u128,
 }
 
 impl Schemas {
@@ -204,12 +204,11 @@ impl Schemas {
             read(dir, "subsistence.toml")?,
         ];
         let digest = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
+            let mut d = crate::digest::Digest::new();
             for t in &texts {
-                t.text.hash(&mut h);
+                d.part(t.text.as_bytes());
             }
-            h.finish()
+            d.finish()
         };
         let [fields, documents, rules, rates, regions, subsistence] = texts;
         let (fields, documents) = (
