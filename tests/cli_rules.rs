@@ -396,6 +396,36 @@ fn bad_condition_in_rules_toml_exits_2_with_its_position() {
 }
 
 #[test]
+fn edited_subsistence_minimum_changes_the_monthly_benefit_without_a_build() {
+    // A041 (Khabarovsk Krai, arrived 2026-06-10) gets the monthly benefit: a share of
+    // the working-age minimum of 2026 in subsistence.toml. An NGO that corrects the
+    // minimum sees the new amount at once.
+    let batch = repo().join("samples/batch");
+    let benefit = |r: &Value| {
+        r["applicants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["applicant_id"] == "A041")
+            .unwrap()["allowance"]["monthly_benefit_rub"]
+            .as_f64()
+            .expect("A041 has a monthly benefit")
+    };
+    let before = benefit(&validate(&batch, None).json());
+    let text = replace_line(
+        &schema_text("subsistence.toml"),
+        "year = 2026\nper_capita_rub = 23106\nworking_age_rub = 25186\n",
+        "year = 2026\nper_capita_rub = 23106\nworking_age_rub = 30000\n",
+    );
+    let dir = schemas_dir("subsistence.toml", &text);
+    let after = validate(&batch, Some(dir.path()));
+    assert_eq!(after.code, 1, "{}", after.stderr);
+    let after = benefit(&after.json());
+    assert_eq!(before, 25186.0 * 0.5, "50 % of the built-in minimum");
+    assert_eq!(after, 30000.0 * 0.5, "50 % of the edited minimum");
+}
+
+#[test]
 fn bad_value_in_rates_toml_exits_2_with_its_position() {
     let text = replace_line(
         &schema_text("rates.toml"),
