@@ -313,7 +313,7 @@ pub struct InitArgs {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    crate::ingest::values::date(s)
+    crate::values::date(s)
         .ok_or_else(|| format!("{s:?} is not a date: use YYYY-MM-DD or DD.MM.YYYY"))
 }
 

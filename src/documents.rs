@@ -10,9 +10,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::findings::{Finding, Lang, RowError, Severity, Source, Text};
-use crate::ingest::values::show;
 use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
+use crate::values::show;
 
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! Errors that stop a run (exit status 2): bad usage, unreadable files, broken schemas,
 //! and batch files that cannot be read at all. Each names the file (row, column) at fault.
-
-use crate::schema::SchemaError;
+//! A leaf: it imports nothing of the crate.
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -32,5 +31,23 @@ impl Error {
             path: path.as_ref().display().to_string(),
             source,
         }
+    }
+}
+
+/// A mistake in a schema file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: {message}", position(*line, *column))]
+pub struct SchemaError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
     }
 }

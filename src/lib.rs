@@ -29,6 +29,7 @@ pub mod rules;
 pub mod schema;
 pub mod synth;
 pub mod text;
+pub mod values;
 
 pub use error::Error;
 use rayon::prelude::*;

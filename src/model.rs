@@ -333,3 +333,17 @@ impl Batch {
             .map_or(col.name(), |(_, m)| m.header(col))
     }
 }
+
+/// Full name: last, first, patronymic.
+pub fn full_name(a: &Applicant) -> String {
+    join_name([&a.last_name, &a.first_name, &a.patronymic])
+}
+
+/// The non-empty parts of a name, joined by spaces.
+pub fn join_name(parts: [&str; 3]) -> String {
+    parts
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

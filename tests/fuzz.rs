@@ -38,8 +38,9 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use resettle::columns::{Col, FileKind};
 use resettle::findings::Source;
-use resettle::ingest::{decode, rows, table, values};
+use resettle::ingest::{decode, rows, table};
 use resettle::schema::Schemas;
+use resettle::values;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------

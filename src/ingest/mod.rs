@@ -8,7 +8,6 @@ pub mod prepare;
 pub mod rows;
 pub mod split;
 pub mod table;
-pub mod values;
 
 use std::path::{Path, PathBuf};
 

@@ -10,12 +10,12 @@ pub use cells::{Bound, Cells, MAX_AMOUNT, MAX_WEIGHT};
 
 use crate::columns::Col;
 use crate::findings::{Severity, Text};
-use crate::ingest::values;
 use crate::model::{
     Applicant, Education, Expense, ExpenseKind, FamilyMember, FareClass, IdDocType, LegalCapacity,
     MaritalStatus, Relation, RussianLanguage, Sex,
 };
 use crate::schema::DocumentSchema;
+use crate::values;
 
 /// Parses an applicant row whose id has already been checked.
 pub fn applicant(c: &mut Cells<'_>, id: &str, docs: &DocumentSchema) -> Applicant {

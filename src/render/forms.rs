@@ -446,7 +446,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "family": family,
         "consulate": outcome.consulate.as_ref().map(|c| json!({
             "name": c.name.ru,
-            "next_booking": date(c.next_booking.as_deref().and_then(crate::ingest::values::date)),
+            "next_booking": date(c.next_booking.as_deref().and_then(crate::values::date)),
         })),
         "region": target.map(|r| json!({
             "name": r.ru,

@@ -21,6 +21,7 @@ use crate::benefits::{Allowance, Fees};
 use crate::consulate::Consulate;
 use crate::findings::{Finding, RowError, Severity};
 use crate::model::{Applicant, Batch, RowCounts};
+pub use crate::model::{full_name, join_name};
 use crate::rules::Outcome;
 
 /// An applicant's overall standing: the most severe of their findings.
@@ -107,20 +108,6 @@ pub struct Report {
     /// `"redacted": true` only then.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
-}
-
-/// Full name: last, first, patronymic.
-pub fn full_name(a: &Applicant) -> String {
-    join_name([&a.last_name, &a.first_name, &a.patronymic])
-}
-
-/// The non-empty parts of a name, joined by spaces.
-pub fn join_name(parts: [&str; 3]) -> String {
-    parts
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 impl ApplicantReport {

@@ -21,8 +21,8 @@ use std::collections::HashSet;
 
 use super::Report;
 use crate::findings::{Source, Text};
-use crate::ingest::values::{is_valid_id, mask_digit_runs};
 use crate::schema::DocumentSchema;
+use crate::values::{is_valid_id, mask_digit_runs};
 
 /// What stands for a value that is not shown.
 pub const HIDDEN: &str = "•••";

@@ -40,7 +40,7 @@ pub fn claims(
                     "no receipt is given".to_string(),
                 )
             } else {
-                let r = crate::ingest::values::show(&e.receipt);
+                let r = crate::values::show(&e.receipt);
                 (
                     format!("файла «{r}» нет в documents/{}/", a.applicant_id),
                     format!("«{r}» is not in documents/{}/", a.applicant_id),

@@ -220,7 +220,7 @@ fn target_region<'s>(
         .copied()
         .flatten();
     if r.is_none() {
-        let shown = crate::ingest::values::show(&a.target_region);
+        let shown = crate::values::show(&a.target_region);
         findings.push(data_format(
             batch,
             a,
@@ -246,7 +246,7 @@ fn mission(
     }
     let k = lookups.kz.get(a.kz_region.as_str()).copied().flatten();
     if k.is_none() {
-        let shown = crate::ingest::values::show(&a.kz_region);
+        let shown = crate::values::show(&a.kz_region);
         findings.push(data_format(
             batch,
             a,
@@ -292,7 +292,7 @@ fn display(
                 .and_then(|d| d.yesterday().ok()),
         ),
         Display::Member => m.map_or_else(String::new, |m| {
-            let name = crate::report::join_name([&m.last_name, &m.first_name, &m.patronymic]);
+            let name = crate::model::join_name([&m.last_name, &m.first_name, &m.patronymic]);
             format!("«{name}» ({})", m.member_id)
         }),
         Display::MemberIdDocExpiryDate => date(m.and_then(|m| m.id_doc_expiry_date)),

@@ -173,14 +173,12 @@ fn date(src: &SchemaText, s: &Spanned<String>) -> Result<Option<Date>, SchemaErr
     if s.get_ref().trim().is_empty() {
         return Ok(None);
     }
-    crate::ingest::values::date(s.get_ref())
-        .map(Some)
-        .ok_or_else(|| {
-            src.error_at(
-                Some(s.span().start),
-                format!("`{}` is not a date (YYYY-MM-DD)", s.get_ref()),
-            )
-        })
+    crate::values::date(s.get_ref()).map(Some).ok_or_else(|| {
+        src.error_at(
+            Some(s.span().start),
+            format!("`{}` is not a date (YYYY-MM-DD)", s.get_ref()),
+        )
+    })
 }
 
 /// The `[[retired]]` documents: codes and stems that no live document uses.

@@ -18,23 +18,7 @@ pub use regions::RegionSchema;
 pub use rules::RuleSchema;
 pub use subsistence::SubsistenceSchema;
 
-/// A mistake in a schema file.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}{}: {message}", position(*line, *column))]
-pub struct SchemaError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-fn position(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!(":{l}:{c}"),
-        (Some(l), None) => format!(":{l}"),
-        _ => String::new(),
-    }
-}
+pub use crate::error::SchemaError;
 
 /// Where a rule, document, amount, lookup or schedule comes from, and whether an
 /// official ([A]) or reputable ([B]) source states it for ordinary participants today.

@@ -182,7 +182,7 @@ pub struct Rates {
 
 fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
     let s = String::deserialize(d)?;
-    crate::ingest::values::date(&s)
+    crate::values::date(&s)
         .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a date (YYYY-MM-DD)")))
 }
 

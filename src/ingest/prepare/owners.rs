@@ -13,8 +13,8 @@ use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, RowError, Severity, Source, Text};
 use crate::ingest::rows::Cells;
 use crate::ingest::table::Table;
-use crate::ingest::values::{is_device_name, is_valid_id, show};
 use crate::model::{Batch, RowCounts};
+use crate::values::{is_device_name, is_valid_id, show};
 
 /// An id compared ignoring ASCII case. Ids (`[A-Za-z0-9_-]`) name folders and files
 /// (`OUT/<applicant_id>/`, `consent-<member_id>.pdf`, scans `<code>-<member_id>.pdf`), and

@@ -10,8 +10,8 @@ use super::{Event, Prepared};
 use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, Severity, Text};
 use crate::ingest::rows;
-use crate::ingest::values::show;
 use crate::model::Applicant;
+use crate::values::show;
 
 impl Prepared<'_> {
     /// Accepted applicants `range`, typed, in parallel: each with its family and

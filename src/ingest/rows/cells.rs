@@ -9,9 +9,9 @@ use crate::columns::ColumnMap;
 use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, Severity, Source, Text, mask};
 use crate::ingest::table::Fields;
-use crate::ingest::values;
 use crate::model::{Citizenship, CitizenshipWord, Vocabulary, YesNo};
 use crate::schema::FieldSchema;
+use crate::values;
 
 /// Columns whose values are personal numbers: masked in every message.
 const PERSONAL: &[Col] = &[

@@ -3,9 +3,9 @@
 
 use crate::columns::Col;
 use crate::findings::{Lang, Severity, Text};
-use crate::ingest::values;
 use crate::model::{DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
+use crate::values;
 
 use super::Cells;
 

@@ -7,8 +7,8 @@ use crate::columns::{Col, ColumnMap, FileKind};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::ingest::split::Fields;
-use crate::ingest::values::show;
 use crate::schema::FieldSchema;
+use crate::values::show;
 
 /// At most this many `unknown column` warnings per file; one more says how many others.
 const UNKNOWN_COLUMN_WARNINGS: usize = 20;
