@@ -459,7 +459,7 @@ fn check_templates(
             sample.path()
         }
     };
-    let batch = crate::ingest::load_with(dir, &setup.schemas, &setup.limits)?;
+    let batch = crate::pipeline::load_with(dir, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let cx = Context {
         schemas: &setup.schemas,
@@ -498,7 +498,7 @@ fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Error> {
 
 fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let batch = crate::ingest::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
+    let batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.io.out)?;
     let cx = Context {
@@ -536,7 +536,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         // A user's templates are compiled before anything is written.
         check_templates(&engine, &setup, None, false)?;
     }
-    let mut batch = crate::ingest::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
+    let mut batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
     let out = OutDir::create(&args.io.out)?;
     let options = crate::packets::Options {

@@ -10,30 +10,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::findings::{Finding, Lang, RowError, Severity, Source, Text};
+use crate::ingest::magic::{FileType, sniff};
 use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
 use crate::values::show;
-
-/// What the first bytes of a file say it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileType {
-    Pdf,
-    Jpeg,
-    Png,
-}
-
-/// Recognises PDF, JPEG and PNG by their magic numbers.
-pub fn sniff(head: &[u8]) -> Option<FileType> {
-    if head.starts_with(b"%PDF-") {
-        Some(FileType::Pdf)
-    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(FileType::Jpeg)
-    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(FileType::Png)
-    } else {
-        None
-    }
-}
 
 /// Why a file does not count as a scan.
 enum Unreadable {
@@ -418,20 +398,5 @@ fn unrecognized(at: &str, ru: &str, en: &str) -> Finding {
             format!("file not counted: {en}"),
         ),
         verified: true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sniffs_magic_numbers() {
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some(FileType::Pdf));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileType::Jpeg));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(FileType::Png));
-        assert_eq!(sniff(b"PK\x03\x04"), None);
-        assert_eq!(sniff(b"%PD"), None);
-        assert_eq!(sniff(b""), None);
     }
 }

@@ -196,7 +196,7 @@ fn plain_batch(batch: &Path, n: u32) {
 #[cfg(unix)]
 fn held(batch: &Path, id: &str) -> Vec<(String, String)> {
     let schemas = resettle::schema::Schemas::embedded().unwrap();
-    let b = resettle::ingest::load(batch, &schemas).unwrap();
+    let b = resettle::pipeline::load(batch, &schemas).unwrap();
     let a = b
         .applicants
         .iter()

@@ -86,7 +86,7 @@ impl Forms {
     /// The first `n` applicants of `dir` that have `form`.
     fn load(dir: &std::path::Path, n: usize, form: &str) -> Result<Forms, String> {
         let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
-        let batch = resettle::ingest::load(dir, &schemas).map_err(|e| e.to_string())?;
+        let batch = resettle::pipeline::load(dir, &schemas).map_err(|e| e.to_string())?;
         let outcomes =
             resettle::rules::evaluate(&batch, &schemas, AS_OF).map_err(|e| e.to_string())?;
         let mut forms = Forms {

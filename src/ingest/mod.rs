@@ -1,9 +1,16 @@
-//! Batch ingest: reads a batch folder into typed applicants with their family members,
-//! expenses and documents. Never panics, whatever the bytes; every row read is either
-//! attached to an applicant or listed in the batch's errors, with its source.
+//! Batch ingest, the floor under the checks: bytes → tables → rows sorted out by id →
+//! typed applicants with their family members, expenses and the papers listed for them.
+//! Never panics, whatever the bytes; every row read is either attached to an applicant or
+//! listed in the batch's errors, with its source.
+//!
+//! Ingest looks only down (the model, the columns, the schemas, cell values): scanning
+//! `documents/` and the checks across cells and rows (`documents`, `datacheck`) stand
+//! above it and are run on its typed applicants by `pipeline`, which also loads a batch
+//! whole.
 
 pub mod decode;
 pub mod limits;
+pub mod magic;
 pub mod prepare;
 pub mod rows;
 pub mod split;
@@ -39,21 +46,6 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
         .collect();
     matches.sort();
     matches.into_iter().next()
-}
-
-/// What a file that is not text really is, from its first bytes.
-fn not_text(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        Some(
-            "an Excel workbook (.xlsx) or another ZIP file, not CSV: in Excel use File → Save As → «CSV UTF-8» (or «CSV (разделители — точки с запятой)»)",
-        )
-    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        Some("an old Excel workbook (.xls), not CSV: in Excel use File → Save As → «CSV UTF-8»")
-    } else if crate::documents::sniff(bytes).is_some() {
-        Some("a PDF or an image, not CSV")
-    } else {
-        None
-    }
 }
 
 /// The bytes of the batch file at `path`, refused (exit 2, naming the file) when they
@@ -110,7 +102,7 @@ fn read_table(
         return Ok(Read::Absent);
     };
     let bytes = read_bounded(&path, file, limits.max_file_size)?;
-    if let Some(what) = not_text(&bytes) {
+    if let Some(what) = magic::not_text(&bytes) {
         return Err(Error::input(
             file.file_name(),
             format!("this file is {what}"),
@@ -151,29 +143,4 @@ fn optional(
         }
         Read::Table(t) => Ok(Some(t)),
     }
-}
-
-/// Loads the batch folder `dir` with the default [`Limits`].
-pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
-    load_with(dir, schemas, &Limits::default())
-}
-
-/// Loads the batch folder `dir` whole: every applicant typed, with its family, expenses,
-/// documents and the findings of ingest. Fails (exit 2) only when the batch cannot be
-/// processed at all (including a file, a row count or a header past `limits`).
-pub fn load_with(dir: &Path, schemas: &Schemas, limits: &Limits) -> Result<Batch, Error> {
-    let prepared = prepare(dir, schemas, limits)?;
-    let mut applicants = prepared.applicants(0..prepared.len());
-    let repeated = crate::datacheck::repeated_iins(
-        prepared.meta(),
-        crate::datacheck::carriers(&applicants, 0),
-        |i| applicants[i].applicant_id.as_str(),
-    );
-    for (i, f) in repeated {
-        applicants[i].findings.push(f);
-    }
-    prepared.scan_documents(&mut applicants);
-    let mut batch = prepared.into_meta();
-    batch.applicants = applicants;
-    Ok(batch)
 }

@@ -1,23 +1,22 @@
 //! Rows to applicants: which records of applicants.csv are accepted applicants, which
 //! rows of family.csv and expenses.csv belong to each, and every refused row with its
 //! reason, in file order. Decided from the ids alone, before anything is typed; the
-//! applicants are then typed in windows ([`Prepared::applicants`]), in parallel, so a
-//! large batch is never held typed as a whole.
+//! applicants are then typed one by one ([`Prepared::applicant`]), by the windows of
+//! `pipeline`, in parallel, so a large batch is never held typed as a whole.
 //!
 //! This file owns the prepared batch ([`Prepared`]) and [`prepare`], which reads the
 //! three files and has their rows sorted out; sorting the rows out by id is in `owners`,
-//! typing the applicants in windows in `window`.
+//! typing an applicant from its rows in `typing`.
 
 mod owners;
-mod window;
+mod typing;
 
 use std::path::Path;
 
 use super::rows::Cells;
 use super::table::Table;
 use super::{Limits, Read, optional, read_table};
-use crate::columns::FileKind;
-use crate::documents::Folders;
+use crate::columns::{Col, FileKind};
 use crate::error::Error;
 use crate::findings::{Finding, RowError, Source, Text};
 use crate::model::Batch;
@@ -50,7 +49,6 @@ pub struct Prepared<'s> {
     starts: Vec<usize>,
     /// The batch without its applicants: row counts, errors, warnings, formats, columns.
     meta: Batch,
-    folders: Option<Folders>,
 }
 
 /// Reads the batch folder `dir` and sorts its rows out. Fails (exit 2) only when the
@@ -116,9 +114,6 @@ pub fn prepare<'s>(
             ),
         });
     }
-    let names: Vec<&str> = ids.accepted.iter().map(|&(_, id)| id).collect();
-    let (folders, warnings) = Folders::open(dir, &names);
-    meta.warnings.extend(warnings);
     let accepted: Vec<u32> = ids.accepted.iter().map(|&(r, _)| r).collect();
     // Each applicant's events together, in the order they came.
     let (events, starts) = group_by_applicant(events, accepted.len());
@@ -134,7 +129,6 @@ pub fn prepare<'s>(
         events,
         starts,
         meta,
-        folders,
     })
 }
 
@@ -162,7 +156,7 @@ impl<'s> Rows<'s> {
     }
 }
 
-impl Prepared<'_> {
+impl<'s> Prepared<'s> {
     /// The number of accepted applicants.
     pub fn len(&self) -> usize {
         self.accepted.len()
@@ -178,7 +172,32 @@ impl Prepared<'_> {
         &self.meta
     }
 
+    /// [`Prepared::meta`], to add what is found of the batch as a whole (the warnings
+    /// of its `documents/` folder).
+    pub fn meta_mut(&mut self) -> &mut Batch {
+        &mut self.meta
+    }
+
     pub fn into_meta(self) -> Batch {
         self.meta
+    }
+
+    /// The ids of the accepted applicants, in their order, as applicants.csv spells them.
+    pub fn ids(&self) -> Vec<&str> {
+        // Ids have their own limit (64 characters), not the cell limit: read as when
+        // the rows were sorted out.
+        let cx = Rows {
+            schemas: self.rows.schemas,
+            max_cell: usize::MAX,
+        };
+        self.accepted
+            .iter()
+            .map(|&r| cx.cells(&self.applicants, r as usize).raw(Col::ApplicantId))
+            .collect()
+    }
+
+    /// The schemas the batch is read with.
+    pub fn schemas(&self) -> &'s Schemas {
+        self.rows.schemas
     }
 }

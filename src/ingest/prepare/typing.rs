@@ -1,10 +1,8 @@
-//! Typing the applicants in windows: accepted applicants, by number, typed in parallel
-//! from their sorted-out rows, each with its family, expenses, the findings of its rows
-//! and those of the checks on the applicant alone; and the scan of their documents.
-
-use std::ops::Range;
-
-use rayon::prelude::*;
+//! Typing an applicant from its sorted-out rows: accepted applicant `i` with its family
+//! and expenses, the findings of its rows (values, expenses of members family.csv lacks)
+//! and the papers it lists for members family.csv lacks. Bytes and rows only: the checks
+//! on the typed applicant (`datacheck`) and its scans (`documents`) are added above, by
+//! `pipeline`, which types the applicants in windows, in parallel.
 
 use super::{Event, Prepared};
 use crate::columns::{Col, FileKind};
@@ -14,30 +12,11 @@ use crate::model::Applicant;
 use crate::values::show;
 
 impl Prepared<'_> {
-    /// Accepted applicants `range`, typed, in parallel: each with its family and
-    /// expenses, and the findings of its rows and of the checks on the applicant alone
-    /// (identifiers, papers of unknown members). Not yet: repeated IINs across the batch
-    /// ([`crate::datacheck::repeated_iins`]) and the documents ([`Prepared::scan_documents`]).
-    pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
-        range
-            .into_par_iter()
-            .map(|i| {
-                let mut a = self.applicant(i);
-                let own = crate::datacheck::check_applicant(&self.meta, &a);
-                a.findings.extend(own);
-                a
-            })
-            .collect()
-    }
-
-    /// Attaches to each applicant what its folder of `documents/` holds.
-    pub fn scan_documents(&self, applicants: &mut [Applicant]) {
-        if let Some(folders) = &self.folders {
-            folders.scan(applicants, &self.rows.schemas.documents);
-        }
-    }
-
-    fn applicant(&self, i: usize) -> Applicant {
+    /// Accepted applicant `i` (in file order, `i < len()`), typed: with its family and
+    /// expenses, and the findings of its rows. Not yet: the checks on the applicant
+    /// (identifiers), repeated IINs across the batch and the documents, which
+    /// `pipeline` adds.
+    pub fn applicant(&self, i: usize) -> Applicant {
         let rows = &self.rows;
         let mut cells = rows.cells(&self.applicants, self.accepted[i] as usize);
         let id = cells.raw(Col::ApplicantId);
