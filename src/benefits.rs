@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use crate::cond::MemberFacts;
 use crate::model::{Applicant, ExpenseKind};
-use crate::rules::facts::MemberFacts;
 use crate::schema::Rates;
 
 /// The kind of territory the target region is, for the lifting allowance.

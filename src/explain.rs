@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::cond::{FACTS, Getter, Scope};
 use crate::findings::Lang;
-use crate::rules::facts::{FACTS, Getter, Scope};
 use crate::schema::Schemas;
 use crate::schema::documents::DocSpec;
 

@@ -10,6 +10,7 @@ pub mod benefits;
 pub mod checks;
 pub mod cli;
 pub mod columns;
+pub mod cond;
 pub mod consulate;
 pub mod datacheck;
 pub mod digest;

@@ -1,8 +1,8 @@
-//! Facts: the typed values rule conditions read, derived once per applicant (and per
-//! family member) in Rust — ages and periods at the filing date, months of ID validity
-//! left, years since deportation, family counts, the target region's standing, the
-//! language exemption — and the context conditions are evaluated in. The table of names
-//! by which conditions and messages refer to them is [`super::fact_table`].
+//! Working facts out: each applicant's and each family member's facts at the filing date
+//! (`derive`, added here to the fact structs of [`crate::cond::facts`], which hold plain
+//! values only), from the typed applicant, the run's rates, the baggage limits of
+//! rates.toml, the language exemption of documents.toml and what the target region
+//! lookup found; with the whole years and months between dates they count in.
 
 use jiff::civil::Date;
 
@@ -11,7 +11,7 @@ use crate::schema::documents::LanguageExemption;
 use crate::schema::rates::Baggage;
 use crate::schema::regions::Participation;
 
-pub use super::fact_table::{FACTS, FactDef, Getter, Scope, lookup};
+pub use crate::cond::facts::{AppFacts, Ctx, MemberFacts, RunFacts};
 
 /// Whole years from `from` to `to` (negative when `to` is earlier).
 pub fn years_between(from: Date, to: Date) -> i64 {
@@ -36,97 +36,6 @@ pub fn months_between(from: Date, to: Date) -> i64 {
 /// counts as a whole month.
 fn is_last_day_shortfall(from: Date, to: Date) -> bool {
     to.day() == to.days_in_month() && from.day() > to.day()
-}
-
-/// Values fixed for a whole run: the as-of date and the rates and lists in force on it.
-#[derive(Debug, Clone, Default)]
-pub struct RunFacts {
-    pub as_of: Date,
-    pub certificate_validity_years: i64,
-    pub stage2_min_months: i64,
-    /// Pension age by sex (rates.toml), for a blank `pensioner` cell.
-    pub pension_age_men: i64,
-    pub pension_age_women: i64,
-    /// Baggage compensated by family size.
-    pub baggage: Baggage,
-    /// Who needs no proof of Russian (documents.toml).
-    pub language: LanguageExemption,
-}
-
-/// What the rules know of one family member (ages and periods at the filing date).
-#[derive(Debug, Clone, Default)]
-pub struct MemberFacts {
-    pub member_id: String,
-    pub relation: Option<&'static str>,
-    pub sex: Option<&'static str>,
-    pub age: Option<i64>,
-    pub citizenship: Option<&'static str>,
-    pub relocating: Option<bool>,
-    /// As written; see [`MemberFacts::pensioner`] for the value the rules use.
-    pub pensioner_cell: Option<bool>,
-    /// The `pensioner` cell is blank and the member is at or above the pension age.
-    pub pensioner_assumed: bool,
-    pub legal_capacity: Option<&'static str>,
-    pub marital_status: Option<&'static str>,
-    pub has_previous_names: bool,
-    pub id_doc_type: Option<&'static str>,
-    pub id_validity_months: Option<i64>,
-    pub parents_relocating: Option<bool>,
-    pub extremism: Option<bool>,
-    pub serious_conviction: Option<bool>,
-    pub other_state_residence: Option<bool>,
-    pub years_since_deportation: Option<i64>,
-    pub migration_offences_12m: Option<i64>,
-    pub entry_ban: Option<bool>,
-}
-
-/// What the rules know of one applicant (ages and periods at the filing date).
-#[derive(Debug, Clone, Default)]
-pub struct AppFacts {
-    pub age: Option<i64>,
-    pub sex: Option<&'static str>,
-    pub citizenship: Option<&'static str>,
-    pub id_doc_type: Option<&'static str>,
-    pub id_validity_months: Option<i64>,
-    pub education: Option<&'static str>,
-    pub russian_language: Option<&'static str>,
-    pub language_exempt: bool,
-    pub legal_capacity: Option<&'static str>,
-    pub marital_status: Option<&'static str>,
-    pub has_previous_names: bool,
-    pub employer_offer: Option<bool>,
-    pub military_deregistered: Option<bool>,
-    pub alimony_recipients: Option<bool>,
-    pub extremism: Option<bool>,
-    pub under_prosecution: Option<bool>,
-    pub serious_conviction: Option<bool>,
-    pub other_state_residence: Option<bool>,
-    pub false_information: Option<bool>,
-    pub entry_ban: Option<bool>,
-    pub regional_requirements_unmet: Option<bool>,
-    pub repatriate: Option<bool>,
-    pub years_since_deportation: Option<i64>,
-    pub migration_offences_12m: Option<i64>,
-    pub region_participating: Option<&'static str>,
-    pub region_priority: Option<bool>,
-    pub region_has_demand_list: bool,
-    pub profession_in_demand: Option<bool>,
-    pub family_members: i64,
-    pub relocating_members: i64,
-    pub relocating_minors: i64,
-    pub relocating_pensioners: i64,
-    pub has_certificate: bool,
-    pub years_since_certificate: Option<i64>,
-    pub months_since_stage1: Option<i64>,
-    pub baggage_kg: i64,
-    pub baggage_limit_kg: i64,
-}
-
-/// A condition is evaluated for the applicant, or once per family member.
-pub struct Ctx<'a> {
-    pub run: &'a RunFacts,
-    pub app: &'a AppFacts,
-    pub member: Option<&'a MemberFacts>,
 }
 
 fn canonical<V: Vocabulary>(v: Option<V>) -> Option<&'static str> {
@@ -202,17 +111,6 @@ impl MemberFacts {
             entry_ban: m.entry_ban,
         }
     }
-
-    pub fn is_relocating(&self) -> bool {
-        self.relocating == Some(true)
-    }
-
-    /// Whether the member counts as a pensioner: the cell, or the pension age when the
-    /// cell is blank.
-    pub fn pensioner(&self) -> Option<bool> {
-        self.pensioner_cell
-            .or(self.pensioner_assumed.then_some(true))
-    }
 }
 
 /// The day an applicant's dates are judged on: `filing_date`, or the as-of date.
@@ -221,11 +119,15 @@ pub fn filing_date(a: &Applicant, as_of: Date) -> Date {
 }
 
 impl AppFacts {
+    /// The applicant's facts on their filing date; `baggage` and `language` are the
+    /// baggage limits (rates.toml) and the language exemption (documents.toml) in force.
     pub fn derive(
         a: &Applicant,
         members: &[MemberFacts],
         region: RegionFacts,
         run: &RunFacts,
+        baggage: &Baggage,
+        language: &LanguageExemption,
     ) -> AppFacts {
         let filing = filing_date(a, run.as_of);
         // A birth or deportation after the as-of date is a `data.format` finding; it
@@ -247,7 +149,7 @@ impl AppFacts {
             id_validity_months: a.id_doc_expiry_date.map(|e| months_between(filing, e)),
             education: canonical(a.education),
             russian_language: canonical(a.russian_language),
-            language_exempt: run.language.exempt(
+            language_exempt: language.exempt(
                 citizenship,
                 &formers,
                 a.repatriate == Some(true),
@@ -293,7 +195,7 @@ impl AppFacts {
                 .sum::<i64>()
                 .saturating_add(999)
                 / 1000,
-            baggage_limit_kg: run.baggage.limit_kg(1 + relocating_members),
+            baggage_limit_kg: baggage.limit_kg(1 + relocating_members),
         }
     }
 }
@@ -338,22 +240,21 @@ mod tests {
             as_of: date(2026, 11, 24),
             pension_age_men: 63,
             pension_age_women: 61,
-            baggage: Baggage {
-                container_kg: 5000,
-                containers_small_family: 1,
-                containers_large_family: 2,
-                large_family_persons: 4,
-                ..Baggage::default()
-            },
             ..RunFacts::default()
         }
     }
 
     #[test]
     fn baggage_limit_doubles_from_four_persons() {
-        let r = run();
-        assert_eq!(r.baggage.limit_kg(3), 5000);
-        assert_eq!(r.baggage.limit_kg(4), 10_000);
+        let baggage = Baggage {
+            container_kg: 5000,
+            containers_small_family: 1,
+            containers_large_family: 2,
+            large_family_persons: 4,
+            ..Baggage::default()
+        };
+        assert_eq!(baggage.limit_kg(3), 5000);
+        assert_eq!(baggage.limit_kg(4), 10_000);
     }
 
     #[test]

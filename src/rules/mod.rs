@@ -7,8 +7,6 @@
 
 mod answers;
 mod claims;
-pub mod expr;
-mod fact_table;
 pub mod facts;
 mod required;
 
@@ -75,8 +73,6 @@ impl<'s> Engine<'s> {
             stage2_min_months: rates.lifting.stages.stage2_min_months,
             pension_age_men: rates.pension_age.men,
             pension_age_women: rates.pension_age.women,
-            baggage: rates.compensation.baggage.clone(),
-            language: schemas.documents.language.clone(),
         };
         Ok(Engine {
             schemas,
@@ -392,7 +388,14 @@ fn evaluate_one(
         None => RegionFacts::default(),
     };
     let region_info = region.map(|(_, r)| r);
-    let app = AppFacts::derive(a, &members, region_facts, run);
+    let app = AppFacts::derive(
+        a,
+        &members,
+        region_facts,
+        run,
+        &rates.compensation.baggage,
+        &schemas.documents.language,
+    );
     let priority = region_info.is_some_and(|r| r.priority);
     let consulate = mission(batch, lookups, a, priority, &mut findings);
 

@@ -10,9 +10,8 @@ use toml::Spanned;
 
 use super::rules::{compile_condition, intern};
 use super::{SchemaError, SchemaText, Sourced, sourced};
+use crate::cond::{Condition, Scope};
 use crate::findings::Text;
-use crate::rules::expr::Condition;
-use crate::rules::facts::Scope;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

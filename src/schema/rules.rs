@@ -10,9 +10,8 @@ use toml::Spanned;
 
 use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::columns::Col;
+use crate::cond::{Condition, Ctx, FactDef, Getter, Scope, lookup};
 use crate::findings::{Lang, Severity, Text};
-use crate::rules::expr::Condition;
-use crate::rules::facts::{Ctx, FactDef, Getter, Scope, lookup};
 
 /// Values a message may show besides facts, formatted by the engine per language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

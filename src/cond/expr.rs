@@ -14,7 +14,8 @@
 //! whatever depends on them unknown, and a condition only fires when it is true. `==` and
 //! `!=` are always known (`x == null` tests emptiness).
 
-use super::facts::{Ctx, FactDef, Getter, Scope, lookup};
+use super::fact_table::{FactDef, Getter, Scope, lookup};
+use super::facts::Ctx;
 
 /// A mistake in an expression, at a byte offset inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -458,7 +459,7 @@ fn compile_cmp(at: usize, op: &'static str, l: &Ast, r: &Ast) -> Result<BoolFn, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::facts::{AppFacts, MemberFacts, RunFacts};
+    use crate::cond::facts::{AppFacts, MemberFacts, RunFacts};
 
     fn run() -> RunFacts {
         RunFacts {
