@@ -409,7 +409,13 @@ fn exit_for(report: Report) -> ExitCode {
 }
 
 fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
-    crate::validate_with(batch, &setup.schemas, setup.as_of, &setup.limits)
+    crate::pipeline::validate_in_windows(
+        batch,
+        &setup.schemas,
+        setup.as_of,
+        &setup.limits,
+        crate::pipeline::WINDOW,
+    )
 }
 
 fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {

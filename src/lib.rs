@@ -21,6 +21,7 @@ pub mod findings;
 pub mod format;
 pub mod ingest;
 pub mod init;
+pub mod layers;
 pub mod manifest;
 pub mod model;
 pub mod outdir;
