@@ -54,6 +54,7 @@ fn ready_applicants_get_their_packet_and_nobody_else() {
                 assert!(outputs.contains(&file.as_str()), "{id}: {outputs:?}");
                 let bytes = std::fs::read(out.join(&file)).unwrap();
                 assert!(bytes.starts_with(b"%PDF-"), "{file}");
+                assert_patched_krilla(&bytes, &file);
             }
         } else {
             assert!(
@@ -64,6 +65,37 @@ fn ready_applicants_get_their_packet_and_nobody_else() {
             assert!(!out.join(id).exists(), "{id} has an output folder");
         }
     }
+}
+
+/// The PDFs come from the patched krilla of vendor/krilla (PATCHES.md): its streams are
+/// deflated at level 1, whose zlib header is `78 01`; krilla as published writes level
+/// 6 (`78 9C`). Fails when `[patch.crates-io]` no longer takes effect (for example after
+/// typst moves to another krilla), so the patches are never silently dropped.
+fn assert_patched_krilla(pdf: &[u8], file: &str) {
+    let mut zlib = 0;
+    for (i, _) in pdf
+        .windows(7)
+        .enumerate()
+        .filter(|(_, w)| w.starts_with(b"stream"))
+    {
+        let body = &pdf[i + 6..];
+        let body = body.strip_prefix(b"\r").unwrap_or(body);
+        let Some(body) = body.strip_prefix(b"\n") else {
+            continue;
+        };
+        // A zlib header: CMF 0x78 (deflate, 32 KiB window), FLG making it a multiple of 31.
+        if body.len() >= 2
+            && body[0] == 0x78
+            && (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 == 0
+        {
+            zlib += 1;
+            assert_eq!(
+                body[1], 0x01,
+                "{file}: a stream deflated at another level than 1"
+            );
+        }
+    }
+    assert!(zlib > 0, "{file}: no deflated stream found");
 }
 
 #[test]
