@@ -1,0 +1,159 @@
+//! What the batch commands share: the options every one of them takes (`Common`, with
+//! the read limits of `LimitArgs`), the batch and output folder of those that write
+//! (`BatchOut`), the parsers of their values (dates, sizes, counts), what they set up
+//! before reading a batch (`Setup`: schemas, the as-of date, the language, the limits,
+//! the thread pool), and the exit status a report ends with.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use jiff::civil::Date;
+
+use crate::error::Error;
+use crate::findings::Lang;
+use crate::report::Report;
+use crate::schema::Schemas;
+
+/// A batch to read, the folder to write into, and the NGO the documents are for.
+#[derive(Debug, Args)]
+pub struct BatchOut {
+    /// The batch folder (holding applicants.csv).
+    pub batch: PathBuf,
+    /// Output folder; created if needed (readable by its owner only).
+    #[arg(long, short, value_name = "OUT")]
+    pub out: PathBuf,
+    /// The NGO's name, printed in the forms' footer and stored as the PDFs' author
+    /// (none when not given).
+    #[arg(long, value_name = "NAME", env = "RESETTLE_ORG", default_value = "")]
+    pub org: String,
+}
+
+/// Options every batch command takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The date every date rule is judged on ("today"), YYYY-MM-DD or DD.MM.YYYY.
+    /// Defaults to today; fix it to make a run reproducible.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Read schemas (fields.toml, documents.toml, …) from DIR instead of the built-in
+    /// copies; a file missing from DIR falls back to the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Number of worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+    /// Language of messages on the console, in report.html and findings.csv
+    /// [default: ru in a Russian locale, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Leave personal data out of the report (report.json, report.html, findings.csv, the
+    /// console) so that it can be shared: applicants shown by id and initials
+    /// («К. А. В.»), no cell value quoted in messages (names, addresses, phones, e-mails,
+    /// wrong values), personal numbers (IIN, ID document, bank account, SNILS, INN) never
+    /// shown, scan file names only when they are document codes. The PDFs of `run` are
+    /// forms to sign and keep their data.
+    #[arg(long)]
+    pub redact: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits on what is read, so that a wrong file cannot exhaust memory. The defaults admit
+/// a generated batch of 2,000,000 applicants (a 1,000,000-applicant applicants.csv is
+/// about 460 MB) and anything Excel can save.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Largest batch file (applicants.csv, family.csv, expenses.csv) read, checked before
+    /// reading it: SIZE as bytes or with a unit (KiB, MiB, GiB; KB, MB, GB). A larger
+    /// file stops the run (exit 2).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Longest value of one cell: a longer one is an error on its cell (file:row:column)
+    /// and is not used; the applicant is invalid until it is corrected.
+    #[arg(long, value_name = "SIZE", default_value = "10KiB", value_parser = parse_cell)]
+    pub max_cell: usize,
+    /// Most data rows in one file (header and blank lines not counted). More stop the
+    /// run (exit 2), naming the first row past the limit.
+    #[arg(long, value_name = "N", default_value = "5000000", value_parser = crate::ingest::limits::parse_count)]
+    pub max_rows: u64,
+    /// Most columns in a header row, up to its last non-empty cell (an Excel sheet has
+    /// 16,384). More stop the run (exit 2), naming the first column past the limit.
+    #[arg(long, value_name = "N", default_value = "16384", value_parser = parse_columns)]
+    pub max_columns: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::ingest::Limits {
+        crate::ingest::Limits {
+            max_file_size: self.max_file_size,
+            max_cell: self.max_cell,
+            max_rows: self.max_rows,
+            max_columns: self.max_columns,
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::ingest::limits::parse_size(s)
+}
+
+fn parse_cell(s: &str) -> Result<usize, String> {
+    let n = crate::ingest::limits::parse_size(s)?;
+    usize::try_from(n).map_err(|_| format!("{s:?} is too large"))
+}
+
+fn parse_columns(s: &str) -> Result<usize, String> {
+    let n = crate::ingest::limits::parse_count(s)?;
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n < u32::MAX as usize)
+        .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    crate::values::date(s)
+        .ok_or_else(|| format!("{s:?} is not a date: use YYYY-MM-DD or DD.MM.YYYY"))
+}
+
+/// Everything a batch command needs before reading the batch.
+pub(super) struct Setup {
+    pub(super) schemas: Schemas,
+    pub(super) as_of: Date,
+    pub(super) lang: Lang,
+    pub(super) limits: crate::ingest::Limits,
+}
+
+pub(super) fn setup(common: &Common) -> Result<Setup, Error> {
+    if let Some(n) = common.jobs {
+        // Fails only if the pool was already built, in which case it is in use anyway.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global();
+    }
+    Ok(Setup {
+        schemas: Schemas::load(common.schemas.as_deref())?,
+        as_of: common.as_of.unwrap_or_else(today),
+        lang: common.lang.unwrap_or_else(Lang::from_env),
+        limits: common.limits.limits(),
+    })
+}
+
+fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// The exit status for a report. Takes the report: the process is about to end, so its
+/// memory is left to the OS rather than freed allocation by allocation (a second or more
+/// for a million applicants).
+pub(super) fn exit_for(report: Report) -> ExitCode {
+    let code = if report.all_ready() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    std::mem::forget(report);
+    code
+}

@@ -1,0 +1,129 @@
+//! `resettle run`: validate a batch, render the forms of the applicants who are ready (and
+//! drafts on request) into OUT, then the batch report — report.pdf, report.html,
+//! findings.csv and, last, report.json — with the summary on stderr.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::common::{BatchOut, Common, exit_for, setup};
+use super::templates::{TemplateSource, check_templates, engine};
+use crate::error::Error;
+use crate::outdir::OutDir;
+use crate::render::forms;
+use crate::render::{self, Job};
+use crate::report::{Report, html};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub io: BatchOut,
+    /// Also render applicants who are not ready, marked ЧЕРНОВИК (draft) on every page,
+    /// their packet led by a cover page listing their findings.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Render every document, even those unchanged since the last run.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub templates: TemplateSource,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The number of rendering threads: `--jobs`, else every core.
+fn threads(common: &Common) -> usize {
+    common.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n.get(),
+    )
+}
+
+pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
+    let setup = setup(&args.common)?;
+    let (templates, engine) = engine(&args.templates, setup.as_of)?;
+    if args.templates.templates.is_some() {
+        // A user's templates are compiled before anything is written.
+        check_templates(&engine, &setup, None, false)?;
+    }
+    let mut batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
+    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
+    let out = OutDir::create(&args.io.out)?;
+    let options = crate::packets::Options {
+        as_of: setup.as_of,
+        org: &args.io.org,
+        threads: threads(&args.common),
+        drafts: args.drafts,
+        force: args.force,
+        templates: &templates,
+        progress: true,
+    };
+    let rendered =
+        crate::packets::render(&engine, &batch, &outcomes, &setup.schemas, &out, &options)?;
+    let formats = std::mem::take(&mut batch.formats);
+    let mut report = Report::build(batch, outcomes, setup.as_of);
+    for (a, files) in report.applicants.iter_mut().zip(rendered.outputs) {
+        a.outputs = files;
+    }
+    let failed = rendered.errors.len();
+    report.errors.extend(rendered.errors);
+    report.warnings.extend(rendered.warnings);
+    if args.common.redact {
+        report.redact(&setup.schemas.documents);
+    }
+    let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
+    let mut data = forms::report_data(&report, setup.lang, &args.io.org);
+    engine.make_printable(&mut data);
+    let job = Job {
+        data: serde_json::to_vec(&data).unwrap_or_default(),
+        ident: "report".into(),
+    };
+    drop(data);
+    // The batch report as PDF, on a deep stack like every document.
+    let pdf = render::on_deep_stack(|| render::render_one(&engine, &job));
+    let pdf_path = match pdf {
+        Some(Ok(bytes)) => Some(out.write("report.pdf", &bytes)?),
+        result => {
+            // Never leave an older report beside this run's.
+            out.remove("report.pdf")?;
+            let e = match result {
+                Some(Err(e)) => e.to_string(),
+                _ => "the rendering thread did not answer".to_string(),
+            };
+            report.errors.push(crate::packets::failed("report.pdf", &e));
+            None
+        }
+    };
+    // The report is written last: report.json, the one programs read, very last.
+    let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
+    let csv_path = out.write(
+        "findings.csv",
+        crate::report::csv::findings_csv(&report, setup.lang).as_bytes(),
+    )?;
+    let path = out.write_with("report.json", |w| report.write_json(w))?;
+    for f in &formats {
+        eprintln!("read {f}");
+    }
+    let s = &report.summary;
+    let rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
+    eprintln!(
+        "{} applicants: {} ready, {} incomplete, {} refused, {} invalid; {rejected} rows not processed",
+        s.applicants, s.ready, s.incomplete, s.refused, s.invalid
+    );
+    eprintln!(
+        "{documents} PDF documents in {}/<applicant_id>/: {} rendered, {} applicants unchanged since the last run",
+        out.root().display(),
+        rendered.rendered,
+        rendered.unchanged,
+    );
+    for p in pdf_path.iter().chain([&html_path, &csv_path, &path]) {
+        eprintln!("wrote {}", p.display());
+    }
+    let failed = failed + usize::from(pdf_path.is_none());
+    if failed > 0 {
+        eprintln!(
+            "{failed} documents could not be produced: see `render.failed` in the report's errors"
+        );
+    }
+    Ok(exit_for(report))
+}
