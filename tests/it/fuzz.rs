@@ -1,6 +1,7 @@
 //! Fuzzing of the batch reader (issue 6, item 1): 100,000 generated files in each CI run
 //! (`cargo test --release`), from a fixed seed, as applicants.csv, family.csv and
-//! expenses.csv. RELIABILITY-fuzz.md beside this file says what is fuzzed and measured.
+//! expenses.csv. RELIABILITY.md (at the repository root) says what is fuzzed and
+//! measured.
 //!
 //! Each case goes through the fast path, in memory: `decode` → `table::read` → every
 //! record parsed into its typed row (what `ingest::load` does per row). About one case in
@@ -12,7 +13,7 @@
 //! Environment (all optional):
 //! - `RESETTLE_FUZZ_CASES` — total cases over the three files (default 100,000; 10,000 in
 //!   a debug build). The long run is
-//!   `RESETTLE_FUZZ_CASES=10000000 cargo test --release --test fuzz`.
+//!   `RESETTLE_FUZZ_CASES=10000000 cargo test --release --test it -- fuzz::`.
 //! - `RESETTLE_FUZZ_SEED` — a u64 to explore other inputs than the fixed seed's.
 //! - `RESETTLE_FUZZ_FULL_EVERY` — one case in N through `resettle::validate` (default 50).
 //! - `RESETTLE_FUZZ_CASE_BUDGET_MS` — the per-case time budget (default 2000).
@@ -20,10 +21,10 @@
 //! The explicit cases of the issue (empty file, header only, 10 MB cell, 100,000 columns,
 //! NUL bytes, invalid UTF-8, mixed line endings, unbalanced quote) are below, through the
 //! binary; a PNG or an XLSX as a batch file is in robustness.rs. A known bug would be an
-//! ignored test (`cargo test --release --test fuzz -- --ignored`); none is open. The
+//! ignored test (`cargo test --release --test it -- fuzz:: --ignored`); none is open. The
 //! reader's limits (file, cell, rows, columns) are tested in limits.rs.
 
-mod common;
+use crate::common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell as StdCell;
@@ -519,16 +520,16 @@ impl CsvLike {
 fn samples(kind: FileKind) -> &'static [&'static [u8]] {
     match kind {
         FileKind::Applicants => &[
-            include_bytes!("../samples/batch/applicants.csv"),
-            include_bytes!("../samples/excel-ru/applicants.csv"),
+            include_bytes!("../../samples/batch/applicants.csv"),
+            include_bytes!("../../samples/excel-ru/applicants.csv"),
         ],
         FileKind::Family => &[
-            include_bytes!("../samples/batch/family.csv"),
-            include_bytes!("../samples/excel-ru/family.csv"),
+            include_bytes!("../../samples/batch/family.csv"),
+            include_bytes!("../../samples/excel-ru/family.csv"),
         ],
         FileKind::Expenses => &[
-            include_bytes!("../samples/batch/expenses.csv"),
-            include_bytes!("../samples/excel-ru/expenses.csv"),
+            include_bytes!("../../samples/batch/expenses.csv"),
+            include_bytes!("../../samples/excel-ru/expenses.csv"),
         ],
     }
 }

@@ -7,8 +7,8 @@
 //!
 //! Batches are validated in-process (`resettle::validate`) as of 2026-11-24.
 
-mod common;
-mod fixture;
+use crate::common;
+use crate::fixture;
 
 use std::collections::BTreeSet;
 
@@ -2746,20 +2746,20 @@ fn a_schema_entry_without_verified_fails_to_load_with_its_position() {
 
 /// Rules whose trigger and near miss are tested in another file.
 const TESTED_ELSEWHERE: &[(&str, &str)] = &[
-    ("data.encoding", "tests/encodings.rs"),
-    ("data.unknown_column", "tests/encodings.rs"),
+    ("data.encoding", "tests/it/encodings.rs"),
+    ("data.unknown_column", "tests/it/encodings.rs"),
     (
         "docs.unreadable",
-        "tests/samples.rs, tests/paths.rs (and docs_missing_id_card here)",
+        "tests/it/samples.rs, tests/it/paths.rs (and docs_missing_id_card here)",
     ),
     (
         "docs.unrecognized",
-        "tests/encodings.rs, tests/robustness.rs",
+        "tests/it/encodings.rs, tests/it/robustness.rs",
     ),
-    ("docs.outside", "tests/paths.rs"),
+    ("docs.outside", "tests/it/paths.rs"),
     (
         "warning.repatriate_no_support",
-        "tests/allowances.rs (a repatriate inside and outside a participating region)",
+        "tests/it/allowances.rs (a repatriate inside and outside a participating region)",
     ),
 ];
 

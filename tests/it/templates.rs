@@ -3,7 +3,7 @@
 //! valid one is used), and `resettle templates data`, whose JSON must hold the keys
 //! templates/README.md documents.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;

@@ -5,7 +5,7 @@
 //! its limit is an error on its cell, and its value reaches neither the report nor the
 //! forms.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::Path;

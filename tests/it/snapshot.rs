@@ -5,9 +5,10 @@
 //! The snapshot is a compact projection of report.json (per applicant: status, sorted
 //! rule ids, lifting allowance, mission and booking day; summary, rows, errors), so that
 //! a change of behaviour shows as a short, reviewable diff. After an intended change:
-//! `INSTA_UPDATE=always cargo test --test snapshot`, then review tests/snapshots/.
+//! `INSTA_UPDATE=always cargo test --release --test it -- snapshot::`, then review
+//! tests/it/snapshots/.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::Path;

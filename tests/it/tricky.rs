@@ -4,10 +4,10 @@
 //! the sample batch in `tests/fixture/tricky/`. Its whole report.json is the snapshot:
 //! made by the ingest that attached rows one by one as they were typed (before session
 //! 4), so validation in windows is held to give the same report, byte for byte. After an
-//! intended change: `INSTA_UPDATE=always cargo test --release --test tricky`, then review
-//! the snapshot's diff.
+//! intended change: `INSTA_UPDATE=always cargo test --release --test it -- tricky::`,
+//! then review the snapshot's diff.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

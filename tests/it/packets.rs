@@ -8,7 +8,7 @@
 //! its mtime.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -3,7 +3,7 @@
 //! promises (as far as ingest and the document scan produce them today), no personal
 //! number leaks into a message, and `run` writes the same report as `validate`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

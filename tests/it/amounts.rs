@@ -4,8 +4,7 @@
 //! be read; so sums of amounts can never overflow into a negative total. Negative values
 //! are refused as unreadable.
 
-mod common;
-mod fixture;
+use crate::fixture;
 
 use fixture::*;
 use serde_json::Value;

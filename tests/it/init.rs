@@ -1,7 +1,7 @@
 //! `resettle init DIR` writes a blank batch that `validate` reads, never overwrites a
 //! batch, and the help of the batch commands explains the layout and exit statuses.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

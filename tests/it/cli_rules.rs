@@ -3,7 +3,7 @@
 //! new build, and a mistake in rules.toml stops the run (exit 2) naming file, line and
 //! column.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;

@@ -7,8 +7,8 @@
 //! Expected amounts are computed here from schemas/rates.toml (read with the `toml`
 //! crate), so the tests follow the schema when the amounts change.
 
-mod common;
-mod fixture;
+use crate::common;
+use crate::fixture;
 
 use fixture::*;
 use jiff::ToSpan;

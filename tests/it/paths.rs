@@ -2,7 +2,7 @@
 //! and output folders: ids that look like paths are rejected, nothing is created outside
 //! OUT, and scans reached through links leading out of the batch are not counted.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

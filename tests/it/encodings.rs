@@ -3,7 +3,7 @@
 //! headers and values; Excel's `sep=` line) must give the same report. Also: quoting,
 //! embedded line breaks and line numbers, missing and unknown columns.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! also checks that the same data is there without `--redact`, so it fails if redaction
 //! is removed.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! as any of the three batch files. The library is driven directly for the bulk of the
 //! cases; a few go through the binary, whose exit status must be 1 or 2 with a message.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -284,7 +284,7 @@ fn any_file() -> impl Strategy<Value = (&'static str, Vec<u8>)> {
 // Properties
 
 /// `cases` cases; a failing case is saved beside this file
-/// (tests/robustness.proptest-regressions) and replayed first on the next run.
+/// (tests/it/robustness.proptest-regressions) and replayed first on the next run.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,

@@ -2,7 +2,7 @@
 //! pdftotext extracts it) holds their names with Kazakh letters and hostile values
 //! literally; identical input gives identical bytes; nobody else gets forms.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
