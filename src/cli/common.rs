@@ -5,7 +5,7 @@
 //! the thread pool), and the exit status a report ends with.
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -28,6 +28,70 @@ pub struct BatchOut {
     /// (none when not given).
     #[arg(long, value_name = "NAME", env = "RESETTLE_ORG", default_value = "")]
     pub org: String,
+}
+
+impl BatchOut {
+    /// OUT must lie apart from the batch: neither the batch folder itself (the outputs
+    /// would mix with the caseworker's files) nor inside its `documents/` (the tool's
+    /// own forms would be read back as scans on the next run). Checked before anything
+    /// is read or written.
+    pub(super) fn check_apart(&self) -> Result<(), Error> {
+        let Ok(batch) = std::fs::canonicalize(&self.batch) else {
+            return Ok(()); // a missing batch is reported by the reader, with its name
+        };
+        let out = resolved(&self.out);
+        let shown = self.out.display();
+        if out == batch {
+            return Err(Error::Usage(format!(
+                "--out {shown} is the batch folder itself: choose a folder of its own for the \
+                 outputs (for example {}/out)",
+                self.batch.display()
+            )));
+        }
+        let documents = crate::ingest::find_entry(&batch, "documents")
+            .and_then(|d| std::fs::canonicalize(d).ok());
+        if documents.is_some_and(|d| out.starts_with(d)) {
+            return Err(Error::Usage(format!(
+                "--out {shown} is inside the batch's documents/ folder, where the next run \
+                 would read the forms it writes as scans: choose a folder outside documents/"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// `path` made absolute with its links resolved as far as it exists (the rest, not yet
+/// created, appended as written; `..` in it taken lexically).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    let mut out = loop {
+        if let Ok(real) = std::fs::canonicalize(base) {
+            break real;
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            _ => break base.to_path_buf(),
+        }
+    };
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    let mut clean = PathBuf::new();
+    for c in out.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            c => clean.push(c),
+        }
+    }
+    clean
 }
 
 /// Options every batch command takes.

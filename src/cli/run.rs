@@ -40,6 +40,7 @@ fn threads(common: &Common) -> usize {
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
+    args.io.check_apart()?;
     let setup = setup(&args.common)?;
     let (templates, engine) = engine(&args.templates, setup.as_of)?;
     if args.templates.templates.is_some() {

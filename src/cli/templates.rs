@@ -114,6 +114,7 @@ pub(super) fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Err
 }
 
 pub(super) fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
+    args.io.check_apart()?;
     let setup = setup(&args.common)?;
     let batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
     let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;

@@ -182,6 +182,60 @@ fn out_path_with_dot_dot_is_taken_literally() {
     assert!(tmp.join("out2/report.json").is_file());
 }
 
+/// OUT may not be the batch folder itself, nor lie inside its documents/ folder (the
+/// forms written there would be read back as scans): exit 2 before anything is read or
+/// written, whatever spelling of the path. A folder inside the batch beside documents/
+/// is fine.
+#[test]
+fn out_is_refused_as_the_batch_folder_or_inside_its_documents() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path().join("batch");
+    write(
+        &batch,
+        "applicants.csv",
+        &one_applicant(false).to_bytes(Format::UTF8),
+    );
+    write(&batch, "documents/A001/diploma.pdf", common::PDF);
+    let before = walk(&batch);
+    for (out, says) in [
+        (batch.clone(), "is the batch folder itself"),
+        (batch.join("."), "is the batch folder itself"),
+        (batch.join("documents/../"), "is the batch folder itself"),
+        (batch.join("documents"), "inside the batch's documents/"),
+        (
+            batch.join("documents/A001/new"),
+            "inside the batch's documents/",
+        ),
+    ] {
+        for command in [&["run"][..], &["templates", "data"][..]] {
+            let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|c| c.as_ref()).collect();
+            args.extend([
+                batch.as_os_str(),
+                std::ffi::OsStr::new("--out"),
+                out.as_os_str(),
+            ]);
+            args.extend([
+                std::ffi::OsStr::new("--as-of"),
+                std::ffi::OsStr::new(common::AS_OF),
+            ]);
+            let o = common::run(&args);
+            assert_eq!(
+                o.code,
+                2,
+                "{command:?} --out {}: {}",
+                out.display(),
+                o.stderr
+            );
+            assert!(o.stderr.contains(says), "{}: {}", out.display(), o.stderr);
+            assert_eq!(walk(&batch), before, "{}: nothing written", out.display());
+        }
+    }
+    // Near miss: a folder of its own inside the batch, beside documents/.
+    let o = run_batch(&batch, &batch.join("out"));
+    assert!(o.code <= 1, "{}", o.stderr);
+    assert!(batch.join("out/report.json").is_file());
+}
+
 /// A batch of applicants A001..A00n (valid rows) with family member F1 for A001.
 #[cfg(unix)]
 fn plain_batch(batch: &Path, n: u32) {
