@@ -19,12 +19,30 @@ use crate::values::show;
 enum Unreadable {
     Empty,
     NotAScan,
+    /// A named pipe, socket or device: never opened for reading, never waited on.
+    NotRegular(&'static str),
     Io(std::io::Error),
+}
+
+/// `what` of [`crate::fsread::ReadError::NotRegular`] in Russian.
+fn ru_kind(what: &str) -> &'static str {
+    match what {
+        "a named pipe" => "именованный канал",
+        "a socket" => "сокет",
+        "a device" => "устройство",
+        "a folder" => "папка",
+        _ => "особый файл",
+    }
 }
 
 fn check_file(path: &Path) -> Result<FileType, Unreadable> {
     let mut head = [0u8; 8];
-    let mut f = std::fs::File::open(path).map_err(Unreadable::Io)?;
+    let mut f = crate::fsread::open_regular(path).map_err(|e| match e {
+        crate::fsread::ReadError::NotRegular(what) => Unreadable::NotRegular(what),
+        crate::fsread::ReadError::Io(e) => Unreadable::Io(e),
+        // open_regular does not read.
+        crate::fsread::ReadError::TooLarge { .. } => Unreadable::NotAScan,
+    })?;
     let mut n = 0;
     while n < head.len() {
         match f.read(&mut head[n..]) {
@@ -217,11 +235,13 @@ fn scan_applicant(
                 continue;
             }
             match path.canonicalize() {
-                Ok(t) if t.is_file() => target = t,
+                // A link to a file of any other kind than a folder is checked below (a
+                // named pipe or a device is reported, not read).
+                Ok(t) if !t.is_dir() => target = t,
                 // A link to a folder inside the batch: not followed (no loops, no doubles).
                 _ => continue,
             }
-        } else if !entry.file_type().is_file() {
+        } else if entry.file_type().is_dir() {
             continue;
         }
         let Some(name) = inner.to_str() else {
@@ -292,6 +312,10 @@ fn scan_applicant(
                     Unreadable::Empty => {
                         ("файл пустой".to_string(), "the file is empty".to_string())
                     }
+                    Unreadable::NotRegular(what) => (
+                        format!("{} — не обычный файл, не читается", ru_kind(what)),
+                        format!("{what}, not a regular file: not read"),
+                    ),
                     Unreadable::NotAScan => (
                         "содержимое не является PDF, JPEG или PNG".to_string(),
                         "the contents are not a PDF, JPEG or PNG".to_string(),

@@ -7,7 +7,7 @@
 /// Bottom first. Modules on one floor do not import each other.
 pub const FLOORS: &[&[&str]] = &[
     // Ground: no import of the crate, or only of the ground.
-    &["columns", "error", "digest", "text", "cond"],
+    &["columns", "error", "digest", "text", "cond", "fsread"],
     &["findings", "outdir"],
     &["model", "values", "format"],
     &["checks"],

@@ -19,6 +19,7 @@ pub mod error;
 pub mod explain;
 pub mod findings;
 pub mod format;
+pub mod fsread;
 pub mod ingest;
 pub mod init;
 pub mod layers;

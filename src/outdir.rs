@@ -9,6 +9,10 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
 
+/// The largest file read back from OUT (the manifest of incremental runs, a few KB per
+/// hundred applicants): anything larger, or not a regular file, is not trusted.
+pub const MAX_READ_BYTES: u64 = 64 << 20;
+
 /// An output folder that only accepts relative, plain paths.
 #[derive(Debug)]
 pub struct OutDir {
@@ -156,9 +160,10 @@ impl OutDir {
             .is_ok_and(|p| fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_file()))
     }
 
-    /// Reads `rel`, if it is there.
+    /// Reads `rel`, if it is there and a regular file of at most [`MAX_READ_BYTES`]
+    /// (the manifest: data from disk like any other).
     pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
-        fs::read(self.path(rel).ok()?).ok()
+        crate::fsread::read_capped(&self.path(rel).ok()?, MAX_READ_BYTES).ok()
     }
 
     /// Removes the file `rel` (never a folder); then its folder, if that is left empty.

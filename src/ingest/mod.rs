@@ -49,11 +49,9 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// The bytes of the batch file at `path`, refused (exit 2, naming the file) when they
-/// exceed `max` bytes. The size is checked before anything is read, and the reading
-/// stops after `max + 1` bytes: a file that grows, or a device such as `/dev/zero`
-/// behind a link, never fills memory.
+/// exceed `max` bytes or it is not a regular file (a named pipe never hangs the run; a
+/// device such as `/dev/zero` behind a link is refused): see [`crate::fsread`].
 fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
     let too_large = |size: Option<u64>| {
         let what = match size {
             Some(len) => format!("the file is {}, more than", limits::show_size(len)),
@@ -68,19 +66,15 @@ fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error>
             ),
         )
     };
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
-    if len > max {
-        return Err(too_large(Some(len)));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    f.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(None));
-    }
-    Ok(bytes)
+    use crate::fsread::{ReadError, read_capped};
+    read_capped(path, max).map_err(|e| match e {
+        ReadError::TooLarge { size, .. } => too_large(size),
+        ReadError::NotRegular(what) => Error::input(
+            file.file_name(),
+            format!("{what}, not a regular file: not read (give the table itself)"),
+        ),
+        ReadError::Io(e) => Error::io(path, e),
+    })
 }
 
 /// One file of the batch as read.

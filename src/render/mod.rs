@@ -24,6 +24,10 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::error::Error;
 
+/// The largest template or font file read from `--templates DIR` (the vendored fonts
+/// are under 1 MB each).
+const MAX_TEMPLATE_FILE_BYTES: u64 = 64 << 20;
+
 /// The templates built into the binary: `templates/` is their source.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("main.typ", include_str!("../../templates/main.typ")),
@@ -104,7 +108,8 @@ impl Templates {
             }
             let rel = path.strip_prefix(dir).unwrap_or(path);
             let read = |p: &Path| {
-                std::fs::read(p).map_err(|e| Error::input(p.display().to_string(), e.to_string()))
+                crate::fsread::read_capped(p, MAX_TEMPLATE_FILE_BYTES)
+                    .map_err(|e| Error::input(p.display().to_string(), e.to_string()))
             };
             match ext.to_ascii_lowercase().as_str() {
                 "typ" => {

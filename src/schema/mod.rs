@@ -119,13 +119,17 @@ pub const FILES: [&str; 6] = [
     "subsistence.toml",
 ];
 
+/// The largest schema file read from `--schemas DIR` (the built-in ones are about
+/// 100 KB): a link to an endless device or a runaway file is refused, not read whole.
+const MAX_SCHEMA_BYTES: u64 = 16 << 20;
+
 /// Reads schema file `name`: from `dir` when given and the file exists there, else the
 /// copy built into the binary.
 pub fn read(dir: Option<&Path>, name: &str) -> Result<SchemaText, SchemaError> {
     if let Some(dir) = dir {
         let path = dir.join(name);
         if path.exists() {
-            return std::fs::read_to_string(&path)
+            return crate::fsread::read_text_capped(&path, MAX_SCHEMA_BYTES)
                 .map(|text| SchemaText {
                     name: path.display().to_string(),
                     text,
@@ -134,7 +138,10 @@ pub fn read(dir: Option<&Path>, name: &str) -> Result<SchemaText, SchemaError> {
                     file: path.display().to_string(),
                     line: None,
                     column: None,
-                    message: format!("cannot read: {e}"),
+                    message: match e {
+                        crate::fsread::ReadError::Io(e) => format!("cannot read: {e}"),
+                        e => e.to_string(),
+                    },
                 });
         }
     }

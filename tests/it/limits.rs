@@ -90,8 +90,8 @@ fn file_size_just_under_and_just_over() {
 }
 
 /// The size is checked before the file is read: a sparse 2 GiB file (default limit
-/// 1 GiB) is refused at once, and a device that never ends (`/dev/zero` behind a link)
-/// is read no further than the limit.
+/// 1 GiB) is refused at once; a device that never ends (`/dev/zero` behind a link) and a
+/// named pipe nobody writes to are refused as not regular files, without waiting.
 #[test]
 fn file_size_is_checked_before_reading() {
     let t = tempfile::tempdir().unwrap();
@@ -118,12 +118,32 @@ fn file_size_is_checked_before_reading() {
         let out = validate_with(t.path(), &["--max-file-size", "1MiB"]);
         assert_eq!(out.code, 2, "{}", out.stderr);
         assert!(
-            out.stderr.contains(
-                "applicants.csv: the file holds more than the limit of 1 MiB (--max-file-size)"
-            ),
+            out.stderr
+                .contains("applicants.csv: a device, not a regular file: not read"),
             "{}",
             out.stderr
         );
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let t = tempfile::tempdir().unwrap();
+        let fifo = t.path().join("applicants.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Nobody writes to it: opening it to read would wait forever.
+        let started = std::time::Instant::now();
+        let out = validate_with(t.path(), &[]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("applicants.csv: a named pipe, not a regular file: not read"),
+            "{}",
+            out.stderr
+        );
+        assert!(started.elapsed().as_secs() < 20);
     }
 }
 
@@ -379,4 +399,75 @@ fn help_documents_the_limits_and_their_defaults() {
             assert!(out.stdout.contains(needle), "{cmd}: {needle}");
         }
     }
+}
+
+/// `mkfifo path`: a named pipe nobody will write to (opening it to read would wait
+/// forever).
+#[cfg(target_os = "linux")]
+fn fifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// A named pipe where a scan, a schema or the manifest is expected never hangs the run:
+/// the scan is `docs.unreadable` saying why, the schema a clear exit 2 naming it, the
+/// manifest not trusted (everything is rendered again).
+#[cfg(target_os = "linux")]
+#[test]
+fn named_pipes_are_reported_not_waited_on() {
+    let started = std::time::Instant::now();
+    // A scan.
+    let batch = applicants(1, |_, _| {});
+    fifo(&batch.path().join("documents/A001/diploma.pdf"));
+    let out = validate_with(batch.path(), &[]);
+    assert!(out.code <= 1, "{}", out.stderr);
+    let report = out.json();
+    let f: Vec<&Value> = report["applicants"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "docs.unreadable")
+        .collect();
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["source"], "documents/A001/diploma.pdf");
+    assert!(
+        f[0]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("a named pipe, not a regular file"),
+        "{:#}",
+        f[0]
+    );
+    // A schema of --schemas DIR.
+    let schemas = tempfile::tempdir().unwrap();
+    fifo(&schemas.path().join("rates.toml"));
+    let out = validate_with(
+        batch.path(),
+        &["--schemas", schemas.path().to_str().unwrap()],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("rates.toml: is a named pipe, not a regular file"),
+        "{}",
+        out.stderr
+    );
+    // The manifest in OUT.
+    let t = tempfile::tempdir().unwrap();
+    let out_dir = t.path().join("out");
+    fifo(&out_dir.join(".resettle-manifest.json"));
+    let out = run_out(batch.path(), &out_dir, &[]);
+    assert!(out.code <= 1, "{}", out.stderr);
+    assert!(out_dir.join("report.json").is_file());
+    assert!(
+        std::fs::symlink_metadata(out_dir.join(".resettle-manifest.json"))
+            .unwrap()
+            .is_file(),
+        "the pipe is replaced by a real manifest"
+    );
+    assert!(started.elapsed().as_secs() < 60);
 }
