@@ -11,8 +11,11 @@
 //! - any run of 9 or more digits left in a message is masked to its last four (personal
 //!   numbers are masked so already: IIN, ID document, bank account, SNILS, INN);
 //! - the file name of a scan is shown only when it is a document code
-//!   (`documents/A001/id_card.pdf`, `birth_certificate-F2.jpg`), else as `•••` with its
-//!   extension; a folder in `documents/` only when it is an applicant's id.
+//!   (`documents/A001/id_card.pdf`, or `birth_certificate-F2.jpg` for a member the report
+//!   names), else as `•••` with its extension; a folder in `documents/` only when it is
+//!   an applicant's id;
+//! - every id, source and output name left has its runs of 9 or more digits masked too
+//!   (an IIN used as an id or in a file name).
 //!
 //! What stays: ids, statuses, rules, severities, sources (file:row:column), missions,
 //! booking dates and amounts.
@@ -69,16 +72,25 @@ fn redact_text(t: &Text, keep_id: bool) -> Text {
     )
 }
 
-/// A file name shown only when it is a document code, `code` or `code-<member_id>`
-/// (with any extension, or the `.*` of a missing document).
-fn is_document_name(name: &str, docs: &DocumentSchema) -> bool {
+/// A file name shown only when it is a document code, `code` or `code-<member_id>` of a
+/// member the report knows for that applicant (with any extension, or the `.*` of a
+/// missing document): `diploma-IvanovPetr.pdf` is a name, not a member.
+fn is_document_name(name: &str, docs: &DocumentSchema, members: &HashSet<&str>) -> bool {
     let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
     let code = match stem.split_once('-') {
-        Some((code, member)) if is_valid_id(member) => code,
+        Some((code, member)) if is_valid_id(member) && members.contains(member) => code,
         Some(_) => return false,
         None => stem,
     };
     docs.by_stem(code).is_some()
+}
+
+/// `s` with runs of 9 or more digits masked to their last four, in place: ids and file
+/// names may hold an IIN or a document number too.
+fn mask_in_place(s: &mut String) {
+    if let std::borrow::Cow::Owned(masked) = mask_digit_runs(s) {
+        *s = masked;
+    }
 }
 
 /// `•••` and the extension of `name` when it looks like one (letters and digits, at most
@@ -94,27 +106,42 @@ fn hidden_file_name(name: &str) -> String {
     }
 }
 
-/// A path under the batch folder with the names that may be personal hidden.
-fn redact_path(path: &str, ids: &HashSet<&str>, docs: &DocumentSchema) -> String {
+/// A path under the batch folder with the names that may be personal hidden, and long
+/// digit runs masked in what is left.
+fn redact_path(
+    path: &str,
+    ids: &HashSet<&str>,
+    docs: &DocumentSchema,
+    members: &HashSet<&str>,
+) -> String {
     let parts: Vec<&str> = path.split('/').collect();
-    parts
+    let mut out = parts
         .iter()
         .enumerate()
         .map(|(i, part)| match i {
             0 => part.to_string(),
             1 if ids.contains(part) => part.to_string(),
             1 => HIDDEN.to_string(),
-            _ if i == parts.len() - 1 && is_document_name(part, docs) => part.to_string(),
+            _ if i == parts.len() - 1 && is_document_name(part, docs, members) => part.to_string(),
             _ if i == parts.len() - 1 => hidden_file_name(part),
             _ => HIDDEN.to_string(),
         })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    mask_in_place(&mut out);
+    out
 }
 
-fn redact_source(source: &mut Source, ids: &HashSet<&str>, docs: &DocumentSchema) {
+/// The source with its path redacted ([`redact_path`]); a cell (`file:row:column`) holds
+/// nothing personal.
+fn redact_source(
+    source: &mut Source,
+    ids: &HashSet<&str>,
+    docs: &DocumentSchema,
+    members: &HashSet<&str>,
+) {
     if let Source::Path(p) = source {
-        *p = redact_path(p, ids, docs);
+        *p = redact_path(p, ids, docs, members);
     }
 }
 
@@ -128,18 +155,46 @@ impl Report {
             .map(|a| a.applicant_id.clone())
             .collect();
         let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let none = HashSet::new();
         for a in &mut self.applicants {
             a.name = initials(&a.name);
+            // The members the report names for this applicant: a scan `code-<member>`
+            // is shown only for them.
+            let members: HashSet<String> = a
+                .findings
+                .iter()
+                .filter_map(|f| f.member_id.clone())
+                .chain(
+                    a.allowance
+                        .persons
+                        .iter()
+                        .filter_map(|p| p.member_id.clone()),
+                )
+                .collect();
+            let members: HashSet<&str> = members.iter().map(String::as_str).collect();
             for f in &mut a.findings {
                 f.message = redact_text(&f.message, f.rule == "data.orphan");
                 if let Some(s) = &mut f.source {
-                    redact_source(s, &ids, docs);
+                    redact_source(s, &ids, docs, &members);
                 }
             }
+            // Ids too: an IIN used as an applicant or member id is masked like one.
+            mask_in_place(&mut a.applicant_id);
+            for f in &mut a.findings {
+                if let Some(m) = &mut f.member_id {
+                    mask_in_place(m);
+                }
+            }
+            for p in &mut a.allowance.persons {
+                if let Some(m) = &mut p.member_id {
+                    mask_in_place(m);
+                }
+            }
+            a.outputs.iter_mut().for_each(mask_in_place);
         }
         for e in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
             e.message = redact_text(&e.message, e.rule == "data.orphan");
-            redact_source(&mut e.source, &ids, docs);
+            redact_source(&mut e.source, &ids, docs, &none);
         }
         self.redacted = true;
     }
@@ -189,6 +244,7 @@ mod tests {
     fn scan_names_are_hidden_unless_codes() {
         let docs = Schemas::embedded().unwrap().documents;
         let ids: HashSet<&str> = ["A001"].into_iter().collect();
+        let members: HashSet<&str> = ["F2"].into_iter().collect();
         for (path, shown) in [
             ("documents/A001/id_card.pdf", "documents/A001/id_card.pdf"),
             ("documents/A001/diploma.*", "documents/A001/diploma.*"),
@@ -210,8 +266,18 @@ mod tests {
                 "documents/•••/id_card.pdf",
             ),
             ("documents", "documents"),
+            // A suffix that is no member of the applicant is a name, not an id.
+            (
+                "documents/A001/birth_certificate-Kuznetsov.jpg",
+                "documents/A001/•••.jpg",
+            ),
+            // Long digit runs are masked wherever they stand.
+            (
+                "documents/850412313187/id_card.pdf",
+                "documents/•••/id_card.pdf",
+            ),
         ] {
-            assert_eq!(redact_path(path, &ids, &docs), shown, "{path}");
+            assert_eq!(redact_path(path, &ids, &docs, &members), shown, "{path}");
         }
     }
 }

@@ -276,3 +276,58 @@ fn quoted_values_and_scan_names_are_hidden() {
         "{messages:#?}"
     );
 }
+
+/// Personal numbers and names hide in ids and file names too: an IIN used as the
+/// applicant id, an IIN and a Latin name after `code-` in scan names. Redacted, every
+/// run of 9+ digits is masked wherever it stands (ids, sources, outputs) and a `code-`
+/// suffix is shown only when it is a member the report names; the plain report still
+/// shows them (the test can fail).
+#[test]
+fn numbers_and_names_in_ids_and_scan_names_are_hidden() {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path();
+    let mut a = Table::new(APPLICANT_HEADERS);
+    a.row(&applicant_row("850412313187", "Ёлкин", "Пётр", 1));
+    write(batch, "applicants.csv", &a.to_bytes(Format::UTF8));
+    write(
+        batch,
+        "documents/850412313187/diploma-910708415033.pdf",
+        PDF,
+    );
+    write(
+        batch,
+        "documents/850412313187/birth_certificate-IvanovPetr.pdf",
+        PDF,
+    );
+    let secrets = ["850412313187", "910708415033", "IvanovPetr"];
+    let args = |redact: bool| {
+        let mut v: Vec<&OsStr> = vec![
+            "validate".as_ref(),
+            batch.as_os_str(),
+            "--as-of".as_ref(),
+            AS_OF.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ];
+        if redact {
+            v.push("--redact".as_ref());
+        }
+        v
+    };
+    let plain = run(&args(false));
+    for s in secrets {
+        assert!(plain.stdout.contains(s), "{s} is not in the plain report");
+    }
+    let redacted = run(&args(true));
+    assert!(redacted.code <= 1, "{}", redacted.stderr);
+    for s in secrets {
+        assert!(!redacted.stdout.contains(s), "{s} in {}", redacted.stdout);
+    }
+    assert!(
+        longest_digit_run(&redacted.stdout) < 9,
+        "{}",
+        redacted.stdout
+    );
+    let r = redacted.json();
+    assert_eq!(r["applicants"][0]["applicant_id"], "••••••••3187");
+}
