@@ -206,6 +206,35 @@ fn the_sample_batch_redacted_holds_no_personal_data() {
 
 /// Values that messages quote (a wrong date, a NUL in a name, an IIN in the wrong
 /// column, a wrong id, a scan named after its owner) are hidden too.
+/// `validate --format json` of `batch` plain and with `--redact`: every one of
+/// `secrets` is in the plain report (so the test can fail) and none in the redacted one,
+/// which is returned.
+fn plain_and_redacted(batch: &Path, secrets: &[&str]) -> Outcome {
+    let args = |redact: bool| {
+        let mut v: Vec<&OsStr> = vec![
+            "validate".as_ref(),
+            batch.as_os_str(),
+            "--as-of".as_ref(),
+            AS_OF.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ];
+        if redact {
+            v.push("--redact".as_ref());
+        }
+        v
+    };
+    let plain = run(&args(false));
+    for s in secrets {
+        assert!(plain.stdout.contains(s), "{s} is not in the plain report");
+    }
+    let redacted = run(&args(true));
+    for s in secrets {
+        assert!(!redacted.stdout.contains(s), "{s} in {}", redacted.stdout);
+    }
+    redacted
+}
+
 #[test]
 fn quoted_values_and_scan_names_are_hidden() {
     let t = tempfile::tempdir().unwrap();
@@ -236,29 +265,8 @@ fn quoted_values_and_scan_names_are_hidden() {
         "elkin",
         "Petrov",
     ];
-    let args = |redact: bool| {
-        let mut v: Vec<&OsStr> = vec![
-            "validate".as_ref(),
-            batch.as_os_str(),
-            "--as-of".as_ref(),
-            AS_OF.as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ];
-        if redact {
-            v.push("--redact".as_ref());
-        }
-        v
-    };
-    let plain = run(&args(false));
-    for s in secrets {
-        assert!(plain.stdout.contains(s), "{s} is not in the plain report");
-    }
-    let redacted = run(&args(true));
+    let redacted = plain_and_redacted(batch, &secrets);
     assert_eq!(redacted.code, 1, "{}", redacted.stderr);
-    for s in secrets {
-        assert!(!redacted.stdout.contains(s), "{s} in {}", redacted.stdout);
-    }
     let r = redacted.json();
     check_invariants(&r);
     // The sources still point at the cell, the kept scan name at the document.
@@ -300,29 +308,8 @@ fn numbers_and_names_in_ids_and_scan_names_are_hidden() {
         PDF,
     );
     let secrets = ["850412313187", "910708415033", "IvanovPetr"];
-    let args = |redact: bool| {
-        let mut v: Vec<&OsStr> = vec![
-            "validate".as_ref(),
-            batch.as_os_str(),
-            "--as-of".as_ref(),
-            AS_OF.as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ];
-        if redact {
-            v.push("--redact".as_ref());
-        }
-        v
-    };
-    let plain = run(&args(false));
-    for s in secrets {
-        assert!(plain.stdout.contains(s), "{s} is not in the plain report");
-    }
-    let redacted = run(&args(true));
+    let redacted = plain_and_redacted(batch, &secrets);
     assert!(redacted.code <= 1, "{}", redacted.stderr);
-    for s in secrets {
-        assert!(!redacted.stdout.contains(s), "{s} in {}", redacted.stdout);
-    }
     assert!(
         longest_digit_run(&redacted.stdout) < 9,
         "{}",
