@@ -1,14 +1,16 @@
 //! Data checks that need more than one cell: identifier checksums (IIN and its agreement
 //! with birth date and sex, bank account with BIK, SNILS, INN) and IINs repeated across
 //! the batch. Personal numbers appear in messages masked. The checks of one applicant
-//! run as its rows are typed ([`check_applicant`]); repeated IINs once the whole batch
-//! was seen ([`carriers`], then [`repeated_iins`]).
+//! run as its rows are typed ([`check_applicant`]); repeated IINs once, from the IINs
+//! read when the rows are sorted out ([`repeated_iins`] of
+//! [`crate::ingest::Prepared::carriers`]).
 
 use rayon::prelude::*;
 
 use crate::checks;
 use crate::columns::{Col, FileKind};
 use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::ingest::Carrier;
 use crate::model::{Applicant, Batch, Sex};
 
 struct Person<'a> {
@@ -183,20 +185,11 @@ fn people(a: &Applicant) -> impl Iterator<Item = Person<'_>> {
     std::iter::once(me).chain(members)
 }
 
-/// Someone carrying an IIN, as the check for repeated IINs needs them: ordered by the
-/// IIN (twelve digits: as bytes, in the order of their number), then the applicant's
-/// index, where it is (file, row) and the member (`None`: the applicant).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Carrier {
-    iin: [u8; 12],
-    applicant: usize,
-    file: FileKind,
-    row: u64,
-    member: Option<Box<str>>,
-}
-
 /// Everyone carrying a well-formed IIN among `applicants`, the first of which is the
-/// batch's applicant number `first`.
+/// batch's applicant number `first`, from the typed applicants: the tests hold
+/// [`crate::ingest::Prepared::carriers`], which reads them from the cells before typing,
+/// to the same list.
+#[cfg(test)]
 pub fn carriers(applicants: &[Applicant], first: usize) -> Vec<Carrier> {
     applicants
         .iter()

@@ -32,6 +32,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod source;
 pub mod synth;
 pub mod text;
 pub mod values;
@@ -60,5 +61,17 @@ pub fn validate_with(
     as_of: jiff::civil::Date,
     limits: &ingest::Limits,
 ) -> Result<(report::Report, Vec<String>), Error> {
-    pipeline::validate_in_windows(dir, schemas, as_of, limits, pipeline::WINDOW)
+    let source = source::Folder::open(dir)?;
+    pipeline::validate_in_windows(&source, schemas, as_of, limits, pipeline::WINDOW)
+}
+
+/// [`validate`] of a batch read through any [`source::Source`]: a folder, or a batch
+/// held in memory ([`source::Memory`]).
+pub fn validate_source(
+    source: &dyn source::Source,
+    schemas: &schema::Schemas,
+    as_of: jiff::civil::Date,
+) -> Result<(report::Report, Vec<String>), Error> {
+    let limits = ingest::Limits::default();
+    pipeline::validate_in_windows(source, schemas, as_of, &limits, pipeline::WINDOW)
 }

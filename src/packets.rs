@@ -6,8 +6,10 @@
 //! applicants no longer rendered are removed. A document that fails is reported and the
 //! batch goes on.
 //!
-//! Memory stays flat: a document's data is built by the worker that renders it, one
-//! applicant at a time, and dropped once the PDF is written.
+//! [`Packets`] is the sink of `run` in the one path (`pipeline`): each window's packets
+//! are rendered as the window completes. Memory stays flat: a document's data is built
+//! by the worker that renders it, one applicant at a time, and dropped once the PDF is
+//! written; what is kept across windows is the file names.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Mutex;
@@ -18,18 +20,19 @@ use jiff::civil::Date;
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::manifest::{Entry, Manifest};
-use crate::model::Batch;
+use crate::model::Applicant;
 use crate::outdir::OutDir;
+use crate::pipeline::{Sink, Window};
 use crate::render::forms::{self, Context};
 use crate::render::{self, Engine, Job, Templates};
 use crate::report::Status;
 use crate::rules::Outcome;
 use crate::schema::Schemas;
 
-/// What rendering produced: files per applicant (relative to OUT) and problems.
+/// What rendering produced besides the files of each applicant (which go to their
+/// entries as each window completes): problems and counts.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub outputs: Vec<Vec<String>>,
     /// Documents that failed (`render.failed`).
     pub errors: Vec<RowError>,
     /// Characters the fonts cannot print, shown as `?` (`render.unprintable`).
@@ -76,9 +79,14 @@ const DOCX: &str = "application.docx";
 
 /// The documents of an applicant as `(file relative to OUT, JSON data)`; the Word copy of
 /// the application follows its PDF, with no data of its own (it is made from the PDF's).
-fn documents(a: &crate::model::Applicant, o: &Outcome, cx: &Context<'_>) -> Vec<(String, Vec<u8>)> {
+fn documents(
+    a: &crate::model::Applicant,
+    o: &Outcome,
+    status: Status,
+    cx: &Context<'_>,
+) -> Vec<(String, Vec<u8>)> {
     let mut docs = Vec::new();
-    for d in forms::documents(a, o, cx) {
+    for d in forms::documents(a, o, status, cx) {
         let file = format!("{}/{}", a.applicant_id, d.file);
         docs.push((file, serde_json::to_vec(&d.data).unwrap_or_default()));
         if d.file == DOCX_FROM {
@@ -88,104 +96,204 @@ fn documents(a: &crate::model::Applicant, o: &Outcome, cx: &Context<'_>) -> Vec<
     docs
 }
 
-/// Renders the packets of `batch` into `out`. Fails only when OUT cannot be written.
-pub fn render(
-    engine: &Engine,
-    batch: &Batch,
-    outcomes: &[Outcome],
-    schemas: &Schemas,
-    out: &OutDir,
-    opts: &Options<'_>,
-) -> Result<Rendered, Error> {
-    let cx = Context {
-        schemas,
-        as_of: opts.as_of,
-        org: opts.org,
-    };
-    let inputs = [
-        env!("CARGO_PKG_VERSION").as_bytes(),
-        &opts.templates.digest().to_le_bytes(),
-        &schemas.digest.to_le_bytes(),
-    ];
-    let old = Manifest::read(out);
-    // Temporary files of a killed run go, wherever a run may have written: a run writes
-    // the manifest, its files as pending, before any document.
-    out.sweep("");
-    for dir in old.folders() {
-        out.sweep(dir);
-    }
-    let mut rendered = Rendered {
-        outputs: vec![Vec::new(); batch.applicants.len()],
-        ..Rendered::default()
-    };
+/// The packet renderer, the sink of `run`: each window's packets are rendered as the
+/// window completes, so the batch is never held typed as a whole.
+pub struct Packets<'a> {
+    engine: &'a Engine,
+    out: &'a OutDir,
+    opts: &'a Options<'a>,
+    cx: Context<'a>,
+    /// resettle's version, the templates' and the schemas' digests: in every hash.
+    inputs: [Vec<u8>; 3],
+    /// The manifest of the last run, and the one this run is writing.
+    old: Manifest,
+    state: Manifest,
+    /// Every file an applicant has in this run, and the applicants that have some.
+    current: HashSet<String>,
+    rendered_ids: HashSet<String>,
+    bar: ProgressBar,
+    done: Rendered,
+}
 
-    // Which applicants need rendering: the data is hashed here and built again by the
-    // worker, so that it is never all in memory at once.
-    let mut planned: Vec<Planned> = Vec::new();
-    for (i, (a, o)) in batch.applicants.iter().zip(outcomes).enumerate() {
-        let status = Status::of_all([a.findings.as_slice(), o.findings.as_slice()]);
-        if status != Status::Ready && !opts.drafts {
-            continue;
+impl<'a> Packets<'a> {
+    /// Starts a rendering run into `out`: reads the last run's manifest and sweeps the
+    /// temporary files a killed run left.
+    pub fn begin(
+        engine: &'a Engine,
+        schemas: &'a Schemas,
+        out: &'a OutDir,
+        opts: &'a Options<'a>,
+    ) -> Packets<'a> {
+        let old = Manifest::read(out);
+        // Temporary files of a killed run go, wherever a run may have written: a run
+        // writes the manifest, its files as pending, before any document.
+        out.sweep("");
+        for dir in old.folders() {
+            out.sweep(dir);
         }
-        let docs = documents(a, o, &cx);
-        let mut parts: Vec<&[u8]> = inputs.to_vec();
-        for (file, data) in &docs {
-            parts.push(file.as_bytes());
-            parts.push(data);
+        let bar = if opts.progress {
+            let bar = ProgressBar::new(0);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{prefix:>10} [{bar:30}] {pos}/{len} documents, {eta} left",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix("rendering");
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Packets {
+            engine,
+            out,
+            opts,
+            cx: Context {
+                schemas,
+                as_of: opts.as_of,
+                org: opts.org,
+            },
+            inputs: [
+                env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
+                opts.templates.digest().to_le_bytes().to_vec(),
+                schemas.digest.to_le_bytes().to_vec(),
+            ],
+            state: old.clone(),
+            old,
+            current: HashSet::new(),
+            rendered_ids: HashSet::new(),
+            bar,
+            done: Rendered::default(),
         }
-        let hash = crate::digest::of(&parts);
-        let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
-        if !opts.force && old.is_current(out, &a.applicant_id, &hash) {
-            rendered.outputs[i] = files;
-            rendered.unchanged += 1;
-            continue;
-        }
-        planned.push(Planned {
-            index: i,
-            hash,
-            files,
-        });
     }
 
-    // Before a document is written, the manifest stops vouching for the applicants about
-    // to be rendered and lists their files as pending: a run killed half-way leaves
-    // nothing that a later run would trust, or fail to clean up.
-    let mut before = old.clone();
-    for p in &planned {
-        before
+    /// Ends the run: applicants no longer rendered leave the manifest, and every file a
+    /// former run may have written and no applicant has now is removed — never any
+    /// other file. Returns what was rendered (its `outputs` are empty: each window's
+    /// went to its entries).
+    pub fn finish(mut self) -> Result<Rendered, Error> {
+        self.bar.finish_and_clear();
+        let mut new = self.state;
+        new.pending.clear();
+        let ids = &self.rendered_ids;
+        new.applicants.retain(|id, _| ids.contains(id.as_str()));
+        let stale: BTreeSet<&String> = self
+            .old
             .applicants
-            .remove(&batch.applicants[p.index].applicant_id);
-        before.pending.extend(p.files.iter().cloned());
-    }
-    before.pending.sort();
-    before.pending.dedup();
-    if !planned.is_empty() {
-        before.write(out)?;
-    }
-
-    let total: usize = planned.iter().map(|p| p.files.len()).sum();
-    let bar = if opts.progress && total > 0 {
-        let bar = ProgressBar::new(total as u64);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{prefix:>10} [{bar:30}] {pos}/{len} documents, {eta} left",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
+            .values()
+            .flat_map(|e| &e.files)
+            .chain(&self.old.pending)
+            .filter(|f| !self.current.contains(*f))
+            .collect();
+        // A file that cannot be removed (a read-only folder, a folder where the file
+        // was) is that document's failure; the batch goes on.
+        for file in stale {
+            if let Err(e) = self.out.remove(file) {
+                let e = format!("an older version could not be removed: {e}");
+                self.done.errors.push(failed(file, &e));
+            }
         }
-        bar.set_prefix("rendering");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let results: Mutex<Vec<(usize, Done)>> = Mutex::new(Vec::new());
-    render::parallel(opts.threads, planned.len(), &|p| {
-        let i = planned[p].index;
-        let (a, o) = (&batch.applicants[i], &outcomes[i]);
+        // The manifest vouches for the documents only once they are on disk.
+        self.out.sync()?;
+        new.write(self.out)?;
+        Ok(self.done)
+    }
+}
+
+impl Sink for Packets<'_> {
+    fn window(&mut self, w: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+        let mut outputs = vec![Vec::new(); w.applicants.len()];
+        // Which applicants need rendering: the data is hashed here and built again by
+        // the worker, so that it is never all in memory at once.
+        let mut planned: Vec<Planned> = Vec::new();
+        for (i, (a, o)) in w.applicants.iter().zip(w.outcomes).enumerate() {
+            let status = w.statuses[i];
+            if status != Status::Ready && !self.opts.drafts {
+                continue;
+            }
+            let docs = documents(a, o, status, &self.cx);
+            let mut parts: Vec<&[u8]> = self.inputs.iter().map(Vec::as_slice).collect();
+            for (file, data) in &docs {
+                parts.push(file.as_bytes());
+                parts.push(data);
+            }
+            let hash = crate::digest::of(&parts);
+            let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
+            self.current.extend(files.iter().cloned());
+            self.rendered_ids.insert(a.applicant_id.clone());
+            if !self.opts.force && self.old.is_current(self.out, &a.applicant_id, &hash) {
+                outputs[i] = files;
+                self.done.unchanged += 1;
+                continue;
+            }
+            planned.push(Planned {
+                index: i,
+                hash,
+                files,
+            });
+        }
+        if planned.is_empty() {
+            return Ok(outputs);
+        }
+
+        // Before a document is written, the manifest stops vouching for the applicants
+        // about to be rendered and lists their files as pending: a run killed half-way
+        // leaves nothing that a later run would trust, or fail to clean up.
+        for p in &planned {
+            self.state
+                .applicants
+                .remove(&w.applicants[p.index].applicant_id);
+            self.state.pending.extend(p.files.iter().cloned());
+        }
+        self.state.pending.sort();
+        self.state.pending.dedup();
+        self.state.write(self.out)?;
+
+        let total: usize = planned.iter().map(|p| p.files.len()).sum();
+        self.bar.inc_length(total as u64);
+        let results: Mutex<Vec<(usize, Done)>> = Mutex::new(Vec::new());
+        render::parallel(self.opts.threads, planned.len(), &|p| {
+            let i = planned[p].index;
+            let done = self.render_applicant(&w.applicants[i], &w.outcomes[i], w.statuses[i]);
+            if let Ok(mut r) = results.lock() {
+                r.push((p, done));
+            }
+        });
+
+        let mut results = results.into_inner().unwrap_or_default();
+        results.sort_by_key(|(p, _)| *p);
+        for (p, done) in results {
+            let plan = &planned[p];
+            let id = &w.applicants[plan.index].applicant_id;
+            self.done.rendered += done.written.len();
+            if !done.lost.is_empty() {
+                self.done.warnings.push(unprintable(id, &done.lost));
+            }
+            if done.errors.is_empty() {
+                self.state.applicants.insert(
+                    id.clone(),
+                    Entry {
+                        hash: plan.hash.clone(),
+                        files: plan.files.clone(),
+                    },
+                );
+            }
+            outputs[plan.index] = done.written;
+            self.done.errors.extend(done.errors);
+        }
+        Ok(outputs)
+    }
+}
+
+impl Packets<'_> {
+    /// Renders and writes the documents of applicant `a`.
+    fn render_applicant(&self, a: &Applicant, o: &Outcome, status: Status) -> Done {
+        let (engine, out, bar) = (self.engine, self.out, &self.bar);
         let mut done = Done {
             written: Vec::new(),
             errors: Vec::new(),
             lost: BTreeSet::new(),
         };
-        for d in forms::documents(a, o, &cx) {
+        for d in forms::documents(a, o, status, &self.cx) {
             let file = format!("{}/{}", a.applicant_id, d.file);
             let mut data = d.data;
             // The application's Word copy, from the same data (before `make_printable`:
@@ -231,64 +339,8 @@ pub fn render(
                 bar.inc(1);
             }
         }
-        if let Ok(mut r) = results.lock() {
-            r.push((p, done));
-        }
-    });
-    bar.finish_and_clear();
-
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(p, _)| *p);
-    let mut new = old.clone();
-    new.pending.clear();
-    for (p, done) in results {
-        let plan = &planned[p];
-        let id = &batch.applicants[plan.index].applicant_id;
-        rendered.rendered += done.written.len();
-        if !done.lost.is_empty() {
-            rendered.warnings.push(unprintable(id, &done.lost));
-        }
-        if done.errors.is_empty() {
-            new.applicants.insert(
-                id.clone(),
-                Entry {
-                    hash: plan.hash.clone(),
-                    files: plan.files.clone(),
-                },
-            );
-        } else {
-            new.applicants.remove(id);
-        }
-        rendered.outputs[plan.index] = done.written;
-        rendered.errors.extend(done.errors);
+        done
     }
-
-    // Applicants no longer rendered leave the manifest; every file a former run may have
-    // written and no applicant has now is removed — never any other file.
-    let current: HashSet<&String> = rendered.outputs.iter().flatten().collect();
-    let rendered_ids: HashSet<&str> = rendered
-        .outputs
-        .iter()
-        .zip(&batch.applicants)
-        .filter(|(files, _)| !files.is_empty())
-        .map(|(_, a)| a.applicant_id.as_str())
-        .collect();
-    new.applicants
-        .retain(|id, _| rendered_ids.contains(id.as_str()));
-    let stale: BTreeSet<&String> = old
-        .applicants
-        .values()
-        .flat_map(|e| &e.files)
-        .chain(&old.pending)
-        .filter(|f| !current.contains(f))
-        .collect();
-    for file in stale {
-        out.remove(file)?;
-    }
-    // The manifest vouches for the documents only once they are on disk.
-    out.sync()?;
-    new.write(out)?;
-    Ok(rendered)
 }
 
 /// The error for document `file` (relative to OUT) that could not be produced.

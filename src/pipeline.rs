@@ -1,52 +1,70 @@
-//! The stages of a batch, put together: where the floors below meet, so that none of
-//! them has to look up at another. `ingest` reads the files and sorts the rows out by
-//! id; here the batch's `documents/` folder is opened (its folders that belong to no
-//! applicant are warned about once), and then, a window of applicants at a time, each
-//! applicant is typed (`ingest`), checked alone (`datacheck`: identifiers), has its
-//! scans attached (`documents`), is evaluated (`rules`) and becomes its entry of the
-//! report (`report`). Facts of the batch as a whole, IINs repeated across applicants,
-//! are gathered window by window and added once all of it is seen.
+//! The stages of a batch, put together: the one path every command takes, and where the
+//! floors below meet, so that none of them has to look up at another.
 //!
-//! [`validate_in_windows`] is that loop (the library's `validate` and `validate_with`):
-//! its memory holds the files' text and the report, never the typed batch. [`load_with`]
-//! types, checks and scans the whole batch at once, for the commands that render from it
-//! (`run`, `templates check`, `templates data`); a test holds the two to one report.
+//! A [`Source`] gives the tables; `ingest` reads them and sorts the rows out by id; here
+//! the facts of the batch as a whole are gathered once, before anything is typed (IINs
+//! repeated across applicants, the folders of `documents/` that belong to no one). Then,
+//! a window of applicants at a time, each applicant is typed (`ingest`), checked alone
+//! (`datacheck`: identifiers), has its scans attached (`documents`) and is evaluated
+//! (`rules`); its status is decided once ([`Status::of_all`]); the command's [`Sink`]
+//! sees the window (`run` renders its packets, `templates` writes or compiles their
+//! data) and each applicant becomes its finished entry of the report.
+//!
+//! Memory holds the files' text and the report, never the typed batch: a window is
+//! dropped once its entries are made.
 
 use std::ops::Range;
-use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::datacheck;
 use crate::documents::Folders;
 use crate::error::Error;
+use crate::findings::Finding;
 use crate::ingest::{self, Limits, Prepared};
 use crate::model::{Applicant, Batch};
-use crate::report::{ApplicantReport, Report};
-use crate::rules;
+use crate::report::{ApplicantReport, Report, Status};
+use crate::rules::{self, Outcome};
 use crate::schema::Schemas;
+use crate::source::Source;
 
-/// How many applicants `validate` types, checks and reports at a time.
+/// How many applicants are typed, checked and reported at a time.
 pub const WINDOW: usize = 4 * 1024;
 
-/// A batch read and its rows sorted out, with its `documents/` folder opened: ready to
-/// be typed, checked and scanned applicant by applicant.
+/// A batch read and its rows sorted out, with the facts of the batch as a whole
+/// gathered: ready to be typed, checked and scanned applicant by applicant.
 pub struct Sorted<'s> {
     prepared: Prepared<'s>,
     folders: Option<Folders>,
+    /// The findings on IINs repeated across the batch, by applicant index.
+    repeated: FxHashMap<usize, Vec<Finding>>,
 }
 
 impl<'s> Sorted<'s> {
-    /// Reads the batch folder `dir`, sorts its rows out and opens its `documents/`
-    /// folder. Fails (exit 2) only when the batch cannot be processed at all (including
-    /// a file, a row count or a header past `limits`).
-    pub fn open(dir: &Path, schemas: &'s Schemas, limits: &Limits) -> Result<Self, Error> {
-        let mut prepared = ingest::prepare(dir, schemas, limits)?;
+    /// Reads the batch of `source`, sorts its rows out, finds the IINs repeated across
+    /// it and opens its `documents/` folder. Fails (exit 2) only when the batch cannot be
+    /// processed at all (including a file, a row count or a header past `limits`).
+    pub fn open(source: &dyn Source, schemas: &'s Schemas, limits: &Limits) -> Result<Self, Error> {
+        let mut prepared = ingest::prepare(source, schemas, limits)?;
+        let ids = prepared.ids();
+        let mut repeated: FxHashMap<usize, Vec<Finding>> = FxHashMap::default();
+        for (i, f) in datacheck::repeated_iins(prepared.meta(), prepared.carriers(), |i| ids[i]) {
+            repeated.entry(i).or_default().push(f);
+        }
         // The folders of `documents/`, and a warning for each that belongs to none of
         // the accepted applicants: after the warnings of the rows.
-        let (folders, warnings) = Folders::open(dir, &prepared.ids());
+        let (folders, warnings) = match source.folder() {
+            Some(dir) => Folders::open(dir, &ids),
+            None => (None, Vec::new()),
+        };
+        drop(ids);
         prepared.meta_mut().warnings.extend(warnings);
-        Ok(Sorted { prepared, folders })
+        Ok(Sorted {
+            prepared,
+            folders,
+            repeated,
+        })
     }
 
     /// The number of accepted applicants.
@@ -68,127 +86,139 @@ impl<'s> Sorted<'s> {
         self.prepared.into_meta()
     }
 
-    /// Accepted applicants `range`, typed, in parallel: each with its family and
-    /// expenses, the findings of its rows (papers of unknown members among them) and
-    /// those of the checks on the applicant alone (identifiers). Not yet: repeated IINs
-    /// across the batch
-    /// ([`datacheck::repeated_iins`]) and the documents ([`Sorted::scan_documents`]).
+    /// Accepted applicants `range`, typed, in parallel, with every finding that is not
+    /// the engine's: those of their rows (papers of unknown members among them), of the
+    /// checks on the applicant alone (identifiers), of IINs repeated across the batch,
+    /// and their documents.
     pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
         let prepared = &self.prepared;
-        range
+        let mut applicants: Vec<Applicant> = range
             .into_par_iter()
             .map(|i| {
                 let mut a = prepared.applicant(i);
                 let own = datacheck::check_applicant(prepared.meta(), &a);
                 a.findings.extend(own);
+                if let Some(repeated) = self.repeated.get(&i) {
+                    a.findings.extend(repeated.iter().cloned());
+                }
                 a
             })
-            .collect()
-    }
-
-    /// Attaches to each applicant what its folder of `documents/` holds.
-    pub fn scan_documents(&self, applicants: &mut [Applicant]) {
+            .collect();
         if let Some(folders) = &self.folders {
-            folders.scan(applicants, &self.prepared.schemas().documents);
+            folders.scan(&mut applicants, &prepared.schemas().documents);
         }
+        applicants
     }
 }
 
-/// Loads the batch folder `dir` whole with the default [`Limits`].
-pub fn load(dir: &Path, schemas: &Schemas) -> Result<Batch, Error> {
-    load_with(dir, schemas, &Limits::default())
+/// One window of the batch, typed and evaluated: applicant `first + k` is
+/// `applicants[k]`, with the engine's `outcomes[k]` and its status `statuses[k]`.
+pub struct Window<'w> {
+    pub first: usize,
+    pub applicants: &'w [Applicant],
+    pub outcomes: &'w [Outcome],
+    pub statuses: &'w [Status],
 }
 
-/// Loads the batch folder `dir` whole: every applicant typed, with its family, expenses,
-/// documents and the findings of ingest and of the data checks. Fails (exit 2) only when
-/// the batch cannot be processed at all (including a file, a row count or a header past
-/// `limits`).
-pub fn load_with(dir: &Path, schemas: &Schemas, limits: &Limits) -> Result<Batch, Error> {
-    let sorted = Sorted::open(dir, schemas, limits)?;
-    let mut applicants = sorted.applicants(0..sorted.len());
-    let repeated =
-        datacheck::repeated_iins(sorted.meta(), datacheck::carriers(&applicants, 0), |i| {
-            applicants[i].applicant_id.as_str()
-        });
-    for (i, f) in repeated {
-        applicants[i].findings.push(f);
+/// What a command does with each window before its applicants become report entries.
+pub trait Sink {
+    /// Handles `window`; returns, for each of its applicants, the files written for it
+    /// (relative to OUT), or nothing when the command writes none. An error stops the
+    /// batch (exit 2): only for what makes going on pointless (OUT cannot be written).
+    fn window(&mut self, window: &Window<'_>) -> Result<Vec<Vec<String>>, Error>;
+}
+
+/// The sink of `validate`: nothing to do with a window.
+pub struct Check;
+
+impl Sink for Check {
+    fn window(&mut self, _: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+        Ok(Vec::new())
     }
-    sorted.scan_documents(&mut applicants);
-    let mut batch = sorted.into_meta();
-    batch.applicants = applicants;
-    Ok(batch)
 }
 
-/// Reads the batch folder `dir` and validates every applicant as of `as_of`, `window`
-/// applicants at a time: only their entries in the report are kept (with the files'
-/// text, which the rows point into), never the typed batch. Returns the report and how
-/// each file was read (encoding, delimiter).
-pub fn validate_in_windows(
-    dir: &Path,
-    schemas: &Schemas,
+/// The one path: the batch of `sorted` validated as of `as_of`, `window` applicants at a
+/// time, each window handed to `sink` before its applicants become their entries.
+/// Returns the report and how each file was read (encoding, delimiter).
+pub fn process(
+    sorted: Sorted<'_>,
     as_of: jiff::civil::Date,
-    limits: &Limits,
     window: usize,
+    sink: &mut dyn Sink,
 ) -> Result<(Report, Vec<String>), Error> {
-    let sorted = Sorted::open(dir, schemas, limits)?;
     let n = sorted.len();
     let mut entries = Vec::with_capacity(n);
-    let mut carriers = Vec::new();
-    let mut engine = rules::Engine::new(schemas, as_of)?;
+    let mut engine = rules::Engine::new(sorted.prepared.schemas(), as_of)?;
     // The applicants of one window, with the columns that point findings at cells.
     let mut batch = Batch {
         columns: sorted.meta().columns.clone(),
         ..Batch::default()
     };
-    for start in (0..n).step_by(window) {
-        batch.applicants = sorted.applicants(start..n.min(start + window));
-        carriers.extend(datacheck::carriers(&batch.applicants, start));
-        sorted.scan_documents(&mut batch.applicants);
+    for first in (0..n).step_by(window.max(1)) {
+        batch.applicants = sorted.applicants(first..n.min(first + window.max(1)));
         let outcomes = engine.evaluate(&batch);
+        let statuses: Vec<Status> = batch
+            .applicants
+            .par_iter()
+            .zip(&outcomes)
+            .map(|(a, o)| Status::of_all([a.findings.as_slice(), o.findings.as_slice()]))
+            .collect();
+        let mut outputs = sink.window(&Window {
+            first,
+            applicants: &batch.applicants,
+            outcomes: &outcomes,
+            statuses: &statuses,
+        })?;
+        outputs.resize(batch.applicants.len(), Vec::new());
         let mut reports = Vec::new();
         std::mem::take(&mut batch.applicants)
             .into_par_iter()
             .zip(outcomes)
-            .map(|(a, outcome)| ApplicantReport::new(a, outcome))
+            .zip(statuses)
+            .zip(outputs)
+            .map(|(((a, outcome), status), files)| ApplicantReport::new(a, outcome, status, files))
             .collect_into_vec(&mut reports);
         entries.append(&mut reports);
-    }
-    // IINs repeated across the batch, once all of it is seen. Loading the batch whole
-    // puts these findings before those of the documents and the engine; the report's
-    // order is the same, since none of those is a `data.duplicate` on an IIN cell
-    // (the sort key).
-    let repeated = datacheck::repeated_iins(sorted.meta(), carriers, |i| {
-        entries[i].applicant_id.as_str()
-    });
-    for (i, f) in repeated {
-        entries[i].add_findings([f]);
     }
     let mut meta = sorted.into_meta();
     let formats = std::mem::take(&mut meta.formats);
     Ok((Report::assemble(entries, meta, as_of), formats))
 }
 
+/// Reads the batch of `source` and validates every applicant as of `as_of`, `window`
+/// applicants at a time: `validate`. Returns the report and how each file was read.
+pub fn validate_in_windows(
+    source: &dyn Source,
+    schemas: &Schemas,
+    as_of: jiff::civil::Date,
+    limits: &Limits,
+    window: usize,
+) -> Result<(Report, Vec<String>), Error> {
+    let sorted = Sorted::open(source, schemas, limits)?;
+    process(sorted, as_of, window, &mut Check)
+}
+
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::source::Folder;
     use crate::{schema, synth};
 
-    /// The report of the whole batch loaded at once, as `resettle run` makes it.
-    fn whole(dir: &Path, schemas: &Schemas, as_of: jiff::civil::Date) -> String {
-        let batch = load(dir, schemas).unwrap();
-        let outcomes = rules::evaluate(&batch, schemas, as_of).unwrap();
-        Report::build(batch, outcomes, as_of).to_json()
-    }
-
     #[test]
-    fn windows_give_the_report_of_the_whole_batch() {
+    fn every_window_size_gives_one_report() {
         let schemas = schema::Schemas::embedded().unwrap();
         let as_of = jiff::civil::date(2026, 11, 24);
         let generated = tempfile::tempdir().unwrap();
         synth::generate(generated.path(), 2000, 3).unwrap();
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch");
         for dir in [sample.as_path(), generated.path()] {
-            let expected = whole(dir, &schemas, as_of);
+            let source = Folder::open(dir).unwrap();
+            let limits = Limits::default();
+            let (report, _) =
+                validate_in_windows(&source, &schemas, as_of, &limits, usize::MAX).unwrap();
+            let expected = report.to_json();
             // The sample has documents; the generated batch, IINs repeated across windows.
             assert!(
                 expected.contains("docs.")
@@ -196,16 +226,43 @@ mod tests {
                 "{}",
                 dir.display()
             );
-            for window in [1, 7, 500, 100_000] {
-                let limits = Limits::default();
+            for window in [1, 7, 500] {
                 let (report, _) =
-                    validate_in_windows(dir, &schemas, as_of, &limits, window).unwrap();
+                    validate_in_windows(&source, &schemas, as_of, &limits, window).unwrap();
                 assert!(
                     report.to_json() == expected,
                     "window {window} in {}",
                     dir.display()
                 );
             }
+        }
+    }
+
+    /// The IINs read from the cells when the rows are sorted out are those of the typed
+    /// applicants, on batches with members, bad cells and repeats.
+    #[test]
+    fn carriers_read_before_typing_are_those_of_the_typed_batch() {
+        let schemas = schema::Schemas::embedded().unwrap();
+        let generated = tempfile::tempdir().unwrap();
+        synth::generate(generated.path(), 3000, 11).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let tricky = root.join("tests/fixture/tricky");
+        let sample = root.join("samples/batch");
+        for dir in [sample.as_path(), tricky.as_path(), generated.path()] {
+            let source = Folder::open(dir).unwrap();
+            let limits = Limits {
+                max_cell: 40,
+                ..Limits::default()
+            };
+            let prepared = ingest::prepare(&source, &schemas, &limits).unwrap();
+            let typed: Vec<Applicant> =
+                (0..prepared.len()).map(|i| prepared.applicant(i)).collect();
+            let mut expected = datacheck::carriers(&typed, 0);
+            let mut read = prepared.carriers();
+            assert!(!expected.is_empty(), "{}", dir.display());
+            expected.sort();
+            read.sort();
+            assert_eq!(read, expected, "{}", dir.display());
         }
     }
 }

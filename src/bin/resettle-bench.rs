@@ -9,6 +9,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use resettle::columns::FileKind;
+use resettle::model::Applicant;
+use resettle::report::Status;
+use resettle::rules::Outcome;
 
 #[derive(Parser)]
 #[command(
@@ -70,58 +73,94 @@ struct RenderArgs {
     layout_only: bool,
 }
 
-/// The validated batch of a rendering benchmark: its documents' data is built when a
-/// worker renders them, as `resettle run` does, so that it is never all in memory.
+/// The validated batch of a rendering benchmark: the applicants that have the form, as
+/// `resettle run` hands them to its renderer (through the one path, window by window);
+/// their documents' data is built when a worker renders them, as `run` does.
 struct Forms {
     schemas: resettle::schema::Schemas,
-    batch: resettle::model::Batch,
-    outcomes: Vec<resettle::rules::Outcome>,
-    /// The applicants whose documents are rendered, one document each.
-    chosen: Vec<usize>,
+    /// The applicants whose documents are rendered, one document each, with the
+    /// engine's outcome and their status.
+    chosen: Vec<(Applicant, Outcome, Status)>,
     /// The file of the form rendered, e.g. `application.pdf`.
     file: String,
+}
+
+/// The sink that keeps the first `n` applicants with form `file`.
+struct Choose<'a> {
+    schemas: &'a resettle::schema::Schemas,
+    file: &'a str,
+    n: usize,
+    chosen: Vec<(Applicant, Outcome, Status)>,
+}
+
+impl resettle::pipeline::Sink for Choose<'_> {
+    fn window(
+        &mut self,
+        w: &resettle::pipeline::Window<'_>,
+    ) -> Result<Vec<Vec<String>>, resettle::Error> {
+        for ((a, o), s) in w.applicants.iter().zip(w.outcomes).zip(w.statuses) {
+            if self.chosen.len() < self.n && data_of(self.schemas, self.file, a, o, *s).is_some() {
+                self.chosen.push((a.clone(), o.clone(), *s));
+            }
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The `/data.json` of form `file` for an applicant, if it has the form.
+fn data_of(
+    schemas: &resettle::schema::Schemas,
+    file: &str,
+    a: &Applicant,
+    o: &Outcome,
+    status: Status,
+) -> Option<serde_json::Value> {
+    let cx = resettle::render::forms::Context {
+        schemas,
+        as_of: AS_OF,
+        org: "resettle-bench",
+    };
+    resettle::render::forms::documents_named(a, o, status, &cx, |f| f == file)
+        .pop()
+        .map(|d| d.data)
 }
 
 impl Forms {
     /// The first `n` applicants of `dir` that have `form`.
     fn load(dir: &std::path::Path, n: usize, form: &str) -> Result<Forms, String> {
         let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
-        let batch = resettle::pipeline::load(dir, &schemas).map_err(|e| e.to_string())?;
-        let outcomes =
-            resettle::rules::evaluate(&batch, &schemas, AS_OF).map_err(|e| e.to_string())?;
-        let mut forms = Forms {
-            schemas,
-            batch,
-            outcomes,
+        let file = format!("{form}.pdf");
+        let source = resettle::source::Folder::open(dir).map_err(|e| e.to_string())?;
+        let limits = resettle::ingest::Limits::default();
+        let sorted = resettle::pipeline::Sorted::open(&source, &schemas, &limits)
+            .map_err(|e| e.to_string())?;
+        let mut sink = Choose {
+            schemas: &schemas,
+            file: &file,
+            n,
             chosen: Vec::new(),
-            file: format!("{form}.pdf"),
         };
-        forms.chosen = (0..forms.batch.applicants.len())
-            .filter(|&i| forms.data(i).is_some())
-            .take(n)
-            .collect();
-        if forms.chosen.len() < n {
+        resettle::pipeline::process(sorted, AS_OF, resettle::pipeline::WINDOW, &mut sink)
+            .map_err(|e| e.to_string())?;
+        let chosen = sink.chosen;
+        if chosen.len() < n {
             return Err(format!(
-                "{} has only {} applicants with a {}: generate a bigger batch",
+                "{} has only {} applicants with a {file}: generate a bigger batch",
                 dir.display(),
-                forms.chosen.len(),
-                forms.file
+                chosen.len(),
             ));
         }
-        Ok(forms)
+        Ok(Forms {
+            schemas,
+            chosen,
+            file,
+        })
     }
 
-    /// The `/data.json` of the form for applicant `i` of the batch.
+    /// The `/data.json` of the form for chosen applicant `i`.
     fn data(&self, i: usize) -> Option<serde_json::Value> {
-        let cx = resettle::render::forms::Context {
-            schemas: &self.schemas,
-            as_of: AS_OF,
-            org: "resettle-bench",
-        };
-        let (a, o) = (&self.batch.applicants[i], &self.outcomes[i]);
-        resettle::render::forms::documents_named(a, o, &cx, |f| f == self.file)
-            .pop()
-            .map(|d| d.data)
+        let (a, o, s) = &self.chosen[i];
+        data_of(&self.schemas, &self.file, a, o, *s)
     }
 }
 
@@ -140,7 +179,7 @@ fn render(args: &RenderArgs) -> Result<String, String> {
     // As `resettle run` does for each document: the data built, made printable,
     // serialized, rendered (or only laid out), written atomically.
     let job = |i: usize| {
-        let mut d = forms.data(forms.chosen[i]).unwrap_or_default();
+        let mut d = forms.data(i).unwrap_or_default();
         engine.make_printable(&mut d);
         resettle::render::Job {
             data: serde_json::to_vec(&d).unwrap_or_default(),
@@ -227,8 +266,9 @@ fn main() -> ExitCode {
         Command::Ingest { dir } => (|| {
             let schemas = resettle::schema::Schemas::embedded().map_err(|e| e.to_string())?;
             let limits = resettle::ingest::Limits::default();
+            let source = resettle::source::Folder::open(&dir).map_err(|e| e.to_string())?;
             let prepared =
-                resettle::ingest::prepare(&dir, &schemas, &limits).map_err(|e| e.to_string())?;
+                resettle::ingest::prepare(&source, &schemas, &limits).map_err(|e| e.to_string())?;
             Ok(format!("phase=ingest applicants={}", prepared.len()))
         })(),
         Command::Validate { dir, out } => (|| {

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::findings::Lang;
 use crate::report::Report;
 use crate::schema::Schemas;
+use crate::source::{Folder, Source};
 
 /// A batch to read, the folder to write into, and the NGO the documents are for.
 #[derive(Debug, Args)]
@@ -188,6 +189,11 @@ pub(super) struct Setup {
     pub(super) as_of: Date,
     pub(super) lang: Lang,
     pub(super) limits: crate::ingest::Limits,
+}
+
+/// The batch at `path`, read through the one seam ([`crate::source`]): a batch folder.
+pub(super) fn open_source(path: &Path) -> Result<Box<dyn Source>, Error> {
+    Ok(Box::new(Folder::open(path)?))
 }
 
 pub(super) fn setup(common: &Common) -> Result<Setup, Error> {

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{BatchOut, Common, exit_for, setup};
+use super::common::{BatchOut, Common, exit_for, open_source, setup};
 use super::templates::{TemplateSource, check_templates, engine};
 use crate::error::Error;
 use crate::outdir::OutDir;
+use crate::packets::Packets;
+use crate::pipeline::{Sorted, WINDOW, process};
 use crate::render::forms;
 use crate::render::{self, Job};
-use crate::report::{Report, html};
+use crate::report::html;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -31,6 +33,9 @@ pub struct RunArgs {
     pub common: Common,
 }
 
+/// The batch report's files, each written last by a run, removed first by the next.
+const REPORT_FILES: [&str; 4] = ["report.json", "findings.csv", "report.html", "report.pdf"];
+
 /// The number of rendering threads: `--jobs`, else every core.
 fn threads(common: &Common) -> usize {
     common.jobs.map_or_else(
@@ -47,8 +52,11 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         // A user's templates are compiled before anything is written.
         check_templates(&engine, &setup, None, false)?;
     }
-    let mut batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
-    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
+    let sorted = Sorted::open(
+        &*open_source(&args.io.batch)?,
+        &setup.schemas,
+        &setup.limits,
+    )?;
     let out = OutDir::create(&args.io.out)?;
     let options = crate::packets::Options {
         as_of: setup.as_of,
@@ -59,13 +67,15 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         templates: &templates,
         progress: true,
     };
-    let rendered =
-        crate::packets::render(&engine, &batch, &outcomes, &setup.schemas, &out, &options)?;
-    let formats = std::mem::take(&mut batch.formats);
-    let mut report = Report::build(batch, outcomes, setup.as_of);
-    for (a, files) in report.applicants.iter_mut().zip(rendered.outputs) {
-        a.outputs = files;
+    // "A report present means every document it lists was written", at every instant:
+    // the last run's report goes before any output changes (report.json, which
+    // programs read, first).
+    for name in REPORT_FILES {
+        out.remove(name)?;
     }
+    let mut packets = Packets::begin(&engine, &setup.schemas, &out, &options);
+    let (mut report, formats) = process(sorted, setup.as_of, WINDOW, &mut packets)?;
+    let rendered = packets.finish()?;
     let failed = rendered.errors.len();
     report.errors.extend(rendered.errors);
     report.warnings.extend(rendered.warnings);
@@ -85,8 +95,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     let pdf_path = match pdf {
         Some(Ok(bytes)) => Some(out.write("report.pdf", &bytes)?),
         result => {
-            // Never leave an older report beside this run's.
-            out.remove("report.pdf")?;
+            // The older report.pdf went before the run began.
             let e = match result {
                 Some(Err(e)) => e.to_string(),
                 _ => "the rendering thread did not answer".to_string(),

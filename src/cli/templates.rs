@@ -9,13 +9,13 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
 
-use super::common::{BatchOut, Common, Setup, exit_for, setup};
+use super::common::{BatchOut, Common, Setup, exit_for, open_source, setup};
 use crate::error::Error;
 use crate::outdir::OutDir;
-use crate::render::check::{self, SampleBatch};
+use crate::pipeline::{Sink, Sorted, WINDOW, Window, process};
+use crate::render::check;
 use crate::render::forms::{self, Context};
 use crate::render::{Engine, Templates};
-use crate::report::Report;
 
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
@@ -68,23 +68,22 @@ pub(super) fn check_templates(
     batch: Option<&Path>,
     all: bool,
 ) -> Result<usize, Error> {
-    let sample;
-    let dir = match batch {
-        Some(dir) => dir,
-        None => {
-            sample = SampleBatch::write()?;
-            sample.path()
-        }
+    let source = match batch {
+        Some(dir) => open_source(dir)?,
+        None => Box::new(check::sample()),
     };
-    let batch = crate::pipeline::load_with(dir, &setup.schemas, &setup.limits)?;
-    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
-    let cx = Context {
-        schemas: &setup.schemas,
-        as_of: setup.as_of,
-        org: "",
+    let sorted = Sorted::open(&*source, &setup.schemas, &setup.limits)?;
+    let mut sink = Compile {
+        engine,
+        cx: Context {
+            schemas: &setup.schemas,
+            as_of: setup.as_of,
+            org: "",
+        },
+        packets: check::Packets::new(all),
     };
-    let mut jobs = check::packets(engine, &batch, &outcomes, &cx, all);
-    let report = Report::build(batch, outcomes, setup.as_of);
+    let (report, _) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
+    let mut jobs = sink.packets.jobs;
     jobs.push(check::report(
         engine,
         forms::report_data(&report, setup.lang, ""),
@@ -95,6 +94,47 @@ pub(super) fn check_templates(
         Ok(jobs.len())
     } else {
         Err(Error::input("templates", errors.join("\n")))
+    }
+}
+
+/// The sink of `templates check`: the packets to compile, gathered window by window.
+struct Compile<'a> {
+    engine: &'a Engine,
+    cx: Context<'a>,
+    packets: check::Packets,
+}
+
+impl Sink for Compile<'_> {
+    fn window(&mut self, w: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+        self.packets
+            .add(self.engine, w.applicants, w.outcomes, w.statuses, &self.cx);
+        Ok(Vec::new())
+    }
+}
+
+/// The sink of `templates data`: each document's data written as its window completes.
+struct DataFiles<'a> {
+    out: &'a OutDir,
+    cx: Context<'a>,
+    written: usize,
+}
+
+impl Sink for DataFiles<'_> {
+    fn window(&mut self, w: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+        let mut outputs = Vec::with_capacity(w.applicants.len());
+        for ((a, o), status) in w.applicants.iter().zip(w.outcomes).zip(w.statuses) {
+            let mut files = Vec::new();
+            for doc in forms::documents(a, o, *status, &self.cx) {
+                let name = doc.file.trim_end_matches(".pdf");
+                let json = serde_json::to_vec_pretty(&doc.data).unwrap_or_default();
+                let file = format!("{}/{name}.json", a.applicant_id);
+                self.out.write(&file, &json)?;
+                files.push(file);
+                self.written += 1;
+            }
+            outputs.push(files);
+        }
+        Ok(outputs)
     }
 }
 
@@ -116,24 +156,22 @@ pub(super) fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Err
 pub(super) fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error> {
     args.io.check_apart()?;
     let setup = setup(&args.common)?;
-    let batch = crate::pipeline::load_with(&args.io.batch, &setup.schemas, &setup.limits)?;
-    let outcomes = crate::rules::evaluate(&batch, &setup.schemas, setup.as_of)?;
+    let sorted = Sorted::open(
+        &*open_source(&args.io.batch)?,
+        &setup.schemas,
+        &setup.limits,
+    )?;
     let out = OutDir::create(&args.io.out)?;
-    let cx = Context {
-        schemas: &setup.schemas,
-        as_of: setup.as_of,
-        org: &args.io.org,
+    let mut sink = DataFiles {
+        out: &out,
+        cx: Context {
+            schemas: &setup.schemas,
+            as_of: setup.as_of,
+            org: &args.io.org,
+        },
+        written: 0,
     };
-    let mut written = 0;
-    for (a, o) in batch.applicants.iter().zip(&outcomes) {
-        for doc in forms::documents(a, o, &cx) {
-            let name = doc.file.trim_end_matches(".pdf");
-            let json = serde_json::to_vec_pretty(&doc.data).unwrap_or_default();
-            out.write(&format!("{}/{name}.json", a.applicant_id), &json)?;
-            written += 1;
-        }
-    }
-    let report = Report::build(batch, outcomes, setup.as_of);
+    let (report, _) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
     out.write(
         "report.json",
         &serde_json::to_vec_pretty(&forms::report_data(&report, setup.lang, &args.io.org))
@@ -141,7 +179,7 @@ pub(super) fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error
     )?;
     eprintln!(
         "wrote {} data files into {}",
-        written + 1,
+        sink.written + 1,
         out.root().display()
     );
     Ok(exit_for(report))

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::common::{Common, Setup, exit_for, setup};
+use super::common::{Common, Setup, exit_for, open_source, setup};
 use crate::error::Error;
 use crate::report::{Report, html, text};
 
@@ -36,7 +36,7 @@ pub struct ValidateArgs {
 
 fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
     crate::pipeline::validate_in_windows(
-        batch,
+        &*open_source(batch)?,
         &setup.schemas,
         setup.as_of,
         &setup.limits,

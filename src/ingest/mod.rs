@@ -16,42 +16,26 @@ pub mod rows;
 pub mod split;
 pub mod table;
 
-use std::path::{Path, PathBuf};
-
 use crate::columns::FileKind;
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::model::{Batch, RowCounts};
 use crate::schema::Schemas;
+use crate::source::{self, SourceError};
 pub use limits::Limits;
-pub use prepare::{Prepared, prepare};
+pub use prepare::{Carrier, Prepared, prepare};
 use table::Table;
 
-/// The entry of folder `dir` named `name`, ignoring ASCII case (`Applicants.CSV` from a
-/// Windows machine counts).
-pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
-    let exact = dir.join(name);
-    if std::fs::symlink_metadata(&exact).is_ok() {
-        return Some(exact);
-    }
-    let mut matches: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        })
-        .map(|e| e.path())
-        .collect();
-    matches.sort();
-    matches.into_iter().next()
-}
+pub use crate::source::find_entry;
 
-/// The bytes of the batch file at `path`, refused (exit 2, naming the file) when they
+/// The bytes of table `file` of `source`, refused (exit 2, naming the file) when they
 /// exceed `max` bytes or it is not a regular file (a named pipe never hangs the run; a
 /// device such as `/dev/zero` behind a link is refused): see [`crate::fsread`].
-fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error> {
+fn read_bounded(
+    source: &dyn source::Source,
+    file: FileKind,
+    max: u64,
+) -> Result<Option<Vec<u8>>, Error> {
     let too_large = |size: Option<u64>| {
         let what = match size {
             Some(len) => format!("the file is {}, more than", limits::show_size(len)),
@@ -66,15 +50,17 @@ fn read_bounded(path: &Path, file: FileKind, max: u64) -> Result<Vec<u8>, Error>
             ),
         )
     };
-    use crate::fsread::{ReadError, read_capped};
-    read_capped(path, max).map_err(|e| match e {
-        ReadError::TooLarge { size, .. } => too_large(size),
-        ReadError::NotRegular(what) => Error::input(
-            file.file_name(),
-            format!("{what}, not a regular file: not read (give the table itself)"),
-        ),
-        ReadError::Io(e) => Error::io(path, e),
-    })
+    use crate::fsread::ReadError;
+    source
+        .table(file, max)
+        .map_err(|SourceError { path, error }| match error {
+            ReadError::TooLarge { size, .. } => too_large(size),
+            ReadError::NotRegular(what) => Error::input(
+                file.file_name(),
+                format!("{what}, not a regular file: not read (give the table itself)"),
+            ),
+            ReadError::Io(e) => Error::io(&path, e),
+        })
 }
 
 /// One file of the batch as read.
@@ -87,15 +73,14 @@ enum Read {
 
 /// Reads one file of the batch.
 fn read_table(
-    dir: &Path,
+    source: &dyn source::Source,
     file: FileKind,
     schemas: &Schemas,
     limits: &Limits,
 ) -> Result<Read, Error> {
-    let Some(path) = find_entry(dir, file.file_name()) else {
+    let Some(bytes) = read_bounded(source, file, limits.max_file_size)? else {
         return Ok(Read::Absent);
     };
-    let bytes = read_bounded(&path, file, limits.max_file_size)?;
     if let Some(what) = magic::not_text(&bytes) {
         return Err(Error::input(
             file.file_name(),

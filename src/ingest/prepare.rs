@@ -8,10 +8,9 @@
 //! three files and has their rows sorted out; sorting the rows out by id is in `owners`,
 //! typing an applicant from its rows in `typing`.
 
+mod iins;
 mod owners;
 mod typing;
-
-use std::path::Path;
 
 use super::rows::Cells;
 use super::table::Table;
@@ -21,6 +20,8 @@ use crate::error::Error;
 use crate::findings::{Finding, RowError, Source, Text};
 use crate::model::Batch;
 use crate::schema::Schemas;
+use crate::source;
+pub use iins::Carrier;
 use owners::group_by_applicant;
 
 /// What a row other than its own adds to an applicant.
@@ -51,24 +52,18 @@ pub struct Prepared<'s> {
     meta: Batch,
 }
 
-/// Reads the batch folder `dir` and sorts its rows out. Fails (exit 2) only when the
+/// Reads the batch of `source` and sorts its rows out. Fails (exit 2) only when the
 /// batch cannot be processed at all (including a file, a row count or a header past
 /// `limits`).
 pub fn prepare<'s>(
-    dir: &Path,
+    source: &dyn source::Source,
     schemas: &'s Schemas,
     limits: &Limits,
 ) -> Result<Prepared<'s>, Error> {
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: not a batch folder (a batch is a folder holding applicants.csv; `resettle init DIR` makes one)",
-            dir.display()
-        )));
-    }
     let mut meta = Batch::default();
     // The three files are read and split at once, then used in order: an error in
     // applicants.csv is reported before one in family.csv.
-    let read = |file| read_table(dir, file, schemas, limits);
+    let read = |file| read_table(source, file, schemas, limits);
     let ((applicants, family), expenses) = rayon::join(
         || rayon::join(|| read(FileKind::Applicants), || read(FileKind::Family)),
         || read(FileKind::Expenses),
@@ -80,7 +75,7 @@ pub fn prepare<'s>(
                 "applicants.csv",
                 format!(
                     "not found in {}: every batch needs one (`resettle init DIR` writes a blank batch)",
-                    dir.display()
+                    source.name()
                 ),
             ));
         }

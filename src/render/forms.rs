@@ -85,10 +85,16 @@ fn has(findings: &[Finding], rule: &str) -> bool {
     findings.iter().any(|f| f.rule == rule)
 }
 
-/// The documents of one applicant: each form that applies alone, then `packet.pdf` with
-/// all of them (led by a cover page of findings on drafts).
-pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Document> {
-    documents_named(a, outcome, cx, |_| true)
+/// The documents of one applicant whose status is `status` (drafts unless ready): each
+/// form that applies alone, then `packet.pdf` with all of them (led by a cover page of
+/// findings on drafts).
+pub fn documents(
+    a: &Applicant,
+    outcome: &Outcome,
+    status: Status,
+    cx: &Context<'_>,
+) -> Vec<Document> {
+    documents_named(a, outcome, status, cx, |_| true)
 }
 
 /// Those of [`documents`] whose file name `wanted` accepts, built alone (the data of
@@ -96,10 +102,10 @@ pub fn documents(a: &Applicant, outcome: &Outcome, cx: &Context<'_>) -> Vec<Docu
 pub fn documents_named(
     a: &Applicant,
     outcome: &Outcome,
+    status: Status,
     cx: &Context<'_>,
     wanted: impl Fn(&str) -> bool,
 ) -> Vec<Document> {
-    let status = Status::of_all([a.findings.as_slice(), outcome.findings.as_slice()]);
     let draft = status != Status::Ready;
     let base = data(a, outcome, status, cx);
     let mut plan: Vec<(&str, String, &str)> = vec![

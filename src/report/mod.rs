@@ -111,10 +111,16 @@ pub struct Report {
 }
 
 impl ApplicantReport {
-    /// An applicant's entry: the findings of ingest and of the engine, sorted by rule
-    /// id, then member, then source (so the report is the same whatever order they were
-    /// found in), and the status they give.
-    pub fn new(a: Applicant, outcome: Outcome) -> ApplicantReport {
+    /// An applicant's entry, finished: the findings of ingest and of the engine, sorted
+    /// by rule id, then member, then source (so the report is the same whatever order
+    /// they were found in), the status they give (decided once, by the pipeline, before
+    /// the command's sink saw the applicant) and the files written for it.
+    pub fn new(
+        a: Applicant,
+        outcome: Outcome,
+        status: Status,
+        outputs: Vec<String>,
+    ) -> ApplicantReport {
         let name = full_name(&a);
         let mut findings = a.findings;
         findings.extend(outcome.findings);
@@ -122,24 +128,17 @@ impl ApplicantReport {
             f.verified = !outcome.unverified.contains(f.rule);
         }
         sort_findings(&mut findings);
+        debug_assert_eq!(status, Status::of(&findings));
         ApplicantReport {
             applicant_id: a.applicant_id,
             name,
-            status: Status::of(&findings),
+            status,
             consulate: outcome.consulate,
             findings,
             allowance: outcome.allowance,
             fees: outcome.fees,
-            outputs: Vec::new(),
+            outputs,
         }
-    }
-
-    /// Adds findings made once the whole batch was seen (IINs repeated across it), in
-    /// their place, and the status they give.
-    pub fn add_findings(&mut self, more: impl IntoIterator<Item = Finding>) {
-        self.findings.extend(more);
-        sort_findings(&mut self.findings);
-        self.status = Status::of(&self.findings);
     }
 }
 
@@ -151,17 +150,6 @@ fn sort_findings(findings: &mut [Finding]) {
 }
 
 impl Report {
-    /// Builds the report from the batch and the engine's outcome for each applicant
-    /// (in batch order).
-    pub fn build(mut batch: Batch, outcomes: Vec<Outcome>, as_of: Date) -> Report {
-        let applicants = std::mem::take(&mut batch.applicants)
-            .into_par_iter()
-            .zip(outcomes)
-            .map(|(a, outcome)| ApplicantReport::new(a, outcome))
-            .collect();
-        Report::assemble(applicants, batch, as_of)
-    }
-
     /// The report of the applicants' entries (in batch order) and the rest of the batch
     /// (`meta`: row counts, errors, warnings; its applicants are not read).
     pub fn assemble(applicants: Vec<ApplicantReport>, meta: Batch, as_of: Date) -> Report {

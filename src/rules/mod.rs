@@ -43,15 +43,6 @@ pub struct Outcome {
     pub unverified: Arc<FxHashSet<&'static str>>,
 }
 
-/// Evaluates every applicant of `batch` as of `as_of`.
-pub fn evaluate(
-    batch: &Batch,
-    schemas: &Schemas,
-    as_of: Date,
-) -> Result<Vec<Outcome>, SchemaError> {
-    Ok(Engine::new(schemas, as_of)?.evaluate(batch))
-}
-
 /// The engine for one run: the rates in force on its date, and the region and
 /// profession lookups of every spelling met so far, kept from batch to batch (a
 /// validation in windows resolves each spelling once).

@@ -250,9 +250,11 @@ fn plain_batch(batch: &Path, n: u32) {
 #[cfg(unix)]
 fn held(batch: &Path, id: &str) -> Vec<(String, String)> {
     let schemas = resettle::schema::Schemas::embedded().unwrap();
-    let b = resettle::pipeline::load(batch, &schemas).unwrap();
-    let a = b
-        .applicants
+    let source = resettle::source::Folder::open(batch).unwrap();
+    let limits = resettle::ingest::Limits::default();
+    let sorted = resettle::pipeline::Sorted::open(&source, &schemas, &limits).unwrap();
+    let applicants = sorted.applicants(0..sorted.len());
+    let a = applicants
         .iter()
         .find(|a| a.applicant_id == id)
         .unwrap_or_else(|| panic!("no applicant {id}"));
