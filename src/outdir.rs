@@ -214,6 +214,19 @@ impl OutDir {
         Ok(path)
     }
 
+    /// Opens `rel` for appending (created, mode 0600, when absent; never through a
+    /// link): a log the tool adds lines to, such as the manifest's journal.
+    pub fn append(&self, rel: &str) -> Result<fs::File, Error> {
+        let path = self.path(rel)?;
+        let mut options = fs::OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        #[cfg(target_os = "linux")]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        options.open(&path).map_err(|e| Error::io(&path, e))
+    }
+
     /// Writes `bytes` to `rel` atomically; see [`OutDir::write_with`].
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
         self.write_file(rel, true, |f| f.write_all(bytes))

@@ -11,7 +11,7 @@
 //! by the worker that renders it, one applicant at a time, and dropped once the PDF is
 //! written; what is kept across windows is the file names.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,7 +19,7 @@ use jiff::civil::Date;
 
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
-use crate::manifest::{Entry, Manifest};
+use crate::manifest::{Entry, Journal, Manifest, Written};
 use crate::model::Applicant;
 use crate::outdir::OutDir;
 use crate::pipeline::{Sink, Window};
@@ -28,6 +28,7 @@ use crate::render::{self, Engine, Job, Templates};
 use crate::report::Status;
 use crate::rules::Outcome;
 use crate::schema::Schemas;
+use crate::values::is_valid_id;
 
 /// What rendering produced besides the files of each applicant (which go to their
 /// entries as each window completes): problems and counts.
@@ -68,6 +69,8 @@ struct Planned {
 /// What rendering one applicant gave: per document, its file and the result.
 struct Done {
     written: Vec<String>,
+    /// Each file written, with its length and digest.
+    records: Vec<Written>,
     errors: Vec<RowError>,
     lost: BTreeSet<char>,
 }
@@ -108,6 +111,9 @@ pub struct Packets<'a> {
     /// The manifest of the last run, and the one this run is writing.
     old: Manifest,
     state: Manifest,
+    /// What an unfinished run recorded writing, and this run's record.
+    recorded: HashMap<String, Written>,
+    journal: Journal,
     /// Every file an applicant has in this run, and the applicants that have some.
     current: HashSet<String>,
     rendered_ids: HashSet<String>,
@@ -123,8 +129,20 @@ impl<'a> Packets<'a> {
         schemas: &'a Schemas,
         out: &'a OutDir,
         opts: &'a Options<'a>,
-    ) -> Packets<'a> {
+    ) -> Result<Packets<'a>, Error> {
+        for file in [crate::manifest::FILE, crate::manifest::JOURNAL] {
+            let path = out.path(file)?;
+            // Anything else there (a named pipe, a link) is not read and is replaced.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                return Err(Error::Usage(format!(
+                    "{}: a folder, where resettle keeps its record of the documents it wrote: move it away and run again",
+                    path.display()
+                )));
+            }
+        }
         let old = Manifest::read(out);
+        let recorded = Journal::read(out);
+        let journal = Journal::open(out)?;
         // Temporary files of a killed run go, wherever a run may have written: a run
         // writes the manifest, its files as pending, before any document.
         out.sweep("");
@@ -143,7 +161,7 @@ impl<'a> Packets<'a> {
         } else {
             ProgressBar::hidden()
         };
-        Packets {
+        Ok(Packets {
             engine,
             out,
             opts,
@@ -159,44 +177,79 @@ impl<'a> Packets<'a> {
             ],
             state: old.clone(),
             old,
+            recorded,
+            journal,
             current: HashSet::new(),
             rendered_ids: HashSet::new(),
             bar,
             done: Rendered::default(),
-        }
+        })
     }
 
     /// Ends the run: applicants no longer rendered leave the manifest, and every file a
-    /// former run may have written and no applicant has now is removed — never any
-    /// other file. Returns what was rendered (its `outputs` are empty: each window's
-    /// went to its entries).
+    /// former run wrote and no applicant has now is removed — only when its name is an
+    /// output's and its bytes are those recorded (in the manifest or the journal) as
+    /// written: never any other file, whatever the manifest says. Returns what was
+    /// rendered.
     pub fn finish(mut self) -> Result<Rendered, Error> {
         self.bar.finish_and_clear();
-        let mut new = self.state;
+        let mut new = std::mem::take(&mut self.state);
         new.pending.clear();
         let ids = &self.rendered_ids;
         new.applicants.retain(|id, _| ids.contains(id.as_str()));
-        let stale: BTreeSet<&String> = self
-            .old
-            .applicants
-            .values()
-            .flat_map(|e| &e.files)
-            .chain(&self.old.pending)
-            .filter(|f| !self.current.contains(*f))
-            .collect();
-        // A file that cannot be removed (a read-only folder, a folder where the file
-        // was) is that document's failure; the batch goes on.
-        for file in stale {
+        let listed = self.old.applicants.values().flat_map(|e| &e.files);
+        let mut stale: BTreeMap<&str, Vec<&Written>> = BTreeMap::new();
+        for w in listed.chain(self.recorded.values()) {
+            stale.entry(w.file.as_str()).or_default().push(w);
+        }
+        for file in &self.old.pending {
+            stale.entry(file.as_str()).or_default();
+        }
+        stale.retain(|f, _| !self.current.contains(*f));
+        for (file, records) in stale {
+            let ours = is_output_name(file) && records.iter().any(|w| w.is_intact(self.out));
+            if !ours {
+                continue;
+            }
+            // A file that cannot be removed (a read-only folder) is that document's
+            // failure; the batch goes on.
             if let Err(e) = self.out.remove(file) {
                 let e = format!("an older version could not be removed: {e}");
                 self.done.errors.push(failed(file, &e));
             }
         }
-        // The manifest vouches for the documents only once they are on disk.
+        // The manifest vouches for the documents only once they are on disk; then the
+        // journal has nothing left to prove.
         self.out.sync()?;
         new.write(self.out)?;
+        self.journal.close(self.out)?;
         Ok(self.done)
     }
+}
+
+/// The names of an applicant's outputs in its folder, besides `consent-<member_id>.pdf`.
+const OUTPUT_NAMES: &[&str] = &[
+    "application.pdf",
+    DOCX,
+    "inventory.pdf",
+    "lifting-stage1.pdf",
+    "lifting-stage2.pdf",
+    "compensation.pdf",
+    "monthly-benefit.pdf",
+    "packet.pdf",
+];
+
+/// Whether `rel` (relative to OUT) is named as the tool names an output:
+/// `<applicant_id>/<form file>`. Nothing else is ever removed from OUT by a run.
+pub fn is_output_name(rel: &str) -> bool {
+    let Some((id, name)) = rel.split_once('/') else {
+        return false;
+    };
+    let consent = name
+        .strip_prefix("consent-")
+        .and_then(|m| m.strip_suffix(".pdf"))
+        .is_some_and(is_valid_id);
+    is_valid_id(id) && (consent || OUTPUT_NAMES.contains(&name))
 }
 
 impl Sink for Packets<'_> {
@@ -268,14 +321,18 @@ impl Sink for Packets<'_> {
             if !done.lost.is_empty() {
                 self.done.warnings.push(unprintable(id, &done.lost));
             }
-            if done.errors.is_empty() {
-                self.state.applicants.insert(
-                    id.clone(),
-                    Entry {
-                        hash: plan.hash.clone(),
-                        files: plan.files.clone(),
-                    },
-                );
+            // An applicant with a failed document is rendered again next time (no hash
+            // matches an empty one), and what was written for it stays on record.
+            let hash = if done.errors.is_empty() {
+                plan.hash.clone()
+            } else {
+                String::new()
+            };
+            if !done.records.is_empty() {
+                let files = done.records;
+                self.state
+                    .applicants
+                    .insert(id.clone(), Entry { hash, files });
             }
             outputs[plan.index] = done.written;
             self.done.errors.extend(done.errors);
@@ -285,11 +342,24 @@ impl Sink for Packets<'_> {
 }
 
 impl Packets<'_> {
+    /// Writes `bytes` as `file` (atomically, flushed at the end of the run) and records
+    /// it in the journal once it is in place.
+    fn write(&self, file: &str, bytes: &[u8]) -> Result<Written, String> {
+        self.out
+            .write_unsynced(file, bytes)
+            .map_err(|e| e.to_string())?;
+        let w = Written::of(file, bytes);
+        // Unrecorded, the file is only never removed by a later run: not a failure.
+        let _ = self.journal.record(&w);
+        Ok(w)
+    }
+
     /// Renders and writes the documents of applicant `a`.
     fn render_applicant(&self, a: &Applicant, o: &Outcome, status: Status) -> Done {
         let (engine, out, bar) = (self.engine, self.out, &self.bar);
         let mut done = Done {
             written: Vec::new(),
+            records: Vec::new(),
             errors: Vec::new(),
             lost: BTreeSet::new(),
         };
@@ -310,10 +380,13 @@ impl Packets<'_> {
             };
             let result = render::render_one(engine, &job)
                 .map_err(|e| e.to_string())
-                .and_then(|pdf| out.write_unsynced(&file, &pdf).map_err(|e| e.to_string()));
+                .and_then(|pdf| self.write(&file, &pdf));
             let pdf_written = result.is_ok();
             match result {
-                Ok(_) => done.written.push(file),
+                Ok(w) => {
+                    done.written.push(file);
+                    done.records.push(w);
+                }
                 Err(e) => {
                     // Never leave an older version under the name of a failed document.
                     let _ = out.remove(&file);
@@ -323,10 +396,12 @@ impl Packets<'_> {
             bar.inc(1);
             if let Some((file, bytes)) = docx {
                 if pdf_written {
-                    let written = bytes
-                        .and_then(|b| out.write_unsynced(&file, &b).map_err(|e| e.to_string()));
+                    let written = bytes.and_then(|b| self.write(&file, &b));
                     match written {
-                        Ok(_) => done.written.push(file),
+                        Ok(w) => {
+                            done.written.push(file);
+                            done.records.push(w);
+                        }
                         Err(e) => {
                             let _ = out.remove(&file);
                             done.errors.push(failed(&file, &e));

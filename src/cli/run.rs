@@ -73,7 +73,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     for name in REPORT_FILES {
         out.remove(name)?;
     }
-    let mut packets = Packets::begin(&engine, &setup.schemas, &out, &options);
+    let mut packets = Packets::begin(&engine, &setup.schemas, &out, &options)?;
     let (mut report, formats) = process(sorted, setup.as_of, WINDOW, &mut packets)?;
     let rendered = packets.finish()?;
     let failed = rendered.errors.len();

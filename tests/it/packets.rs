@@ -10,6 +10,8 @@
 
 use crate::common;
 
+mod outstate;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -120,7 +122,7 @@ fn manifest_files(out: &Path) -> BTreeSet<String> {
         .expect("manifest applicants")
         .values()
         .flat_map(|e| e["files"].as_array().expect("manifest files"))
-        .map(|f| f.as_str().unwrap().to_string())
+        .map(|f| f["file"].as_str().unwrap().to_string())
         .collect()
 }
 
