@@ -1,5 +1,9 @@
 //! `resettle init DIR` writes a blank batch that `validate` reads, never overwrites a
-//! batch, and the help of the batch commands explains the layout and exit statuses.
+//! batch, and the help of the batch commands explains the layout and exit statuses; the
+//! workbook of `init --xlsx DIR` is tested in `xlsx`.
+
+mod book;
+mod xlsx;
 
 use crate::common;
 
@@ -190,7 +194,13 @@ fn second_init_fails_and_overwrites_nothing() {
 /// Any one of the batch's entries, in any case, is enough to refuse.
 #[test]
 fn init_refuses_a_folder_holding_any_batch_file() {
-    for name in ["Applicants.CSV", "family.csv", "expenses.csv", "README.txt"] {
+    for name in [
+        "Applicants.CSV",
+        "family.csv",
+        "expenses.csv",
+        "README.txt",
+        "Batch.XLSX",
+    ] {
         let t = tempfile::tempdir().unwrap();
         write(t.path(), name, b"keep");
         let out = init(t.path());

@@ -1,6 +1,13 @@
 //! `resettle init DIR`: a blank batch to fill in — the three CSV files with every column
 //! (UTF-8 with BOM and `;`, so Excel in a Russian locale opens them right), an empty
-//! `documents/` folder and a README for caseworkers.
+//! `documents/` folder and a README for caseworkers; with `--xlsx`, one workbook
+//! `batch.xlsx` instead of the CSV files and the README (`xlsx`, its columns in `lists`,
+//! its instruction sheet in `guide`). Nothing is written into a folder that already
+//! holds a batch.
+
+mod guide;
+pub mod lists;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -8,6 +15,48 @@ use crate::columns::FileKind;
 use crate::error::Error;
 use crate::outdir::OutDir;
 use crate::schema::Schemas;
+
+/// How the blank batch's tables are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// applicants.csv, family.csv, expenses.csv and README.txt.
+    Csv,
+    /// batch.xlsx: a sheet per table with dropdown lists, and an instruction sheet.
+    Xlsx,
+}
+
+/// The name of the workbook `init --xlsx` writes.
+pub const WORKBOOK: &str = "batch.xlsx";
+
+/// The entries of a batch: a folder holding any of them (in any case) is not written to.
+const BATCH_ENTRIES: [&str; 6] = [
+    "applicants.csv",
+    "family.csv",
+    "expenses.csv",
+    WORKBOOK,
+    "documents",
+    "README.txt",
+];
+
+/// The file name of each scan a caseworker may hand in, with its document: `code.pdf`
+/// for the applicant's, `code-<member>.pdf` for a family member's, `member` standing
+/// for the member id. The application is rendered by resettle: no scan to name.
+fn scan_names<'a>(schemas: &'a Schemas, member: &str) -> Vec<(String, &'a crate::findings::Text)> {
+    schemas
+        .documents
+        .docs
+        .iter()
+        .filter(|d| !d.rendered)
+        .map(|d| {
+            let pattern = match (d.for_applicant(), d.for_members()) {
+                (true, true) => format!("{0}.pdf, {0}-{member}.pdf", d.code),
+                (false, true) => format!("{}-{member}.pdf", d.code),
+                _ => format!("{}.pdf", d.code),
+            };
+            (pattern, &d.title)
+        })
+        .collect()
+}
 
 /// The header row of `file`, as `init` writes it.
 pub fn header_line(file: FileKind) -> String {
@@ -20,17 +69,8 @@ pub fn header_line(file: FileKind) -> String {
 
 fn readme(schemas: &Schemas) -> String {
     let mut codes = String::new();
-    // The application is rendered by resettle: no scan to name.
-    for d in schemas.documents.docs.iter().filter(|d| !d.rendered) {
-        let pattern = match (d.for_applicant(), d.for_members()) {
-            (true, true) => format!("{0}.pdf, {0}-<member_id>.pdf", d.code),
-            (false, true) => format!("{}-<member_id>.pdf", d.code),
-            _ => format!("{}.pdf", d.code),
-        };
-        codes.push_str(&format!(
-            "  {pattern:<44} {} / {}\r\n",
-            d.title.ru, d.title.en
-        ));
+    for (pattern, title) in scan_names(schemas, "<member_id>") {
+        codes.push_str(&format!("  {pattern:<44} {} / {}\r\n", title.ru, title.en));
     }
     format!(
         "\u{feff}ПАКЕТ ЗАЯВИТЕЛЕЙ / APPLICANT BATCH (resettle)\r\n\
@@ -67,18 +107,13 @@ step_parent, sibling, sibling_child, grandparent, grandchild, ward, other\r\n\
     )
 }
 
-/// Writes a blank batch into `dir`, which must not already hold one.
-pub fn init(dir: &Path, schemas: &Schemas) -> Result<Vec<String>, Error> {
-    let existing: Vec<&str> = [
-        "applicants.csv",
-        "family.csv",
-        "expenses.csv",
-        "documents",
-        "README.txt",
-    ]
-    .into_iter()
-    .filter(|n| crate::ingest::find_entry(dir, n).is_some())
-    .collect();
+/// Writes a blank batch into `dir`, which must not already hold one, and returns what
+/// it wrote.
+pub fn init(dir: &Path, schemas: &Schemas, layout: Layout) -> Result<Vec<String>, Error> {
+    let existing: Vec<&str> = BATCH_ENTRIES
+        .into_iter()
+        .filter(|n| crate::ingest::find_entry(dir, n).is_some())
+        .collect();
     if !existing.is_empty() {
         return Err(Error::Usage(format!(
             "{}: already holds {}; choose an empty or new folder (nothing was overwritten)",
@@ -86,16 +121,35 @@ pub fn init(dir: &Path, schemas: &Schemas) -> Result<Vec<String>, Error> {
             existing.join(", ")
         )));
     }
+    // Made before the folder, so that a failure leaves nothing behind.
+    let workbook = match layout {
+        Layout::Csv => None,
+        Layout::Xlsx => Some(xlsx::workbook(schemas).map_err(|e| {
+            Error::io(
+                dir.join(WORKBOOK),
+                std::io::Error::other(format!("cannot make the workbook: {e}")),
+            )
+        })?),
+    };
     // The batch will hold personal data: owner-only like the output folder.
     let out = OutDir::create(dir)?;
     let mut written = Vec::new();
-    for file in FileKind::ALL {
-        let text = format!("\u{feff}{}\r\n", header_line(file));
-        out.write(file.file_name(), text.as_bytes())?;
-        written.push(file.file_name().to_string());
+    match workbook {
+        None => {
+            for file in FileKind::ALL {
+                let text = format!("\u{feff}{}\r\n", header_line(file));
+                out.write(file.file_name(), text.as_bytes())?;
+                written.push(file.file_name().to_string());
+            }
+            out.write("README.txt", readme(schemas).as_bytes())?;
+            written.push("README.txt".into());
+        }
+        Some(bytes) => {
+            // Temporary name, then rename: never half a workbook under its name.
+            out.write(WORKBOOK, &bytes)?;
+            written.push(WORKBOOK.into());
+        }
     }
-    out.write("README.txt", readme(schemas).as_bytes())?;
-    written.push("README.txt".into());
     out.create_dir("documents")?;
     written.push("documents/".into());
     Ok(written)
