@@ -32,6 +32,16 @@ impl Error {
             source,
         }
     }
+
+    /// The error without the path an I/O error names, for a report that says already
+    /// which file it is about by its path relative to the batch or OUT: an absolute path
+    /// may hold a name (a folder named after a family), which `--redact` must not show.
+    pub fn without_path(&self) -> String {
+        match self {
+            Error::Io { source, .. } => source.to_string(),
+            e => e.to_string(),
+        }
+    }
 }
 
 /// A mistake in a schema file.

@@ -214,7 +214,10 @@ impl<'a> Packets<'a> {
             // A file that cannot be removed (a read-only folder) is that document's
             // failure; the batch goes on.
             if let Err(e) = self.out.remove(file) {
-                let e = format!("an older version could not be removed: {e}");
+                let e = format!(
+                    "an older version could not be removed: {}",
+                    e.without_path()
+                );
                 self.done.errors.push(failed(file, &e));
             }
         }
@@ -347,7 +350,7 @@ impl Packets<'_> {
     fn write(&self, file: &str, bytes: &[u8]) -> Result<Written, String> {
         self.out
             .write_unsynced(file, bytes)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.without_path())?;
         let w = Written::of(file, bytes);
         // Unrecorded, the file is only never removed by a later run: not a failure.
         let _ = self.journal.record(&w);

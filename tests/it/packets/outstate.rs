@@ -186,6 +186,12 @@ fn a_file_that_cannot_be_replaced_fails_alone_and_the_batch_goes_on() {
             .unwrap()
             .contains("inventory.pdf")
     );
+    // The message names no absolute path (a folder may be named after a family).
+    let message = failed[0]["message"].to_string();
+    assert!(
+        !message.contains(t.path().to_str().unwrap()) && message.contains("directory"),
+        "{message}"
+    );
     assert!(!outputs(&report, "A001").contains(inventory));
     assert!(out.join(inventory).join("keep.txt").is_file());
     // Every other ready applicant is rendered as on a fresh OUT.
