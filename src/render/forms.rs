@@ -2,17 +2,16 @@
 //! contract is templates/README.md): values ready to print — dates as DD.MM.YYYY,
 //! amounts grouped, region names resolved; the wording of enumerations is the templates'.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
-use crate::benefits::{Territory, expense_qualifies};
+use crate::benefits::Territory;
 use crate::findings::{Finding, Lang};
 use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Sex, Vocabulary};
 use crate::render::words;
 use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
-use crate::rules::facts::{MemberFacts, years_between};
+use crate::rules::facts::years_between;
 use crate::schema::Schemas;
 
 /// One PDF of an applicant: its file name in `OUT/<applicant_id>/` and what it renders.
@@ -80,11 +79,6 @@ fn member_value(m: &FamilyMember, applicant: Option<Sex>, as_of: Date) -> Value 
     })
 }
 
-/// Whether a finding of `rule` is among `findings`.
-fn has(findings: &[Finding], rule: &str) -> bool {
-    findings.iter().any(|f| f.rule == rule)
-}
-
 /// The documents of one applicant whose status is `status` (drafts unless ready): each
 /// form that applies alone, then `packet.pdf` with all of them (led by a cover page of
 /// findings on drafts).
@@ -116,21 +110,22 @@ pub fn documents_named(
         ),
         ("inventory", "inventory.pdf".into(), "Опись документов"),
     ];
-    if let Some(stage) = base["lifting"]["stage"].as_i64() {
+    let decided = &outcome.plan;
+    if let Some(stage) = decided.lifting_stage {
         plan.push((
             "lifting",
             format!("lifting-stage{stage}.pdf"),
             "Заявление о выплате подъёмных",
         ));
     }
-    if !base["compensation"].is_null() {
+    if decided.compensation.is_some() {
         plan.push((
             "compensation",
             "compensation.pdf".into(),
             "Заявление о компенсации расходов на переезд",
         ));
     }
-    if !base["monthly"].is_null() {
+    if decided.monthly.is_some() {
         plan.push((
             "monthly",
             "monthly-benefit.pdf".into(),
@@ -188,7 +183,6 @@ pub fn documents_named(
 pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) -> Value {
     let (schemas, as_of) = (cx.schemas, cx.as_of);
     let regions = &schemas.regions;
-    let rates = schemas.rates.on(as_of).ok();
     let target = regions
         .russian(&a.target_region)
         .map(|i| &regions.russia[i]);
@@ -230,42 +224,10 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         })
         .collect();
 
-    // Claims need a participant certificate that is still valid.
-    let claims = !a.certificate_number.is_empty()
-        && a.certificate_date.is_some()
-        && !has(&outcome.findings, "claim.certificate_expired");
-    let valid_until = match (a.certificate_date, rates) {
-        (Some(d), Some(r)) => d
-            .checked_add(r.certificate.validity_years.years())
-            .ok()
-            .and_then(|d| d.yesterday().ok()),
-        _ => None,
-    };
+    let plan = &outcome.plan;
     let allowance = &outcome.allowance;
-    let members: Vec<MemberFacts> = a
-        .family
-        .iter()
-        .map(|m| MemberFacts {
-            member_id: m.member_id.clone(),
-            relocating: m.relocating,
-            ..MemberFacts::default()
-        })
-        .collect();
 
-    let lifting = (|| {
-        if !claims || allowance.territory.is_none() {
-            return None;
-        }
-        let stage = match a.stage1_paid_date {
-            None => 1,
-            Some(_)
-                if allowance.territory == Some(Territory::Priority)
-                    && !has(&outcome.findings, "claim.stage2_too_early") =>
-            {
-                2
-            }
-            Some(_) => return None,
-        };
+    let lifting = plan.lifting_stage.map(|stage| {
         let mut total = 0;
         let persons: Vec<Value> = allowance
             .persons
@@ -292,84 +254,53 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
                 }))
             })
             .collect();
-        (total > 0).then(|| json!({"stage": stage, "persons": persons, "total": rub(total)}))
-    })();
+        json!({"stage": stage, "persons": persons, "total": rub(total)})
+    });
 
-    let compensation = (|| {
-        if !claims || allowance.territory.is_none() {
-            return None;
-        }
-        let (mut by_kind, mut grams) = ([0i64; 3], 0i64);
-        let rows: Vec<Value> = a
+    let compensation = plan.compensation.as_ref().map(|c| {
+        let rows: Vec<Value> = c
             .expenses
             .iter()
-            .filter(|e| expense_qualifies(e.member_id.as_deref(), &members))
-            .filter_map(|e| {
-                let (kind, amount) = (e.kind?, e.amount_kopecks?);
-                by_kind[kind as usize] += amount;
-                if kind == ExpenseKind::Baggage {
-                    grams += e.weight_grams.unwrap_or(0);
-                }
-                Some(json!({
+            .filter_map(|&i| a.expenses.get(i))
+            .map(|e| {
+                json!({
                     "person": person(e.member_id.as_deref()),
-                    "kind": kind.canonical(),
+                    "kind": e.kind.map(|k| k.canonical()),
                     "date": date(e.date),
-                    "amount": money(amount),
+                    "amount": e.amount_kopecks.map(money),
                     "weight_kg": e.weight_grams.map(|g| rub((g + 999) / 1000)),
                     "receipt": e.receipt,
-                }))
+                })
             })
             .collect();
-        (!rows.is_empty()).then(|| {
-            json!({
-                "rows": rows,
-                "travel": money(by_kind[ExpenseKind::Travel as usize]),
-                "baggage": money(by_kind[ExpenseKind::Baggage as usize]),
-                "duty": money(by_kind[ExpenseKind::Duty as usize]),
-                "total": money(by_kind.iter().sum()),
-                "baggage_kg": rub((grams + 999) / 1000),
-                "baggage_limit_kg": rates.map(|r| {
-                    let persons = 1 + members.iter().filter(|m| m.is_relocating()).count() as i64;
-                    rub(r.compensation.baggage.limit_kg(persons))
-                }),
-            })
+        let kind = |k: ExpenseKind| money(c.by_kind[k as usize]);
+        json!({
+            "rows": rows,
+            "travel": kind(ExpenseKind::Travel),
+            "baggage": kind(ExpenseKind::Baggage),
+            "duty": kind(ExpenseKind::Duty),
+            "total": money(c.by_kind.iter().sum()),
+            "baggage_kg": rub((c.baggage_grams + 999) / 1000),
+            "baggage_limit_kg": c.baggage_limit_kg.map(rub),
         })
-    })();
+    });
 
-    let monthly = (|| {
-        let (arrival, rates) = (a.arrival_date?, rates?);
-        // Not paid in this territory (only in priority settlement territories).
-        if !claims || allowance.territory.is_none() || allowance.monthly_benefit_months == 0 {
-            return None;
-        }
-        let months = rates.monthly_benefit.max_months;
-        let to = arrival
-            .checked_add(months.months())
-            .ok()
-            .and_then(|d| d.yesterday().ok());
-        // The benefit covers the months after arrival: a claim only while they last.
-        if as_of < arrival || to.is_none_or(|to| as_of > to) {
-            return None;
-        }
-        Some(json!({
-            "from": date(Some(arrival)),
-            "to": date(to),
-            "months": months,
-            "share_percent": rates.monthly_benefit.share_percent,
-            "amount": allowance.monthly_benefit_rub.map(rub),
-        }))
-    })();
+    let monthly = plan.monthly.as_ref().map(|m| {
+        json!({
+            "from": date(Some(m.from)),
+            "to": date(Some(m.to)),
+            "months": m.months,
+            "share_percent": m.share_percent,
+            "amount": m.amount_rub.map(rub),
+        })
+    });
 
-    // One consent per child for whom the other parent's consent is required.
-    let consents: Vec<Value> = outcome
-        .documents
+    // One consent per child for whom the other parent's consent is drafted.
+    let consents: Vec<Value> = plan
+        .consents
         .iter()
-        .filter(|r| r.code == "parent_consent")
-        .filter_map(|r| {
-            let id = r.member_id(a)?;
-            let m = a.family.iter().find(|m| m.member_id == id)?;
-            Some(json!({"child": member_value(m, a.sex, as_of), "parent": full_name(a)}))
-        })
+        .filter_map(|id| a.family.iter().find(|m| &m.member_id == id))
+        .map(|m| json!({"child": member_value(m, a.sex, as_of), "parent": full_name(a)}))
         .collect();
 
     let findings: Vec<Value> = findings
@@ -432,7 +363,10 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
     );
     put("certificate_number", json!(a.certificate_number));
     put("certificate_date", date(a.certificate_date));
-    put("certificate_valid_until", date(valid_until));
+    put(
+        "certificate_valid_until",
+        date(plan.certificate_valid_until),
+    );
     put("arrival_date", date(a.arrival_date));
     put("stage1_paid_date", date(a.stage1_paid_date));
     put("bank_bik", json!(a.bank_bik));

@@ -8,6 +8,7 @@
 mod answers;
 mod claims;
 pub mod facts;
+pub mod plan;
 mod required;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct Outcome {
     pub fees: Fees,
     /// Every document the application needs, handed in or not (the inventory).
     pub documents: Vec<Required>,
+    /// The claim forms, decided: the renderer only formats them.
+    pub plan: plan::Plan,
     /// The rules no official source confirms (shared by every outcome of a run): their
     /// findings are marked unverified when the applicant's entry is finished.
     pub unverified: Arc<FxHashSet<&'static str>>,
@@ -412,12 +415,16 @@ fn evaluate_one(
 
     let allowance = allowance(schemas, rates, run, a, region, &members, &findings);
     let fees = benefits::fees(app.age, &members, rates);
+    let plan = plan::plan(
+        schemas, rates, run.as_of, a, &members, &findings, &allowance, &documents,
+    );
     Outcome {
         findings,
         consulate,
         allowance,
         fees,
         documents,
+        plan,
         unverified: Arc::default(),
     }
 }

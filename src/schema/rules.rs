@@ -141,6 +141,20 @@ pub struct Rule {
     pub source: Sourced,
     /// Columns the rule is about (the questions of `data.unanswered`).
     pub columns: Vec<Col>,
+    /// The claims an applicant's finding of this rule stops (`stops` in rules.toml):
+    /// the forms follow the rule, whatever its id.
+    pub stops: Vec<Stop>,
+}
+
+/// A claim form a rule's finding stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// Every claim on the participant certificate: lifting allowance, compensation,
+    /// monthly benefit.
+    Claims,
+    /// The lifting allowance's second stage.
+    LiftingStage2,
 }
 
 /// A rule's condition for each family member, with the severity of its finding (a
@@ -206,6 +220,8 @@ struct RawRule {
     description: Option<RawText>,
     #[serde(default)]
     columns: Vec<Spanned<String>>,
+    #[serde(default)]
+    stops: Vec<Stop>,
     basis: Option<String>,
     verified: Option<bool>,
 }
@@ -380,6 +396,7 @@ impl RuleSchema {
                 description,
                 source,
                 columns,
+                stops: r.stops,
             });
         }
         let mut retired = Vec::new();
@@ -407,6 +424,11 @@ impl RuleSchema {
     /// other (a test holds every id the code emits to an entry).
     pub fn severity(&self, id: &str) -> Severity {
         self.get(id).map_or(Severity::Error, |r| r.severity)
+    }
+
+    /// Whether a finding of rule `id` stops `claim`.
+    pub fn stops(&self, id: &str, claim: Stop) -> bool {
+        self.get(id).is_some_and(|r| r.stops.contains(&claim))
     }
 
     pub fn retired(&self, id: &str) -> Option<&Retired> {

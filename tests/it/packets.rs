@@ -11,6 +11,7 @@
 use crate::common;
 
 mod outstate;
+mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
