@@ -14,6 +14,7 @@
 //! dropped once its entries are made.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -37,8 +38,9 @@ pub const WINDOW: usize = 4 * 1024;
 pub struct Sorted<'s> {
     prepared: Prepared<'s>,
     folders: Option<Folders>,
-    /// The findings on IINs repeated across the batch, by applicant index.
-    repeated: FxHashMap<usize, Vec<Finding>>,
+    /// The findings on IINs repeated across the batch, by applicant index: each moved
+    /// to its applicant when it is typed (never copied: a batch may hold a million).
+    repeated: Mutex<FxHashMap<usize, Vec<Finding>>>,
 }
 
 impl<'s> Sorted<'s> {
@@ -63,7 +65,7 @@ impl<'s> Sorted<'s> {
         Ok(Sorted {
             prepared,
             folders,
-            repeated,
+            repeated: Mutex::new(repeated),
         })
     }
 
@@ -89,18 +91,25 @@ impl<'s> Sorted<'s> {
     /// Accepted applicants `range`, typed, in parallel, with every finding that is not
     /// the engine's: those of their rows (papers of unknown members among them), of the
     /// checks on the applicant alone (identifiers), of IINs repeated across the batch,
-    /// and their documents.
+    /// and their documents. Each applicant is typed once: the findings on its repeated
+    /// IINs move to it.
     pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
         let prepared = &self.prepared;
+        let mut repeated: Vec<Vec<Finding>> = match self.repeated.lock() {
+            Ok(mut map) => range
+                .clone()
+                .map(|i| map.remove(&i).unwrap_or_default())
+                .collect(),
+            Err(_) => vec![Vec::new(); range.len()],
+        };
         let mut applicants: Vec<Applicant> = range
             .into_par_iter()
-            .map(|i| {
+            .zip(repeated.par_iter_mut())
+            .map(|(i, repeated)| {
                 let mut a = prepared.applicant(i);
                 let own = datacheck::check_applicant(prepared.meta(), &a);
                 a.findings.extend(own);
-                if let Some(repeated) = self.repeated.get(&i) {
-                    a.findings.extend(repeated.iter().cloned());
-                }
+                a.findings.append(repeated);
                 a
             })
             .collect();
