@@ -1,6 +1,8 @@
 //! `resettle run`: validate a batch, render the forms of the applicants who are ready (and
 //! drafts on request) into OUT, then the batch report — report.pdf, report.html,
-//! findings.csv and, last, report.json — with the summary on stderr.
+//! findings.csv, deadlines.ics, messages.csv and, last, report.json — with the summary on
+//! stderr. What changed since
+//! the last run is read from the report.json found in OUT before it is removed.
 
 use std::process::ExitCode;
 
@@ -11,10 +13,13 @@ use super::templates::{TemplateSource, check_templates, engine};
 use crate::error::Error;
 use crate::outdir::OutDir;
 use crate::packets::Packets;
-use crate::pipeline::{Sorted, WINDOW, process};
+use crate::pipeline::{Sink, Sorted, WINDOW, Window, process};
 use crate::render::forms;
 use crate::render::{self, Job};
+use crate::report::changes::{self, Previous};
+use crate::report::followup::Followup;
 use crate::report::html;
+use crate::schema::Schemas;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -34,7 +39,38 @@ pub struct RunArgs {
 }
 
 /// The batch report's files, each written last by a run, removed first by the next.
-const REPORT_FILES: [&str; 4] = ["report.json", "findings.csv", "report.html", "report.pdf"];
+const REPORT_FILES: [&str; 6] = [
+    "report.json",
+    "messages.csv",
+    "deadlines.ics",
+    "findings.csv",
+    "report.html",
+    "report.pdf",
+];
+
+/// The sink of `run`: the packets, and each applicant's follow-up facts kept beside.
+struct WithFollowup<'p, 's> {
+    packets: &'p mut dyn Sink,
+    schemas: &'s Schemas,
+    as_of: jiff::civil::Date,
+    followup: Vec<Followup>,
+}
+
+impl Sink for WithFollowup<'_, '_> {
+    fn window(&mut self, window: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+        use rayon::prelude::*;
+        let (schemas, as_of) = (self.schemas, self.as_of);
+        let mut facts = Vec::new();
+        window
+            .applicants
+            .par_iter()
+            .zip(window.outcomes)
+            .map(|(a, o)| Followup::of(a, o, schemas, as_of))
+            .collect_into_vec(&mut facts);
+        self.followup.append(&mut facts);
+        self.packets.window(window)
+    }
+}
 
 /// The number of rendering threads: `--jobs`, else every core.
 fn threads(common: &Common) -> usize {
@@ -67,6 +103,11 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         templates: &templates,
         progress: true,
     };
+    // The last run's report, read before it goes, to say what changed.
+    let (previous, unreadable) = match Previous::read(&out.root().join("report.json")) {
+        Ok(p) => (p, None),
+        Err(why) => (None, Some(why)),
+    };
     // "A report present means every document it lists was written", at every instant:
     // the last run's report goes before any output changes (report.json, which
     // programs read, first).
@@ -74,14 +115,25 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         out.remove(name)?;
     }
     let mut packets = Packets::begin(&engine, &setup.schemas, &out, &options)?;
-    let (mut report, formats) = process(sorted, setup.as_of, WINDOW, &mut packets)?;
+    let mut sink = WithFollowup {
+        packets: &mut packets,
+        schemas: &setup.schemas,
+        as_of: setup.as_of,
+        followup: Vec::new(),
+    };
+    let (mut report, formats) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
+    report.followup = sink.followup;
     let rendered = packets.finish()?;
     let failed = rendered.errors.len();
     report.errors.extend(rendered.errors);
     report.warnings.extend(rendered.warnings);
     if args.common.redact {
         report.redact(&setup.schemas.documents);
+        report.followup.iter_mut().for_each(Followup::redact);
     }
+    report.changes = Some(changes::compare(previous.as_ref(), unreadable, &report));
+    report.org = args.io.org.clone();
+    drop(previous);
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
     let mut data = forms::report_data(&report, setup.lang, &args.io.org);
     engine.make_printable(&mut data);
@@ -110,6 +162,14 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         "findings.csv",
         crate::report::csv::findings_csv(&report, setup.lang).as_bytes(),
     )?;
+    let ics_path = out.write(
+        "deadlines.ics",
+        crate::report::ics::calendar(&report, setup.lang).as_bytes(),
+    )?;
+    let messages_path = out.write(
+        "messages.csv",
+        crate::report::messages::messages_csv(&report).as_bytes(),
+    )?;
     let path = out.write_with("report.json", |w| report.write_json(w))?;
     for f in &formats {
         eprintln!("read {f}");
@@ -126,8 +186,16 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         rendered.rendered,
         rendered.unchanged,
     );
-    for p in pdf_path.iter().chain([&html_path, &csv_path, &path]) {
+    for p in pdf_path
+        .iter()
+        .chain([&html_path, &csv_path, &ics_path, &messages_path, &path])
+    {
         eprintln!("wrote {}", p.display());
+    }
+    if let Some(changes) = &report.changes {
+        for line in changes::console_lines(changes) {
+            eprintln!("{line}");
+        }
     }
     let failed = failed + usize::from(pdf_path.is_none());
     if failed > 0 {

@@ -12,6 +12,7 @@
 //! filter, the template's errors, and the detail limits; the context itself, the view
 //! structs and their building from the report, is in `view`.
 
+mod followup;
 mod view;
 
 use tera::{Context, Tera};

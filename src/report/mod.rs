@@ -1,11 +1,17 @@
 //! The batch report: each applicant's status and findings, row accounting, errors. Built
 //! once from a validated batch, then written as JSON (`report.json`), console text, HTML
-//! (`report.html`) or CSV (`findings.csv`).
+//! (`report.html`) or CSV (`findings.csv`). `run` adds what changed since its last run
+//! (`changes`) and each applicant's follow-up facts (`followup`), which `deadlines.ics`,
+//! `messages.csv` and the HTML report's next actions read.
 
+pub mod changes;
 pub mod csv;
+pub mod followup;
 pub mod html;
+pub mod ics;
 mod json;
 mod labels;
+pub mod messages;
 pub mod redact;
 pub mod text;
 
@@ -108,6 +114,16 @@ pub struct Report {
     /// `"redacted": true` only then.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+    /// What changed since the last run (`run` only; written as `changes` then).
+    #[serde(skip)]
+    pub changes: Option<changes::Changes>,
+    /// Each applicant's follow-up facts, in the order of `applicants` (`run` only; empty
+    /// otherwise). Never written to report.json.
+    #[serde(skip)]
+    pub followup: Vec<followup::Followup>,
+    /// The NGO's name (`--org`), signing the messages to families (`run` only).
+    #[serde(skip)]
+    pub org: String,
 }
 
 impl ApplicantReport {
@@ -171,6 +187,9 @@ impl Report {
             errors: meta.errors,
             warnings: meta.warnings,
             redacted: false,
+            changes: None,
+            followup: Vec::new(),
+            org: String::new(),
         }
     }
 
@@ -195,6 +214,11 @@ impl Report {
         }
         w.write_all(b",\n\"summary\":")?;
         ser(w, &self.summary)?;
+        if let Some(changes) = &self.changes {
+            let mut buf = b",\n".to_vec();
+            changes::write_json(&mut buf, changes).map_err(std::io::Error::other)?;
+            w.write_all(&buf)?;
+        }
         w.write_all(b",\n\"applicants\":[")?;
         const GROUP: usize = 4 * 1024;
         const CHUNK: usize = 256;

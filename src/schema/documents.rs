@@ -57,6 +57,9 @@ struct RawDoc {
     #[serde(default)]
     files: Vec<Spanned<String>>,
     title: RawText,
+    /// The document as a family reads it in a message or letter (Russian).
+    #[serde(default)]
+    letter: Option<String>,
     #[serde(default)]
     applicant: Option<Spanned<String>>,
     #[serde(default)]
@@ -118,6 +121,9 @@ impl LanguageExemption {
 pub struct DocSpec {
     pub code: &'static str,
     pub title: Text,
+    /// The document in a family's words (`letter` in documents.toml), for messages and
+    /// letters; the Russian title when there is none.
+    pub letter: String,
     /// When the applicant must hand it in; `None`: never (a member's document only).
     pub applicant: Option<Condition>,
     pub applicant_src: Option<String>,
@@ -267,6 +273,7 @@ impl DocumentSchema {
             docs.push(DocSpec {
                 missing_rule: intern(&format!("docs.missing.{code}")),
                 code: intern(code),
+                letter: d.letter.unwrap_or_else(|| d.title.ru.clone()),
                 title: Text::new(d.title.ru, d.title.en),
                 applicant,
                 applicant_src: d.applicant.map(Spanned::into_inner),

@@ -143,6 +143,14 @@ section! {
 }
 
 section! {
+    /// The ID document must be valid this long after filing (`refusal.passport_validity`):
+    /// the last day to file with a document is its expiry less this many months.
+    pub struct IdDocument {
+        pub min_validity_months: i64,
+    }
+}
+
+section! {
     pub struct Fees {
         pub citizenship_duty_rub: i64,
     }
@@ -178,6 +186,10 @@ pub struct Rates {
     pub compensation: Compensation,
     pub certificate: Certificate,
     pub fees: Fees,
+    /// Optional, so that an older copy of rates.toml still loads (then no deadline of
+    /// the ID document is shown).
+    #[serde(default)]
+    pub id_document: Option<IdDocument>,
 }
 
 fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
@@ -247,6 +259,9 @@ impl RateSchema {
             )?;
             check(src, at, from, "certificate", &mut p.certificate)?;
             check(src, at, from, "fees", &mut p.fees)?;
+            if let Some(d) = &mut p.id_document {
+                check(src, at, from, "id_document", d)?;
+            }
             let (l, b) = (&p.lifting, &p.compensation.baggage);
             let amounts = [
                 l.priority.participant_rub,

@@ -15,6 +15,8 @@ mod amounts;
 mod cli_rules;
 mod crash;
 mod encodings;
+mod followup;
+mod followup_out;
 mod fuzz;
 mod init;
 mod limits;

@@ -334,6 +334,10 @@ fn run_writes_the_validate_report_privately() {
     }
     strip_outputs(&mut written);
     strip_outputs(&mut printed);
+    // `run` also says what changed since its last run (here: nothing to compare with).
+    let written_map = written.as_object_mut().unwrap();
+    assert_eq!(written_map.remove("changes"), Some(Value::Null));
+    assert_eq!(written_map.remove("changes_since"), Some(Value::Null));
     assert_eq!(written, printed);
     // No temporary file is left behind.
     for p in walk(&out_dir) {
@@ -353,6 +357,13 @@ fn run_writes_the_validate_report_privately() {
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
             .unwrap();
     strip_outputs(&mut rewritten);
+    // Compared with the first run: nothing changed.
+    let rewritten_map = rewritten.as_object_mut().unwrap();
+    assert_eq!(rewritten_map.remove("changes"), Some(serde_json::json!([])));
+    assert_eq!(
+        rewritten_map.remove("changes_since"),
+        Some(Value::from(AS_OF))
+    );
     assert_eq!(rewritten, printed);
 }
 

@@ -38,6 +38,10 @@ pub(super) struct View<'a> {
     /// Some finding or amount shown rests on a source no official text confirms: the
     /// page says once what that means.
     any_unverified: bool,
+    /// What changed since the last run (`run` only), shown first.
+    changes: Option<super::followup::ChangesView>,
+    /// What to do next, soonest first (`run` only).
+    next_actions: Vec<super::followup::ActionView>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +85,9 @@ struct ApplicantView {
     /// Some amount rests on a section of rates.toml no official source confirms.
     amounts_unverified: bool,
     findings: Vec<FindingView>,
+    /// The WhatsApp link with the family's message prefilled (`run` only, a valid phone,
+    /// not refused, not `--redact`).
+    whatsapp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +156,7 @@ const GROUP_ORDER: [Status; 4] = [
 impl<'a> View<'a> {
     pub(super) fn new(report: &'a Report, lang: Lang, limit: usize) -> View<'a> {
         let mut t = labels(lang);
+        super::followup::add_labels(&mut t, lang);
         if report.redacted {
             let note = t["redacted_note"];
             t.insert("confidential", note);
@@ -189,7 +197,13 @@ impl<'a> View<'a> {
             .iter()
             .map(|&status| {
                 let (label, _, description) = status_text(status, lang);
-                let of_status = || report.applicants.iter().filter(|a| a.status == status);
+                let of_status = || {
+                    report
+                        .applicants
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.status == status)
+                };
                 let count = of_status().count();
                 Group {
                     status: status.label(),
@@ -199,7 +213,10 @@ impl<'a> View<'a> {
                     more_note: more_note(limit, count, lang),
                     applicants: of_status()
                         .take(limit)
-                        .map(|a| applicant_view(a, lang))
+                        .map(|(i, a)| ApplicantView {
+                            whatsapp: crate::report::messages::link_of(report, i),
+                            ..applicant_view(a, lang)
+                        })
                         .collect(),
                 }
             })
@@ -237,6 +254,8 @@ impl<'a> View<'a> {
                 .collect(),
             rows_rejected,
             missions: missions(report, lang, limit),
+            changes: super::followup::changes_view(report, lang, limit),
+            next_actions: super::followup::next_actions(report, lang),
             summary: &report.summary,
             any_unverified: report.applicants.iter().any(|a| {
                 a.findings.iter().any(|f| !f.verified)
@@ -289,6 +308,7 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
                 verified: f.verified,
             })
             .collect(),
+        whatsapp: None,
     }
 }
 
@@ -394,7 +414,7 @@ fn ready_first(s: Status) -> u8 {
 }
 
 /// When a list is cut at `limit`: says so, and where the rest is.
-fn more_note(limit: usize, total: usize, lang: Lang) -> Option<String> {
+pub(super) fn more_note(limit: usize, total: usize, lang: Lang) -> Option<String> {
     (total > limit).then(|| match lang {
         Lang::Ru => format!(
             "Показаны первые {} из {}: полный список — в findings.csv и report.json.",

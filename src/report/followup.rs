@@ -1,0 +1,250 @@
+//! What a caseworker follows up after a run, per applicant: the phone to reach the
+//! family, the name to greet them by, what to bring (the missing documents of the family,
+//! person by person, in the words of `documents.toml`'s `letter`) and the dates ahead —
+//! the last day to file with the current ID document (its expiry less
+//! `rates.toml [period.id_document] min_validity_months`), the participant certificate's
+//! last day, the first day stage 2 of the lifting allowance may be claimed and the last
+//! day of the monthly-benefit period.
+//!
+//! Gathered from each applicant and the engine's [`Outcome`] while a window is processed
+//! (`run` holds them beside the report, [`Report::followup`](super::Report)), so that
+//! `deadlines.ics`, `messages.csv` and report.html's next actions and WhatsApp links never
+//! re-read the batch. The periods come from the schemas (the same values the engine's
+//! rules use), nothing here decides a rule. [`Followup::redact`] leaves the phone and
+//! every name out.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::model::{Applicant, join_name};
+use crate::rules::Outcome;
+use crate::schema::Schemas;
+use crate::values::mask_digit_runs;
+
+/// One applicant's follow-up facts.
+#[derive(Debug, Clone)]
+pub struct Followup {
+    /// As written in applicants.csv (empty under `--redact`).
+    pub phone: String,
+    /// First name and patronymic, to greet the applicant (empty under `--redact`).
+    pub greeting: String,
+    /// The day the application is (or will be) handed in.
+    pub filing: Date,
+    /// Every missing document of the family, applicant first, in documents.toml order.
+    pub bring: Vec<Bring>,
+    /// The dates ahead (and past), in the order applicant, members; by kind.
+    pub dates: Vec<Deadline>,
+}
+
+/// A missing document and whose it is.
+#[derive(Debug, Clone)]
+pub struct Bring {
+    pub code: &'static str,
+    /// The document in the family's words.
+    pub what: String,
+    /// The family member's id; `None` for the applicant's own document.
+    pub member_id: Option<String>,
+    /// The member's first name (the member id under `--redact`).
+    pub person: Option<String>,
+}
+
+/// The kinds of dates followed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The last day to file with the current ID document.
+    FileBy,
+    /// The last day the participant certificate is valid.
+    CertificateEnds,
+    /// The first day stage 2 of the lifting allowance may be claimed.
+    Stage2From,
+    /// The last day of the monthly-benefit period.
+    BenefitEnds,
+}
+
+impl Kind {
+    /// A stable key, for calendar UIDs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::FileBy => "file-by",
+            Kind::CertificateEnds => "certificate",
+            Kind::Stage2From => "stage2",
+            Kind::BenefitEnds => "monthly-benefit",
+        }
+    }
+}
+
+/// One date of an applicant (or of a family member's ID document).
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub kind: Kind,
+    pub date: Date,
+    /// For [`Kind::FileBy`], the document's expiry.
+    pub expiry: Option<Date>,
+    /// The member whose ID document it is; `None` for the applicant.
+    pub member_id: Option<String>,
+    /// The member's full name (`None` under `--redact`).
+    pub person: Option<String>,
+}
+
+impl Deadline {
+    /// For [`Kind::FileBy`], the months from this day to the expiry: how long the
+    /// document must still be valid on the day of filing (rates.toml).
+    pub fn months(&self) -> Option<i64> {
+        let e = self.expiry?;
+        self.date
+            .until(jiff::civil::DateDifference::new(e).largest(jiff::Unit::Month))
+            .ok()
+            .map(|s| i64::from(s.get_months()))
+    }
+}
+
+impl Followup {
+    /// The facts of `a` and its outcome, with the periods of the rates in force on
+    /// `as_of`.
+    pub fn of(a: &Applicant, outcome: &Outcome, schemas: &Schemas, as_of: Date) -> Followup {
+        let mut bring = Vec::new();
+        for r in outcome.documents.iter().filter(|r| r.is_missing()) {
+            let member_id = r.member_id(a);
+            let member = member_id.and_then(|id| a.family.iter().find(|m| m.member_id == id));
+            bring.push(Bring {
+                code: r.code,
+                what: schemas
+                    .documents
+                    .by_code(r.code)
+                    .map_or_else(|| r.code.to_string(), |d| d.letter.clone()),
+                member_id: member_id.map(str::to_string),
+                person: member.map(|m| {
+                    if m.first_name.is_empty() {
+                        m.member_id.clone()
+                    } else {
+                        m.first_name.clone()
+                    }
+                }),
+            });
+        }
+        let mut dates = Vec::new();
+        let rates = schemas.rates.on(as_of).ok();
+        let add = |d: Date, span: jiff::Span| d.checked_add(span).ok();
+        if let Some(months) = rates
+            .and_then(|r| r.id_document.as_ref())
+            .map(|d| d.min_validity_months)
+        {
+            let mut file_by = |expiry: Option<Date>, member: Option<(&str, String)>| {
+                if let Some(date) = expiry.and_then(|e| add(e, (-months).months())) {
+                    let (member_id, person) = member.unzip();
+                    dates.push(Deadline {
+                        kind: Kind::FileBy,
+                        date,
+                        expiry,
+                        member_id: member_id.map(str::to_string),
+                        person,
+                    });
+                }
+            };
+            file_by(a.id_doc_expiry_date, None);
+            for m in a.family.iter().filter(|m| m.relocating == Some(true)) {
+                let name = join_name([&m.last_name, &m.first_name, &m.patronymic]);
+                file_by(m.id_doc_expiry_date, Some((m.member_id.as_str(), name)));
+            }
+        }
+        let mut push = |kind, date: Option<Date>| {
+            if let Some(date) = date {
+                dates.push(Deadline {
+                    kind,
+                    date,
+                    expiry: None,
+                    member_id: None,
+                    person: None,
+                });
+            }
+        };
+        if let Some(r) = rates {
+            // Valid for whole years: issued 10.05.2023, valid through 09.05.2026 (as the
+            // message of claim.certificate_expired says).
+            push(
+                Kind::CertificateEnds,
+                a.certificate_date
+                    .and_then(|d| add(d, r.certificate.validity_years.years()))
+                    .and_then(|d| d.yesterday().ok()),
+            );
+            // Stage 2 only where the allowance is paid in two stages.
+            if outcome.allowance.stage2_rub > 0 {
+                push(
+                    Kind::Stage2From,
+                    a.stage1_paid_date
+                        .and_then(|d| add(d, r.lifting.stages.stage2_min_months.months())),
+                );
+            }
+            let months = outcome.allowance.monthly_benefit_months;
+            if months > 0 {
+                push(
+                    Kind::BenefitEnds,
+                    a.arrival_date
+                        .and_then(|d| add(d, months.months()))
+                        .and_then(|d| d.yesterday().ok()),
+                );
+            }
+        }
+        Followup {
+            phone: a.phone.clone(),
+            greeting: join_name([&a.first_name, &a.patronymic, ""]),
+            filing: crate::rules::facts::filing_date(a, as_of),
+            bring,
+            dates,
+        }
+    }
+
+    /// Leaves the phone and every name out: a member is named by their id (its long digit
+    /// runs masked, like every id of a redacted report).
+    pub fn redact(&mut self) {
+        self.phone.clear();
+        self.greeting.clear();
+        for b in &mut self.bring {
+            b.member_id = b
+                .member_id
+                .as_deref()
+                .map(|id| mask_digit_runs(id).into_owned());
+            b.person = b.member_id.clone();
+        }
+        for d in &mut self.dates {
+            d.member_id = d
+                .member_id
+                .as_deref()
+                .map(|id| mask_digit_runs(id).into_owned());
+            d.person = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_leaves_phone_and_names_out() {
+        let mut f = Followup {
+            phone: "+7 701 100 00 11".into(),
+            greeting: "Андрей Викторович".into(),
+            filing: jiff::civil::date(2026, 11, 24),
+            bring: vec![Bring {
+                code: "birth_certificate",
+                what: "свидетельство о рождении".into(),
+                member_id: Some("850412313187".into()),
+                person: Some("Кирилл".into()),
+            }],
+            dates: vec![Deadline {
+                kind: Kind::FileBy,
+                date: jiff::civil::date(2027, 1, 1),
+                expiry: None,
+                member_id: Some("F1".into()),
+                person: Some("Кузнецова Мария".into()),
+            }],
+        };
+        f.redact();
+        let shown = format!("{f:?}");
+        for secret in ["701", "Андрей", "Кирилл", "Мария", "850412313"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert_eq!(f.bring[0].person.as_deref(), Some("••••••••3187"));
+    }
+}

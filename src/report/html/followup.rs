@@ -1,0 +1,338 @@
+//! The follow-up parts of the HTML report's view (and of the batch report as PDF, which
+//! gets the same view as JSON): what changed since the last run, at the top, and their
+//! words in both languages (added to the view's labels `t`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::findings::Lang;
+use crate::report::changes::{Change, Changes};
+use crate::report::labels::status_text;
+use crate::report::{ApplicantReport, Report, Status};
+
+/// The labels of the follow-up parts: key, Russian, English.
+const LABELS: &[(&str, &str, &str)] = &[
+    (
+        "changes_title",
+        "Изменения с прошлой проверки",
+        "Changes since the last check",
+    ),
+    (
+        "changes_none",
+        "Ни у кого не изменились ни статус, ни замечания.",
+        "No applicant's status or findings changed.",
+    ),
+    (
+        "changes_first",
+        "Сравнить не с чем: в папке нет отчёта прошлого запуска. Со следующего запуска здесь будет видно, что изменилось.",
+        "Nothing to compare with: the folder holds no report of an earlier run. From the next run on, this shows what changed.",
+    ),
+    (
+        "changes_unreadable",
+        "Отчёт прошлого запуска не читается, сравнить не с чем:",
+        "The report of the last run cannot be read, nothing to compare with:",
+    ),
+    ("change_appeared", "новый в пакете", "new in the batch"),
+    ("change_left", "выбыл из пакета", "left the batch"),
+    ("change_new", "новое", "new"),
+    ("change_resolved", "устранено", "resolved"),
+    ("change_what", "Что изменилось", "What changed"),
+    (
+        "actions_title",
+        "Что сделать в ближайшее время",
+        "What to do next",
+    ),
+    (
+        "actions_intro",
+        "Дни записи на 14 дней вперёд, паспорта, с которыми подать можно ещё не более 60 дней, свидетельства, истекающие в ближайшие 90 дней, и ставший возможным второй этап подъёмных. Все сроки — в deadlines.ics.",
+        "Booking days in the next 14 days, ID documents that can be used to file for 60 days at most, certificates ending in the next 90 days, and stage-2 claims that became possible. Every date is in deadlines.ics.",
+    ),
+    ("actions_more", "и ещё", "and"),
+    (
+        "actions_more_tail",
+        "— в deadlines.ics",
+        "more — in deadlines.ics",
+    ),
+    ("member_short", "член семьи", "member"),
+    ("whatsapp", "Написать в WhatsApp", "Message on WhatsApp"),
+    (
+        "whatsapp_note",
+        "Откроет WhatsApp с готовым текстом: что принести и день записи. Отправляете вы.",
+        "Opens WhatsApp with the text ready: what to bring and the booking day. You send it.",
+    ),
+];
+
+/// Adds the labels above to `t`.
+pub(super) fn add_labels(t: &mut BTreeMap<&'static str, &'static str>, lang: Lang) {
+    for &(key, ru, en) in LABELS {
+        t.insert(
+            key,
+            match lang {
+                Lang::Ru => ru,
+                Lang::En => en,
+            },
+        );
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct ChangesView {
+    /// "Изменения с прошлой проверки, 24.11.2026"; `None` when there was nothing to
+    /// compare with.
+    since: Option<String>,
+    /// Why there was nothing to compare with, when a last report could not be read.
+    unreadable: Option<String>,
+    /// The counts, in words: "стали готовы: 1 · новые отказы: 1".
+    summary: String,
+    count: usize,
+    entries: Vec<ChangeView>,
+    more_note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    id: String,
+    name: String,
+    from: Option<&'static str>,
+    from_label: Option<&'static str>,
+    to: Option<&'static str>,
+    to_label: Option<&'static str>,
+    /// New findings, with their messages (none listed for an applicant new in the batch:
+    /// the sections below show them).
+    new: Vec<NewFinding>,
+    /// Resolved findings, as rule ids (`rule [member]`).
+    resolved: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NewFinding {
+    rule: String,
+    message: String,
+}
+
+fn counts_text(changes: &Changes, lang: Lang) -> String {
+    let c = changes.counts();
+    let parts = [
+        (c.became_ready, "стали готовы", "became ready"),
+        (c.no_longer_ready, "больше не готовы", "no longer ready"),
+        (c.newly_refused, "новые отказы", "newly refused"),
+        (c.newly_invalid, "новые ошибки в данных", "newly invalid"),
+        (c.appeared, "новые в пакете", "new in the batch"),
+        (c.left, "выбыли", "left the batch"),
+        (c.other, "другие изменения", "other changes"),
+    ];
+    parts
+        .iter()
+        .filter(|p| p.0 > 0)
+        .map(|&(n, ru, en)| match lang {
+            Lang::Ru => format!("{ru}: {n}"),
+            Lang::En => format!("{en}: {n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The view of `report.changes`, at most `limit` applicants listed.
+pub(super) fn changes_view(report: &Report, lang: Lang, limit: usize) -> Option<ChangesView> {
+    let changes = report.changes.as_ref()?;
+    let by_id: HashMap<&str, &ApplicantReport> = if changes.entries.is_empty() {
+        HashMap::new()
+    } else {
+        report
+            .applicants
+            .iter()
+            .map(|a| (a.applicant_id.as_str(), a))
+            .collect()
+    };
+    let status = |s: Option<Status>| (s.map(Status::label), s.map(|s| status_text(s, lang).1));
+    let entry = |c: &Change| {
+        let (from, from_label) = status(c.from);
+        let (to, to_label) = status(c.to);
+        let current = by_id.get(c.applicant_id.as_str());
+        let new = if c.from.is_none() {
+            Vec::new()
+        } else {
+            c.new_findings
+                .iter()
+                .map(|k| NewFinding {
+                    rule: k.clone(),
+                    message: current
+                        .and_then(|a| {
+                            a.findings.iter().find(|f| match &f.member_id {
+                                Some(m) => *k == format!("{} [{m}]", f.rule),
+                                None => k == f.rule,
+                            })
+                        })
+                        .map(|f| f.message.get(lang).to_string())
+                        .unwrap_or_default(),
+                })
+                .collect()
+        };
+        ChangeView {
+            id: c.applicant_id.clone(),
+            name: c.name.clone(),
+            from,
+            from_label,
+            to,
+            to_label,
+            new,
+            resolved: c.resolved_findings.clone(),
+        }
+    };
+    Some(ChangesView {
+        since: changes.since.map(|d| match lang {
+            Lang::Ru => d.strftime("%d.%m.%Y").to_string(),
+            Lang::En => d.to_string(),
+        }),
+        unreadable: changes.unreadable.clone(),
+        summary: counts_text(changes, lang),
+        count: changes.entries.len(),
+        entries: changes.entries.iter().take(limit).map(entry).collect(),
+        more_note: super::view::more_note(limit, changes.entries.len(), lang),
+    })
+}
+
+/// Booking days this close are listed with the ready applicants who should book.
+const BOOKING_DAYS: i64 = 14;
+/// ID documents whose last filing day falls this close.
+const FILE_BY_DAYS: i64 = 60;
+/// Participant certificates ending this close.
+const CERTIFICATE_DAYS: i64 = 90;
+/// Stage-2 claims that became possible this recently.
+const STAGE2_PAST_DAYS: i64 = 30;
+/// At most this many applicants named per action.
+const ACTION_NAMES: usize = 50;
+
+#[derive(Serialize)]
+pub(super) struct ActionView {
+    /// "пн, 18.01.2027".
+    date: String,
+    /// `booking`, `file_by`, `certificate`, `stage2`.
+    kind: &'static str,
+    what: String,
+    who: Vec<Who>,
+    /// Applicants not named (past [`ACTION_NAMES`]).
+    more: usize,
+}
+
+#[derive(Serialize)]
+struct Who {
+    id: String,
+    name: String,
+    /// The family member, for an ID document of a member.
+    member: Option<String>,
+}
+
+/// What to do next, soonest first: booking days within [`BOOKING_DAYS`] with the ready
+/// applicants who should book; ID documents whose last filing day comes within
+/// [`FILE_BY_DAYS`]; certificates ending within [`CERTIFICATE_DAYS`]; stage-2 claims
+/// possible since at most [`STAGE2_PAST_DAYS`] ago.
+pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
+    use crate::report::followup::Kind;
+    use jiff::ToSpan;
+    let as_of = report.as_of;
+    let until = |days: i64| as_of.checked_add(days.days()).unwrap_or(as_of);
+    let ru = matches!(lang, Lang::Ru);
+    // (date, order, kind, what) → who
+    let mut groups: BTreeMap<(jiff::civil::Date, u8, String), (&'static str, Vec<Who>)> =
+        BTreeMap::new();
+    let who = |a: &ApplicantReport, member: Option<String>| Who {
+        id: a.applicant_id.clone(),
+        name: a.name.clone(),
+        member,
+    };
+    for (i, a) in report.applicants.iter().enumerate() {
+        if a.status == Status::Ready
+            && let Some(c) = a.consulate.as_deref()
+            && let Some(day) = c
+                .next_booking
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+            && day >= as_of
+            && day <= until(BOOKING_DAYS)
+        {
+            let what = if ru {
+                format!("День записи: {} — записать готовых к подаче", c.name.ru)
+            } else {
+                format!(
+                    "Booking day: {} — book the applicants who are ready",
+                    c.name.en
+                )
+            };
+            groups
+                .entry((day, 0, what))
+                .or_insert(("booking", Vec::new()))
+                .1
+                .push(who(a, None));
+        }
+        let Some(f) = report.followup.get(i) else {
+            continue;
+        };
+        for d in &f.dates {
+            let (order, kind, shown) = match d.kind {
+                Kind::FileBy => (
+                    1,
+                    "file_by",
+                    d.date >= as_of && d.date <= until(FILE_BY_DAYS),
+                ),
+                Kind::CertificateEnds => (
+                    2,
+                    "certificate",
+                    d.date >= as_of && d.date <= until(CERTIFICATE_DAYS),
+                ),
+                Kind::Stage2From => (
+                    3,
+                    "stage2",
+                    a.status != Status::Refused
+                        && d.date <= as_of
+                        && d.date > until(-STAGE2_PAST_DAYS),
+                ),
+                Kind::BenefitEnds => continue,
+            };
+            if !shown {
+                continue;
+            }
+            let what = match (d.kind, ru) {
+                (Kind::FileBy, true) => {
+                    "Последний день подачи с нынешним паспортом: потом нужен новый".to_string()
+                }
+                (Kind::FileBy, false) => {
+                    "Last day to file with the current ID document: a new one is needed after"
+                        .to_string()
+                }
+                (Kind::CertificateEnds, true) => {
+                    "Заканчивается свидетельство участника: подать заявления на выплаты".to_string()
+                }
+                (Kind::CertificateEnds, false) => {
+                    "The participant certificate ends: file the claims".to_string()
+                }
+                (_, true) => "Можно подать на второй этап подъёмных".to_string(),
+                (_, false) => "Stage 2 of the lifting allowance can be claimed".to_string(),
+            };
+            let member = d.member_id.as_ref().map(|m| match &d.person {
+                Some(p) => format!("{m} {p}"),
+                None => m.clone(),
+            });
+            groups
+                .entry((d.date, order, what))
+                .or_insert((kind, Vec::new()))
+                .1
+                .push(who(a, member));
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((date, _, what), (kind, mut who))| {
+            let more = who.len().saturating_sub(ACTION_NAMES);
+            who.truncate(ACTION_NAMES);
+            ActionView {
+                date: crate::format::date_text(date, lang),
+                kind,
+                what,
+                who,
+                more,
+            }
+        })
+        .collect()
+}
