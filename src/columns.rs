@@ -1,5 +1,9 @@
 //! The fixed set of columns of the three batch files (input contract v1): their canonical
 //! names and which file has which. Spellings and synonyms live in `schemas/fields.toml`.
+//! Also where a table was read from when it is a workbook's sheet ([`Sheet`]), so that
+//! findings point at the cell as Excel shows it.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -106,18 +110,66 @@ impl Serialize for Col {
     }
 }
 
+/// The sheet of a workbook a table was read from: the workbook's file name as the
+/// caseworker sees it (`book.xlsx`) and the sheet's name (`Заявители`). A table read
+/// from a sheet has field `i` in column `i + 1` of the sheet (A is 1) and its records on
+/// the sheet's rows, so a finding's `row` and `column` are Excel's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sheet {
+    pub book: String,
+    pub name: String,
+}
+
+/// The letters Excel names column `n` (1-based) by: 1 is `A`, 26 `Z`, 27 `AA`, 16,384
+/// `XFD`.
+pub fn column_letters(mut n: u32) -> String {
+    let mut letters = Vec::new();
+    while n > 0 {
+        let d = (n - 1) % 26;
+        letters.push(b'A' + d as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
 /// Which field of a record holds each column, and the header as the file spells it.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     index: Vec<Option<usize>>,
     headers: Vec<String>,
+    /// The sheet the table was read from, when it is a workbook's.
+    sheet: Option<Arc<Sheet>>,
 }
 
 impl ColumnMap {
     /// `index[c.index()]` is the field of column `c`; `headers` the header row as read.
     pub fn new(index: Vec<Option<usize>>, headers: Vec<String>) -> ColumnMap {
         debug_assert_eq!(index.len(), Col::ALL.len());
-        ColumnMap { index, headers }
+        ColumnMap {
+            index,
+            headers,
+            sheet: None,
+        }
+    }
+
+    /// The map of a table read from `sheet` of a workbook.
+    pub fn on_sheet(mut self, sheet: Option<Arc<Sheet>>) -> ColumnMap {
+        self.sheet = sheet;
+        self
+    }
+
+    /// The sheet the table was read from, when it is a workbook's.
+    pub fn sheet(&self) -> Option<&Arc<Sheet>> {
+        self.sheet.as_ref()
+    }
+
+    /// The column read from field `i`, among `file`'s columns.
+    pub fn column_at(&self, file: FileKind, i: usize) -> Option<Col> {
+        file.columns()
+            .iter()
+            .copied()
+            .find(|&c| self.index(c) == Some(i))
     }
 
     /// The header text of field `i`, if the header row has one.
@@ -297,6 +349,24 @@ impl std::fmt::Display for FileKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_letters_as_excel_names_them() {
+        for (n, name) in [
+            (1, "A"),
+            (6, "F"),
+            (26, "Z"),
+            (27, "AA"),
+            (52, "AZ"),
+            (53, "BA"),
+        ] {
+            assert_eq!(column_letters(n), name);
+        }
+        assert_eq!(column_letters(702), "ZZ");
+        assert_eq!(column_letters(703), "AAA");
+        assert_eq!(column_letters(16_384), "XFD");
+        assert_eq!(column_letters(0), "");
+    }
 
     #[test]
     fn names_are_unique_and_round_trip() {

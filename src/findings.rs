@@ -1,9 +1,11 @@
 //! Findings: what is wrong with an applicant, how severe it is, and exactly where in the
 //! batch it comes from. Also the masking of personal numbers in messages.
 
+use std::sync::Arc;
+
 use serde::{Serialize, Serializer};
 
-use crate::columns::{Col, FileKind};
+use crate::columns::{Col, FileKind, Sheet, column_letters};
 
 /// How much a finding blocks an application. Ordered from least to most severe.
 #[derive(
@@ -48,7 +50,11 @@ impl Severity {
 }
 
 /// Where a finding or an error comes from: a cell, a row, or a file of the batch.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Ordered as the CSV variants always were (every cell before every row before every
+/// path; a cell by file, row and column); a cell or row of a sheet sorts as the same
+/// cell or row of a CSV file would, so a batch reads in the same order either way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Source {
     /// `file:row:column`; row is the line where the record starts, column is 1-based.
     Cell {
@@ -60,6 +66,15 @@ pub enum Source {
     Row { file: FileKind, row: u64 },
     /// A path relative to the batch folder, e.g. `documents/A001/photo.jpg`.
     Path(String),
+    /// A cell of a workbook's sheet as Excel names it, `book.xlsx!Заявители!F12`, or its
+    /// row, `book.xlsx!Заявители!12:12` (when `column` is `None`); `row` and `column`
+    /// are the sheet's (1-based), `file` the table the sheet holds.
+    Sheet {
+        file: FileKind,
+        row: u64,
+        column: Option<u32>,
+        sheet: Arc<Sheet>,
+    },
 }
 
 impl Source {
@@ -70,6 +85,58 @@ impl Source {
             None => Source::Row { file, row },
         }
     }
+
+    /// [`Source::at`] in a table read from `sheet` of a workbook, when it was.
+    pub fn in_table(
+        file: FileKind,
+        sheet: Option<&Arc<Sheet>>,
+        row: u64,
+        column: Option<u32>,
+    ) -> Source {
+        match sheet {
+            Some(sheet) => Source::Sheet {
+                file,
+                row,
+                column,
+                sheet: Arc::clone(sheet),
+            },
+            None => Source::at(file, row, column),
+        }
+    }
+
+    /// What orders sources: kind (cell, row, path), then file, row, column or path, then
+    /// the sheet.
+    fn key(&self) -> (u8, Option<FileKind>, u64, u32, &str, Option<&Sheet>) {
+        match self {
+            Source::Cell { file, row, column } => (0, Some(*file), *row, *column, "", None),
+            Source::Row { file, row } => (1, Some(*file), *row, 0, "", None),
+            Source::Path(p) => (2, None, 0, 0, p, None),
+            Source::Sheet {
+                file,
+                row,
+                column: Some(column),
+                sheet,
+            } => (0, Some(*file), *row, *column, "", Some(sheet)),
+            Source::Sheet {
+                file,
+                row,
+                column: None,
+                sheet,
+            } => (1, Some(*file), *row, 0, "", Some(sheet)),
+        }
+    }
+}
+
+impl Ord for Source {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for Source {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl std::fmt::Display for Source {
@@ -78,6 +145,24 @@ impl std::fmt::Display for Source {
             Source::Cell { file, row, column } => write!(f, "{file}:{row}:{column}"),
             Source::Row { file, row } => write!(f, "{file}:{row}"),
             Source::Path(p) => f.write_str(p),
+            Source::Sheet {
+                row,
+                column: Some(column),
+                sheet,
+                ..
+            } => write!(
+                f,
+                "{}!{}!{}{row}",
+                sheet.book,
+                sheet.name,
+                column_letters(*column)
+            ),
+            Source::Sheet {
+                row,
+                column: None,
+                sheet,
+                ..
+            } => write!(f, "{}!{}!{row}:{row}", sheet.book, sheet.name),
         }
     }
 }
@@ -194,6 +279,45 @@ mod tests {
             Source::at(FileKind::Family, 7, None).to_string(),
             "family.csv:7"
         );
+    }
+
+    #[test]
+    fn sheet_sources_are_excel_references_and_sort_as_csv_ones() {
+        let sheet = Arc::new(Sheet {
+            book: "book.xlsx".into(),
+            name: "Заявители".into(),
+        });
+        let cell = |row, column| Source::in_table(FileKind::Applicants, Some(&sheet), row, column);
+        assert_eq!(cell(12, Some(6)).to_string(), "book.xlsx!Заявители!F12");
+        assert_eq!(cell(12, None).to_string(), "book.xlsx!Заявители!12:12");
+        assert_eq!(cell(3, Some(28)).to_string(), "book.xlsx!Заявители!AB3");
+        assert_eq!(
+            Source::in_table(FileKind::Family, None, 7, Some(2)).to_string(),
+            "family.csv:7:2"
+        );
+        // The order of CSV sources, kept by the same sources on a sheet.
+        let csv = [
+            Source::at(FileKind::Applicants, 2, Some(9)),
+            Source::at(FileKind::Applicants, 3, Some(1)),
+            Source::at(FileKind::Family, 1, Some(1)),
+            Source::at(FileKind::Applicants, 1, None),
+            Source::at(FileKind::Expenses, 1, None),
+            Source::Path("documents/A001".into()),
+        ];
+        let mut sorted = csv.to_vec();
+        sorted.reverse();
+        sorted.sort();
+        assert_eq!(sorted, csv);
+        let on_sheet = |s: &Source| match s {
+            Source::Cell { file, row, column } => {
+                Source::in_table(*file, Some(&sheet), *row, Some(*column))
+            }
+            Source::Row { file, row } => Source::in_table(*file, Some(&sheet), *row, None),
+            other => other.clone(),
+        };
+        let mut sheets: Vec<Source> = csv.iter().rev().map(on_sheet).collect();
+        sheets.sort();
+        assert_eq!(sheets, csv.iter().map(on_sheet).collect::<Vec<_>>());
     }
 
     #[test]

@@ -317,12 +317,23 @@ pub struct Batch {
 impl Batch {
     /// The cell of `col` in `row` of `file` (the row alone when the file lacks `col`).
     pub fn source(&self, file: FileKind, row: u64, col: Col) -> Source {
-        let number = self
+        let map = self
             .columns
             .iter()
             .find(|(f, _)| *f == file)
-            .and_then(|(_, m)| m.number(col));
-        Source::at(file, row, number)
+            .map(|(_, m)| m);
+        let number = map.and_then(|m| m.number(col));
+        Source::in_table(file, map.and_then(|m| m.sheet()), row, number)
+    }
+
+    /// Row `row` of `file` as a whole (a cell of a workbook's sheet, when it is one).
+    pub fn row_source(&self, file: FileKind, row: u64) -> Source {
+        let map = self
+            .columns
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, m)| m);
+        Source::in_table(file, map.and_then(|m| m.sheet()), row, None)
     }
 
     /// The header of `col` in `file` as the caseworker wrote it.

@@ -15,12 +15,13 @@ use crate::error::Error;
 use crate::findings::Lang;
 use crate::report::Report;
 use crate::schema::Schemas;
-use crate::source::{Folder, Source};
+use crate::source::{Folder, Source, Workbook};
 
 /// A batch to read, the folder to write into, and the NGO the documents are for.
 #[derive(Debug, Args)]
 pub struct BatchOut {
-    /// The batch folder (holding applicants.csv).
+    /// The batch: a folder holding applicants.csv (or a workbook), or a workbook
+    /// (.xlsx, .xlsm, .xls, .ods) with documents/ beside it.
     pub batch: PathBuf,
     /// Output folder; created if needed (readable by its owner only).
     #[arg(long, short, value_name = "OUT")]
@@ -37,16 +38,27 @@ impl BatchOut {
     /// own forms would be read back as scans on the next run). Checked before anything
     /// is read or written.
     pub(super) fn check_apart(&self) -> Result<(), Error> {
-        let Ok(batch) = std::fs::canonicalize(&self.batch) else {
+        let Ok(mut batch) = std::fs::canonicalize(&self.batch) else {
             return Ok(()); // a missing batch is reported by the reader, with its name
         };
+        // A workbook's batch folder is the one holding it, with documents/ beside it.
+        if batch.is_file()
+            && let Some(dir) = batch.parent()
+        {
+            batch = dir.to_path_buf();
+        }
         let out = resolved(&self.out);
         let shown = self.out.display();
         if out == batch {
+            let folder = match self.batch.parent() {
+                Some(p) if self.batch.is_file() && !p.as_os_str().is_empty() => p,
+                _ if self.batch.is_file() => Path::new("."),
+                _ => self.batch.as_path(),
+            };
             return Err(Error::Usage(format!(
                 "--out {shown} is the batch folder itself: choose a folder of its own for the \
                  outputs (for example {}/out)",
-                self.batch.display()
+                folder.display()
             )));
         }
         let documents = crate::ingest::find_entry(&batch, "documents")
@@ -131,8 +143,8 @@ pub struct Common {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
-    /// Largest batch file (applicants.csv, family.csv, expenses.csv) read, checked before
-    /// reading it: SIZE as bytes or with a unit (KiB, MiB, GiB; KB, MB, GB). A larger
+    /// Largest batch file (applicants.csv, family.csv, expenses.csv, or a workbook)
+    /// read, checked before reading it: SIZE as bytes or with a unit (KiB, MiB, GiB; KB, MB, GB). A larger
     /// file stops the run (exit 2).
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
     pub max_file_size: u64,
@@ -191,8 +203,13 @@ pub(super) struct Setup {
     pub(super) limits: crate::ingest::Limits,
 }
 
-/// The batch at `path`, read through the one seam ([`crate::source`]): a batch folder.
+/// The batch at `path`, read through the one seam ([`crate::source`]): a batch folder
+/// (of CSV files or workbooks), or a workbook named directly (`book.xlsx`, with
+/// `documents/` beside it).
 pub(super) fn open_source(path: &Path) -> Result<Box<dyn Source>, Error> {
+    if path.is_file() {
+        return Ok(Box::new(Workbook::open(path)?));
+    }
     Ok(Box::new(Folder::open(path)?))
 }
 

@@ -39,6 +39,11 @@ BATCH LAYOUT:
           birth_certificate-F2.png     (a family member's: <code>-<member_id>)
   Files may be UTF-8 (with or without BOM), UTF-16 or Windows-1251, separated by `,`
   `;` or tab, as Excel saves them; headers may be Russian (Фамилия, Дата рождения, ИИН).
+  Or workbooks (.xlsx, .xlsm, .xls, .ods) instead: applicants.xlsx (and family.xlsx,
+  expenses.xlsx), or one workbook of any name with the sheets Заявители, Члены семьи
+  (or Семья), Расходы (or applicants, family, expenses); give the folder, or the
+  workbook itself with documents/ beside it. Findings point at the cell:
+  batch.xlsx!Заявители!F12.
   `resettle init my-batch` writes a blank batch with every column and a README.
 
 EXIT STATUS:
@@ -50,6 +55,7 @@ EXAMPLES:
   resettle init my-batch
   resettle validate samples/batch --as-of 2026-11-24
   resettle validate samples/batch --format json > report.json
+  resettle validate samples/workbook/batch.xlsx --as-of 2026-11-24
   resettle run samples/batch --out out --as-of 2026-11-24";
 
 /// Check batches of applicants to the State Program for the voluntary resettlement of

@@ -25,7 +25,8 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The batch folder (holding applicants.csv).
+    /// The batch: a folder holding applicants.csv (or a workbook), or a workbook
+    /// (.xlsx, .xlsm, .xls, .ods) with documents/ beside it.
     pub batch: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -21,46 +21,47 @@ use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::model::{Batch, RowCounts};
 use crate::schema::Schemas;
-use crate::source::{self, SourceError};
+use crate::source::{self, Content, SourceError};
 pub use limits::Limits;
 pub use prepare::{Carrier, Prepared, prepare};
 use table::Table;
 
 pub use crate::source::find_entry;
 
-/// The bytes of table `file` of `source`, refused (exit 2, naming the file) when they
-/// exceed `max` bytes or it is not a regular file (a named pipe never hangs the run; a
-/// device such as `/dev/zero` behind a link is refused): see [`crate::fsread`].
+/// The contents of table `file` of `source`, refused (exit 2, naming the file) when a
+/// file exceeds `max` bytes or is not a regular file (a named pipe never hangs the run;
+/// a device such as `/dev/zero` behind a link is refused): see [`crate::fsread`]. A
+/// workbook counts as one file, whichever tables it holds.
 fn read_bounded(
     source: &dyn source::Source,
     file: FileKind,
     max: u64,
-) -> Result<Option<Vec<u8>>, Error> {
-    let too_large = |size: Option<u64>| {
-        let what = match size {
-            Some(len) => format!("the file is {}, more than", limits::show_size(len)),
-            // It grew while it was read, or it is a device with no size.
-            None => "the file holds more than".to_string(),
-        };
-        Error::input(
-            file.file_name(),
-            format!(
-                "{what} the limit of {} (--max-file-size): split the batch into smaller ones, or raise the limit if the file is right",
-                limits::show_size(max)
-            ),
-        )
-    };
+) -> Result<Option<Content>, Error> {
     use crate::fsread::ReadError;
-    source
-        .table(file, max)
-        .map_err(|SourceError { path, error }| match error {
-            ReadError::TooLarge { size, .. } => too_large(size),
+    source.table(file, max).map_err(|e| match e {
+        SourceError::Read { name, path, error } => match error {
+            ReadError::TooLarge { size, .. } => {
+                let what = match size {
+                    Some(len) => format!("the file is {}, more than", limits::show_size(len)),
+                    // It grew while it was read, or it is a device with no size.
+                    None => "the file holds more than".to_string(),
+                };
+                Error::input(
+                    name,
+                    format!(
+                        "{what} the limit of {} (--max-file-size): split the batch into smaller ones, or raise the limit if the file is right",
+                        limits::show_size(max)
+                    ),
+                )
+            }
             ReadError::NotRegular(what) => Error::input(
-                file.file_name(),
+                name,
                 format!("{what}, not a regular file: not read (give the table itself)"),
             ),
             ReadError::Io(e) => Error::io(&path, e),
-        })
+        },
+        SourceError::Input { at, message } => Error::input(at, message),
+    })
 }
 
 /// One file of the batch as read.
@@ -78,8 +79,27 @@ fn read_table(
     schemas: &Schemas,
     limits: &Limits,
 ) -> Result<Read, Error> {
-    let Some(bytes) = read_bounded(source, file, limits.max_file_size)? else {
-        return Ok(Read::Absent);
+    let bytes = match read_bounded(source, file, limits.max_file_size)? {
+        None => return Ok(Read::Absent),
+        Some(Content::Grid(grid)) => {
+            if file != FileKind::Applicants && grid.cells.is_empty() {
+                let (book, sheet) = (&grid.sheet.book, &grid.sheet.name);
+                return Ok(Read::Empty(RowError {
+                    rule: "data.unknown_column",
+                    source: Source::in_table(file, Some(&grid.sheet), 1, None),
+                    message: Text::new(
+                        format!(
+                            "лист «{sheet}» книги {book} пустой (нет даже заголовка) и не прочитан"
+                        ),
+                        format!(
+                            "the sheet «{sheet}» of {book} is empty (not even a header row) and was ignored"
+                        ),
+                    ),
+                }));
+            }
+            return table::read_grid(file, grid, &schemas.fields, limits).map(Read::Table);
+        }
+        Some(Content::Text(bytes)) => bytes,
     };
     if let Some(what) = magic::not_text(&bytes) {
         return Err(Error::input(

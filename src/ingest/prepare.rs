@@ -99,10 +99,7 @@ pub fn prepare<'s>(
     if ids.accepted.is_empty() {
         meta.errors.push(RowError {
             rule: "data.required",
-            source: Source::Row {
-                file: FileKind::Applicants,
-                row: 1,
-            },
+            source: Source::in_table(FileKind::Applicants, applicants.columns.sheet(), 1, None),
             message: Text::new(
                 "в applicants.csv нет ни одного заявителя",
                 "applicants.csv holds no applicant",
@@ -148,6 +145,7 @@ impl<'s> Rows<'s> {
             &self.schemas.fields,
             self.max_cell,
         )
+        .with_notes(table.notes(r))
     }
 }
 

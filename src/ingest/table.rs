@@ -1,7 +1,10 @@
 //! Text to a table of records: detects the delimiter (`,` `;` tab, or an Excel `sep=`
 //! line), maps the header row to known columns (`header`), and keeps each record with
-//! its line, checking its quotes.
+//! its line, checking its quotes. A workbook's sheet becomes the same table (`grid`):
+//! its cells' text back to back, with notes on the cells whose type says more than
+//! their text.
 
+mod grid;
 mod header;
 
 use crate::columns::{ColumnMap, FileKind};
@@ -13,6 +16,7 @@ use crate::schema::FieldSchema;
 
 pub use super::split::Fields;
 use super::split::{At, Part};
+pub use grid::{Note, NoteKind, read_grid};
 use header::map_header;
 
 /// One data record: the line it starts on and where its fields are in the table.
@@ -36,11 +40,25 @@ pub struct Table {
     pub errors: Vec<RowError>,
     /// How the file was read, e.g. "Windows-1251, ';'".
     pub format: String,
+    /// What the cells of a workbook's sheet say beyond their text (an error cell, a
+    /// number that lost digits), by record and field; none for a CSV file.
+    notes: Vec<Note>,
 }
 
 impl Table {
     pub fn fields(&self, r: &Record) -> Fields<'_> {
         Fields::new(&self.text, &self.parts, &r.at)
+    }
+
+    /// The notes on the cells of record `r`.
+    pub fn notes(&self, r: usize) -> &[Note] {
+        if self.notes.is_empty() {
+            return &[];
+        }
+        let r = r as u32;
+        let from = self.notes.partition_point(|n| n.record < r);
+        let to = from + self.notes[from..].partition_point(|n| n.record == r);
+        &self.notes[from..to]
     }
 }
 
@@ -165,7 +183,10 @@ pub fn read_limited(
         Ok(split) => split,
         Err(start) => {
             let row = LineCounter::new(full.as_bytes(), 1).line_of(start);
-            return Err(too_many_rows(file, row, limits.max_rows));
+            return Err(too_many_rows(
+                format_args!("{}:{row}", file.file_name()),
+                limits.max_rows,
+            ));
         }
     };
     let mut warnings = Vec::new();
@@ -210,6 +231,7 @@ pub fn read_limited(
     };
     let columns = map_header(
         file,
+        None,
         header.0,
         view(header.1),
         fields,
@@ -291,13 +313,14 @@ pub fn read_limited(
         warnings,
         errors,
         format,
+        notes: Vec::new(),
     })
 }
 
-/// The error for a file with more than `max` data rows; `row` is the first past it.
-fn too_many_rows(file: FileKind, row: u64, max: u64) -> Error {
+/// The error for a file with more than `max` data rows; `at` is the first row past it.
+fn too_many_rows(at: impl std::fmt::Display, max: u64) -> Error {
     Error::input(
-        format!("{}:{row}", file.file_name()),
+        at.to_string(),
         format!(
             "the file has more than {max} data rows, the limit (--max-rows): split the batch into smaller ones, or raise the limit if the file is right"
         ),

@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use super::Report;
 use crate::findings::{Source, Text};
 use crate::schema::DocumentSchema;
+use crate::source::is_table_sheet;
 use crate::values::{is_valid_id, mask_digit_runs};
 
 /// What stands for a value that is not shown.
@@ -133,15 +134,29 @@ fn redact_path(
 }
 
 /// The source with its path redacted ([`redact_path`]); a cell (`file:row:column`) holds
-/// nothing personal.
+/// nothing personal. A workbook's cell keeps its sheet and cell (`Заявители!F12`) but
+/// not the workbook's name, which may be a family's (`•••.xlsx`), nor a sheet's name
+/// that is not a table's.
 fn redact_source(
     source: &mut Source,
     ids: &HashSet<&str>,
     docs: &DocumentSchema,
     members: &HashSet<&str>,
 ) {
-    if let Source::Path(p) = source {
-        *p = redact_path(p, ids, docs, members);
+    match source {
+        Source::Path(p) => *p = redact_path(p, ids, docs, members),
+        Source::Sheet { sheet, .. } => {
+            let name = if is_table_sheet(&sheet.name) {
+                sheet.name.clone()
+            } else {
+                HIDDEN.to_string()
+            };
+            *sheet = std::sync::Arc::new(crate::columns::Sheet {
+                book: hidden_file_name(&sheet.book),
+                name,
+            });
+        }
+        Source::Cell { .. } | Source::Row { .. } => {}
     }
 }
 

@@ -186,10 +186,7 @@ fn source_for(batch: &Batch, a: &Applicant, col: Col) -> Source {
         .map(|e| e.row);
     match row {
         Some(row) => batch.source(FileKind::Expenses, row, col),
-        None => Source::Row {
-            file: FileKind::Applicants,
-            row: a.row,
-        },
+        None => batch.row_source(FileKind::Applicants, a.row),
     }
 }
 
@@ -313,10 +310,7 @@ fn rule_findings(
                 field: rule.field,
                 source: Some(match rule.field {
                     Some(col) => source_for(batch, a, col),
-                    None => Source::Row {
-                        file: FileKind::Applicants,
-                        row: a.row,
-                    },
+                    None => batch.row_source(FileKind::Applicants, a.row),
                 }),
                 message: rule.message(ctx, &show),
                 verified: true,
@@ -343,10 +337,7 @@ fn rule_findings(
                 field: column,
                 source: Some(match column {
                     Some(col) => batch.source(FileKind::Family, m.row, col),
-                    None => Source::Row {
-                        file: FileKind::Family,
-                        row: m.row,
-                    },
+                    None => batch.row_source(FileKind::Family, m.row),
                 }),
                 message: render(&mr.message, &mctx, &show),
                 verified: true,

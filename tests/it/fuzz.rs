@@ -706,7 +706,9 @@ fn check_source(
     lines: u64,
 ) -> Result<u64, TestCaseError> {
     let (file, row) = match src {
-        Source::Cell { file, row, .. } | Source::Row { file, row } => (*file, *row),
+        Source::Cell { file, row, .. }
+        | Source::Row { file, row }
+        | Source::Sheet { file, row, .. } => (*file, *row),
         Source::Path(p) => return Err(TestCaseError::fail(format!("{what}: a path source {p}"))),
     };
     prop_assert_eq!(file, kind, "{}: source in another file: {}", what, src);

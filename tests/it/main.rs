@@ -30,3 +30,4 @@ mod samples;
 mod snapshot;
 mod templates;
 mod tricky;
+mod workbook;

@@ -2747,6 +2747,10 @@ fn a_schema_entry_without_verified_fails_to_load_with_its_position() {
 /// Rules whose trigger and near miss are tested in another file.
 const TESTED_ELSEWHERE: &[(&str, &str)] = &[
     ("data.encoding", "tests/it/encodings.rs"),
+    (
+        "data.excel_number",
+        "tests/it/workbook/cells.rs (an IIN without its leading 0, a short document number)",
+    ),
     ("data.unknown_column", "tests/it/encodings.rs"),
     (
         "docs.unreadable",

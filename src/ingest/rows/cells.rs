@@ -1,7 +1,10 @@
 //! The cell reader of one record: [`Cells`] reads each cell as its type (text, date,
 //! yes/no, count, vocabulary word, digits, bounded decimal, citizenship, IIN), and every
 //! value that is empty where required, too long or cannot be read becomes a finding
-//! pointing at its cell. Also the bounds of numeric cells ([`Bound`]).
+//! pointing at its cell. Also the bounds of numeric cells ([`Bound`]). The notes of a
+//! workbook's cells (an error cell, a number that lost digits) are reported by `excel`.
+
+mod excel;
 
 use jiff::civil::Date;
 
@@ -85,9 +88,10 @@ pub struct Cells<'a> {
     cols: &'a ColumnMap,
     fields: &'a FieldSchema,
     member_id: Option<String>,
-    /// Columns whose value is longer than the cell limit: reported once, then read as
-    /// empty (bit `Col::index`).
-    too_long: u128,
+    /// Columns whose value is not read: longer than the cell limit, or a workbook cell
+    /// that holds no usable value (an error, a number that lost digits). Reported
+    /// once, then read as empty (bit `Col::index`).
+    withheld: u128,
     pub findings: Vec<Finding>,
 }
 
@@ -128,7 +132,7 @@ impl<'a> Cells<'a> {
             cols,
             fields,
             member_id: None,
-            too_long: 0,
+            withheld: 0,
             findings: Vec::new(),
         };
         // Most records hold no field that long: then no cell needs looking at.
@@ -164,21 +168,26 @@ impl<'a> Cells<'a> {
                 ),
             ),
         );
+        self.withhold(col);
+    }
+
+    /// From now on `col` reads as empty, its problem reported.
+    fn withhold(&mut self, col: Col) {
         if let Some(bit) = 1u128.checked_shl(col.index() as u32) {
-            self.too_long |= bit;
+            self.withheld |= bit;
         }
     }
 
-    fn is_too_long(&self, col: Col) -> bool {
+    fn is_withheld(&self, col: Col) -> bool {
         1u128
             .checked_shl(col.index() as u32)
-            .is_some_and(|bit| self.too_long & bit != 0)
+            .is_some_and(|bit| self.withheld & bit != 0)
     }
 
     /// The trimmed text of a cell, empty when the file has no such column (or the
-    /// value is longer than the cell limit).
+    /// value is withheld: longer than the cell limit, or an unusable workbook cell).
     pub fn raw(&self, col: Col) -> &'a str {
-        if self.too_long != 0 && self.is_too_long(col) {
+        if self.withheld != 0 && self.is_withheld(col) {
             return "";
         }
         self.cols
@@ -188,14 +197,16 @@ impl<'a> Cells<'a> {
     }
 
     pub fn source(&self, col: Col) -> Source {
-        Source::at(self.file, self.row, self.cols.number(col))
+        Source::in_table(
+            self.file,
+            self.cols.sheet(),
+            self.row,
+            self.cols.number(col),
+        )
     }
 
     pub fn row_source(&self) -> Source {
-        Source::Row {
-            file: self.file,
-            row: self.row,
-        }
+        Source::in_table(self.file, self.cols.sheet(), self.row, None)
     }
 
     /// The header of `col` as the file spells it.
@@ -238,7 +249,7 @@ impl<'a> Cells<'a> {
     fn present(&mut self, col: Col) -> Option<&'a str> {
         let v = self.raw(col);
         if v.is_empty() {
-            if self.fields.is_required(self.file, col) && !self.is_too_long(col) {
+            if self.fields.is_required(self.file, col) && !self.is_withheld(col) {
                 self.require_failed(col);
             }
             return None;
@@ -392,7 +403,10 @@ impl<'a> Cells<'a> {
     /// An IIN: 12 digits, required when the person is a citizen of Kazakhstan.
     pub fn iin(&mut self, citizenship: Option<Citizenship>) -> Option<String> {
         let iin = self.digits(Col::Iin, 12);
-        if self.raw(Col::Iin).is_empty() && citizenship == Some(Citizenship::KZ) {
+        if self.raw(Col::Iin).is_empty()
+            && !self.is_withheld(Col::Iin)
+            && citizenship == Some(Citizenship::KZ)
+        {
             let h = self.header(Col::Iin);
             self.push(
                 "data.required",

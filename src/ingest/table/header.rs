@@ -3,7 +3,9 @@
 //! given twice, a required one missing, too many columns) and the warnings that do not
 //! (unknown columns, columns of contract v1 that no longer decide anything).
 
-use crate::columns::{Col, ColumnMap, FileKind};
+use std::sync::Arc;
+
+use crate::columns::{Col, ColumnMap, FileKind, Sheet};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
 use crate::ingest::split::Fields;
@@ -16,6 +18,7 @@ const UNKNOWN_COLUMN_WARNINGS: usize = 20;
 /// One `data.column_retired` warning for the columns of contract v1 a file still has.
 fn retired_columns(
     file: FileKind,
+    sheet: Option<&Arc<Sheet>>,
     row: u64,
     headers: &[String],
     retired: &[(Col, usize)],
@@ -46,11 +49,7 @@ fn retired_columns(
     let (ru, en) = (ru.replace("{old}", &old), en.replace("{old}", &old));
     RowError {
         rule: "data.column_retired",
-        source: Source::Cell {
-            file,
-            row,
-            column: (first + 1) as u32,
-        },
+        source: Source::in_table(file, sheet, row, Some((first + 1) as u32)),
         message: Text::new(
             format!("{ru} (правила редакции 2): заполните вместо этого {new}"),
             format!("{en} anything (rules of edition 2): fill in {new} instead"),
@@ -58,8 +57,11 @@ fn retired_columns(
     }
 }
 
+/// The columns of the header row `header` (on line or sheet row `row`; on `sheet` when
+/// the table is a workbook's).
 pub(super) fn map_header(
     file: FileKind,
+    sheet: Option<&Arc<Sheet>>,
     row: u64,
     header: Fields<'_>,
     fields: &FieldSchema,
@@ -85,11 +87,7 @@ pub(super) fn map_header(
         if h.is_empty() {
             continue;
         }
-        let source = Source::Cell {
-            file,
-            row,
-            column: (i + 1) as u32,
-        };
+        let source = Source::in_table(file, sheet, row, Some((i + 1) as u32));
         match fields.column_for_header(h) {
             Some(col) if file.columns().contains(&col) => {
                 if let Some(prev) = index[col.index()] {
@@ -124,13 +122,13 @@ pub(super) fn map_header(
         }
     }
     if let Some(&(_, first)) = retired.first() {
-        warnings.push(retired_columns(file, row, &headers, &retired, first));
+        warnings.push(retired_columns(file, sheet, row, &headers, &retired, first));
     }
     if unknown > UNKNOWN_COLUMN_WARNINGS {
         let more = unknown - UNKNOWN_COLUMN_WARNINGS;
         warnings.push(RowError {
             rule: "data.unknown_column",
-            source: Source::Row { file, row },
+            source: Source::in_table(file, sheet, row, None),
             message: Text::new(
                 format!("и ещё {more} неизвестных столбцов не прочитаны (всего {unknown})"),
                 format!("{more} more unknown columns were ignored ({unknown} in all)"),
@@ -139,12 +137,7 @@ pub(super) fn map_header(
     }
     if labelled > max_columns {
         return Err(Error::input(
-            Source::Cell {
-                file,
-                row,
-                column: (max_columns + 1) as u32,
-            }
-            .to_string(),
+            Source::in_table(file, sheet, row, u32::try_from(max_columns + 1).ok()).to_string(),
             format!(
                 "the header has {labelled} columns, more than the limit of {max_columns} (--max-columns): the file is probably not a batch file, or raise the limit if it is"
             ),
@@ -165,14 +158,14 @@ pub(super) fn map_header(
         .collect();
     if !missing.is_empty() {
         return Err(Error::input(
-            format!("{}:{row}", file.file_name()),
+            Source::in_table(file, sheet, row, None).to_string(),
             format!("missing required column(s): {}", missing.join(", ")),
         ));
     }
     // Messages quote headers: keep them escaped and short (a 1 MB or multi-line header
     // cell must not be copied into every finding).
     let shown = headers.iter().map(|h| show(h)).collect();
-    Ok(ColumnMap::new(index, shown))
+    Ok(ColumnMap::new(index, shown).on_sheet(sheet.cloned()))
 }
 
 #[cfg(test)]

@@ -1,36 +1,92 @@
 //! The one seam to the outside, as Typst's `World`: a batch is read through a
-//! [`Source`], which gives the bytes of its three tables and the folder whose
+//! [`Source`], which gives the contents of its three tables and the folder whose
 //! `documents/` holds the scans. Nothing after the source knows where a table came from:
-//! a folder of CSV files ([`Folder`]) or a batch held in memory ([`Memory`], for tests,
+//! a folder of CSV files or workbooks ([`Folder`], `folder`), one workbook
+//! ([`Workbook`], `workbook`) or a batch held in memory ([`Memory`], for tests,
 //! `templates check` and programs that build batches themselves).
 //!
-//! A source only reads: decoding, splitting and typing are `ingest`'s. Every read is
+//! A table is handed over as it was found ([`Content`]): the bytes of a CSV file, or the
+//! typed cells of a workbook's sheet (a [`Grid`], `grid`). A source only reads:
+//! decoding, splitting, finding the header and typing are `ingest`'s. Every read is
 //! bounded (`max` bytes) and never blocks ([`crate::fsread`]).
+
+mod folder;
+mod grid;
+mod ods;
+mod workbook;
 
 use std::path::{Path, PathBuf};
 
 use crate::columns::FileKind;
-use crate::error::Error;
-use crate::fsread::{self, ReadError};
+use crate::fsread::ReadError;
+pub use folder::Folder;
+pub use grid::{Grid, GridCell, Value};
+pub use workbook::{Workbook, is_table_sheet, is_workbook};
 
 /// A batch to read: its tables and where its scans are.
 pub trait Source: Sync {
     /// The batch as the user named it, for messages ("samples/batch").
     fn name(&self) -> String;
 
-    /// The bytes of table `file`, at most `max` of them; `None` when the batch has no
-    /// such table (family and expenses are optional).
-    fn table(&self, file: FileKind, max: u64) -> Result<Option<Vec<u8>>, SourceError>;
+    /// The contents of table `file`, reading at most `max` bytes of any one file;
+    /// `None` when the batch has no such table (family and expenses are optional).
+    fn table(&self, file: FileKind, max: u64) -> Result<Option<Content>, SourceError>;
 
     /// The folder holding the batch's `documents/`, when it has one on disk.
     fn folder(&self) -> Option<&Path>;
 }
 
-/// Why a table could not be read: the file (as the source names it) and the reason.
+/// A table as a source found it.
 #[derive(Debug)]
-pub struct SourceError {
-    pub path: PathBuf,
-    pub error: ReadError,
+pub enum Content {
+    /// The bytes of a CSV file, in whatever encoding it was written.
+    Text(Vec<u8>),
+    /// The cells of a workbook's sheet.
+    Grid(Grid),
+}
+
+/// Why a table could not be read.
+#[derive(Debug)]
+pub enum SourceError {
+    /// A file could not be read: what messages call it (`applicants.csv`, `book.xlsx`),
+    /// its path, and why.
+    Read {
+        name: String,
+        path: PathBuf,
+        error: ReadError,
+    },
+    /// What was read is no table: where (`book.xlsx`, `book.xlsx!Заявители`, a folder)
+    /// and why, with what to do.
+    Input { at: String, message: String },
+}
+
+impl SourceError {
+    fn input(at: impl Into<String>, message: impl Into<String>) -> SourceError {
+        SourceError::Input {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error again, for a failure remembered and reported to every table
+    /// that asks (an I/O error is copied by its kind and message).
+    fn again(&self) -> SourceError {
+        match self {
+            SourceError::Read { name, path, error } => SourceError::Read {
+                name: name.clone(),
+                path: path.clone(),
+                error: match error {
+                    ReadError::NotRegular(what) => ReadError::NotRegular(what),
+                    ReadError::TooLarge { size, max } => ReadError::TooLarge {
+                        size: *size,
+                        max: *max,
+                    },
+                    ReadError::Io(e) => ReadError::Io(std::io::Error::new(e.kind(), e.to_string())),
+                },
+            },
+            SourceError::Input { at, message } => SourceError::input(at, message),
+        }
+    }
 }
 
 /// The entry of folder `dir` named `name`, ignoring ASCII case (`Applicants.CSV` from a
@@ -52,47 +108,6 @@ pub fn find_entry(dir: &Path, name: &str) -> Option<PathBuf> {
         .collect();
     matches.sort();
     matches.into_iter().next()
-}
-
-/// A batch folder: `applicants.csv`, `family.csv`, `expenses.csv` (names in any ASCII
-/// case) and `documents/`.
-#[derive(Debug, Clone)]
-pub struct Folder {
-    dir: PathBuf,
-}
-
-impl Folder {
-    /// The batch folder `dir`; a usage error (exit 2) when it is not a folder.
-    pub fn open(dir: &Path) -> Result<Folder, Error> {
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "{}: not a batch folder (a batch is a folder holding applicants.csv; `resettle init DIR` makes one)",
-                dir.display()
-            )));
-        }
-        Ok(Folder {
-            dir: dir.to_path_buf(),
-        })
-    }
-}
-
-impl Source for Folder {
-    fn name(&self) -> String {
-        self.dir.display().to_string()
-    }
-
-    fn table(&self, file: FileKind, max: u64) -> Result<Option<Vec<u8>>, SourceError> {
-        let Some(path) = find_entry(&self.dir, file.file_name()) else {
-            return Ok(None);
-        };
-        fsread::read_capped(&path, max)
-            .map(Some)
-            .map_err(|error| SourceError { path, error })
-    }
-
-    fn folder(&self) -> Option<&Path> {
-        Some(&self.dir)
-    }
 }
 
 /// A batch held in memory: the text of its tables as CSV, and optionally a folder whose
@@ -136,7 +151,7 @@ impl Source for Memory {
         "the batch in memory".to_string()
     }
 
-    fn table(&self, file: FileKind, max: u64) -> Result<Option<Vec<u8>>, SourceError> {
+    fn table(&self, file: FileKind, max: u64) -> Result<Option<Content>, SourceError> {
         let text = match file {
             FileKind::Applicants => Some(&self.applicants),
             FileKind::Family => self.family.as_ref(),
@@ -144,7 +159,8 @@ impl Source for Memory {
         };
         let Some(text) = text else { return Ok(None) };
         if text.len() as u64 > max {
-            return Err(SourceError {
+            return Err(SourceError::Read {
+                name: file.file_name().to_string(),
                 path: PathBuf::from(file.file_name()),
                 error: ReadError::TooLarge {
                     size: Some(text.len() as u64),
@@ -152,7 +168,7 @@ impl Source for Memory {
                 },
             });
         }
-        Ok(Some(text.as_bytes().to_vec()))
+        Ok(Some(Content::Text(text.as_bytes().to_vec())))
     }
 
     fn folder(&self) -> Option<&Path> {
@@ -164,22 +180,11 @@ impl Source for Memory {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_folder_finds_tables_in_any_case_and_says_when_absent() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Applicants.CSV"), "applicant_id\nA1\n").unwrap();
-        let source = Folder::open(dir.path()).unwrap();
-        let bytes = source.table(FileKind::Applicants, 1 << 20).unwrap();
-        assert_eq!(bytes.as_deref(), Some(&b"applicant_id\nA1\n"[..]));
-        assert!(source.table(FileKind::Family, 1 << 20).unwrap().is_none());
-        assert!(matches!(
-            source.table(FileKind::Applicants, 4),
-            Err(SourceError {
-                error: ReadError::TooLarge { .. },
-                ..
-            })
-        ));
-        assert!(Folder::open(&dir.path().join("Applicants.CSV")).is_err());
+    pub(super) fn text(content: Option<Content>) -> Option<Vec<u8>> {
+        match content? {
+            Content::Text(bytes) => Some(bytes),
+            Content::Grid(g) => panic!("a grid, not text: {g:?}"),
+        }
     }
 
     #[test]
@@ -187,7 +192,7 @@ mod tests {
         let source = Memory::new("applicant_id\nA1\n").expenses("applicant_id\n");
         assert!(source.table(FileKind::Family, 100).unwrap().is_none());
         assert_eq!(
-            source.table(FileKind::Expenses, 100).unwrap().unwrap(),
+            text(source.table(FileKind::Expenses, 100).unwrap()).unwrap(),
             b"applicant_id\n"
         );
         assert!(source.table(FileKind::Applicants, 3).is_err());
