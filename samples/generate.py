@@ -1665,6 +1665,16 @@ Run the tool on them with `--as-of 2026-11-24`:
 
     resettle validate samples/batch --as-of 2026-11-24
     resettle validate samples/excel-ru --as-of 2026-11-24
+    resettle validate samples/workbook/batch.xlsx --as-of 2026-11-24
+
+`samples/workbook/` is made from `excel-ru/` by `python3 samples/workbook.py` (needs
+openpyxl; run it after this generator): the same 16 applicants as one workbook
+`batch.xlsx` with the sheets «Заявители», «Члены семьи», «Расходы», a title row above
+each header, real Excel dates and numbers, and a copy of `excel-ru/documents/`. It
+reports as `excel-ru/` but for two cells stored as numbers, as a General column stores
+them: A005's IIN without its leading 0 (valid once restored: read with the 0, a
+`data.excel_number` warning) and A044's 20-digit bank account (`data.format`: A044 is
+invalid until the column is made Text and the number typed again).
 
 ## Spellings used in `excel-ru/`
 
