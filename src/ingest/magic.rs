@@ -1,7 +1,8 @@
 //! What a file's first bytes say it is, from their magic numbers: the scans a batch may
 //! hold (PDF, JPEG, PNG; [`sniff`]), and what a batch table is when it is not text (a
 //! workbook, a scan; [`not_text`]). Bytes alone, nothing read from disk: the reader of the
-//! tables asks it here, and `documents` asks it of each scan.
+//! tables asks it here, and `documents` asks it of each scan before it checks the scan's
+//! structure (a magic number alone is no scan: `documents::scan`).
 
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

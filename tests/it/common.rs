@@ -679,8 +679,22 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) {
     fs::write(&path, bytes).unwrap();
 }
 
-/// A minimal PDF file.
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+/// A minimal PDF file, whole as the scan check wants it: a catalog, a page tree with one
+/// blank A4 page, the cross-reference table (its offsets exact) and the trailer.
+pub const PDF: &[u8] = b"%PDF-1.4\n\
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n\
+xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n\
+trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n";
+
+/// A minimal JPEG file: a 40×30 grey scan of the sample batch.
+pub const JPEG: &[u8] =
+    include_bytes!("../../samples/batch/documents/A040/birth_certificate-F1.jpg");
+
+/// A minimal PNG file: 1×1 pixel, RGB.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\
+\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82";
 
 /// Every path under `root` (files, folders, links), relative to it, sorted.
 pub fn walk(root: &Path) -> Vec<PathBuf> {

@@ -27,6 +27,7 @@ mod render;
 mod robustness;
 mod rules;
 mod samples;
+mod scans;
 mod snapshot;
 mod templates;
 mod tricky;

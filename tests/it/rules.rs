@@ -571,9 +571,9 @@ fn docs_birth_certificate_of_the_applicant() {
     ] {
         let mut b = with(&[("-doc", "birth_certificate")]);
         let bytes: &[u8] = if name.ends_with(".png") {
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+            common::PNG
         } else if name.ends_with(".jpg") {
-            &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]
+            common::JPEG
         } else {
             common::PDF
         };
@@ -810,7 +810,7 @@ fn docs_missing_birth_certificate_for_each_child() {
 
     // On paper for one, as a scan for the other (alternative stem `birth`, JPEG).
     b.hand_in("birth_certificate-F1");
-    b.file("A001/birth-F3.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]);
+    b.file("A001/birth-F3.jpg", common::JPEG);
     assert_clean(&b.first(), "both birth certificates");
 }
 
@@ -831,10 +831,7 @@ fn member_scans_named_in_russian() {
             ("docs.missing.id_card", "F2"),
         ])
     );
-    b.file(
-        "A001/Свидетельство о рождении-F2.jpg",
-        &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10],
-    );
+    b.file("A001/Свидетельство о рождении-F2.jpg", common::JPEG);
     b.file("A001/ПАСПОРТ-F2.pdf", common::PDF);
     assert_clean(&b.first(), "member scans named in Russian");
     // Another member's id after the Russian name: not F2's.
@@ -844,7 +841,7 @@ fn member_scans_named_in_russian() {
         Member::child("F2", "F", "2004-03-01").without_papers(),
     );
     b.hand_in("id_card-F2");
-    b.file("A001/Свидетельство о рождении-F3.jpg", &[0xFF, 0xD8, 0xFF]);
+    b.file("A001/Свидетельство о рождении-F3.jpg", common::JPEG);
     let app = b.first();
     assert!(
         by_member(&app).contains(&("docs.missing.birth_certificate".into(), "F2".into())),

@@ -1,62 +1,24 @@
 //! Document evidence: walks `documents/<applicant_id>/` (never following a link out of the
-//! batch folder), recognises scans by file name, and accepts a file only when its bytes
-//! really are a PDF, JPEG or PNG.
+//! batch folder), recognises scans by file name, and accepts a file only when it really is
+//! a whole PDF, JPEG or PNG and not a form resettle made (`scan`, with `pdf` and `image`
+//! checking the structure of each kind).
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::findings::{Finding, Lang, RowError, Severity, Source, Text};
-use crate::ingest::magic::{FileType, sniff};
 use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
 use crate::values::show;
 
-/// Why a file does not count as a scan.
-enum Unreadable {
-    Empty,
-    NotAScan,
-    /// A named pipe, socket or device: never opened for reading, never waited on.
-    NotRegular(&'static str),
-    Io(std::io::Error),
-}
+mod image;
+mod pdf;
+mod scan;
 
-/// `what` of [`crate::fsread::ReadError::NotRegular`] in Russian.
-fn ru_kind(what: &str) -> &'static str {
-    match what {
-        "a named pipe" => "именованный канал",
-        "a socket" => "сокет",
-        "a device" => "устройство",
-        "a folder" => "папка",
-        _ => "особый файл",
-    }
-}
-
-fn check_file(path: &Path) -> Result<FileType, Unreadable> {
-    let mut head = [0u8; 8];
-    let mut f = crate::fsread::open_regular(path).map_err(|e| match e {
-        crate::fsread::ReadError::NotRegular(what) => Unreadable::NotRegular(what),
-        crate::fsread::ReadError::Io(e) => Unreadable::Io(e),
-        // open_regular does not read.
-        crate::fsread::ReadError::TooLarge { .. } => Unreadable::NotAScan,
-    })?;
-    let mut n = 0;
-    while n < head.len() {
-        match f.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Unreadable::Io(e)),
-        }
-    }
-    if n == 0 {
-        return Err(Unreadable::Empty);
-    }
-    sniff(&head[..n]).ok_or(Unreadable::NotAScan)
-}
+pub use scan::MAX_SCAN;
 
 /// The `documents/` folder of a batch: a folder per applicant, `documents/<applicant_id>/`,
 /// in any case (a folder made on Windows as `a001` is A001's, as it would be there), the
@@ -305,28 +267,10 @@ fn scan_applicant(
             ));
             continue;
         }
-        match check_file(&target) {
-            Ok(_) => {}
-            Err(why) => {
-                let (ru, en) = match why {
-                    Unreadable::Empty => {
-                        ("файл пустой".to_string(), "the file is empty".to_string())
-                    }
-                    Unreadable::NotRegular(what) => (
-                        format!("{} — не обычный файл, не читается", ru_kind(what)),
-                        format!("{what}, not a regular file: not read"),
-                    ),
-                    Unreadable::NotAScan => (
-                        "содержимое не является PDF, JPEG или PNG".to_string(),
-                        "the contents are not a PDF, JPEG or PNG".to_string(),
-                    ),
-                    Unreadable::Io(e) => {
-                        (format!("не читается: {e}"), format!("cannot be read: {e}"))
-                    }
-                };
-                findings.push(unreadable(&at, &ru, &en));
-                continue;
-            }
+        if let Err(flaw) = scan::check(&target) {
+            let (ru, en) = flaw.text();
+            findings.push(unreadable(&at, &ru, &en));
+            continue;
         }
         files.push(name.replace('\\', "/"));
         let Some(spec) = spec else { continue };
