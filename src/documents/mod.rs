@@ -170,7 +170,12 @@ fn scan_applicant(
                     .path()
                     .and_then(|p| p.strip_prefix(folder).ok())
                     .map_or(rel.to_string(), |p| join_rel(rel, p));
-                findings.push(unreadable(&at, &format!("{e}"), &format!("{e}")));
+                // The I/O error alone: walkdir's own wording quotes the absolute path,
+                // which may hold a name (a folder named after a family).
+                let why = e
+                    .io_error()
+                    .map_or_else(|| "a link loop".to_string(), ToString::to_string);
+                findings.push(unreadable(&at, &why, &why));
                 continue;
             }
         };
