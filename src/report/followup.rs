@@ -159,14 +159,8 @@ impl Followup {
             }
         };
         if let Some(r) = rates {
-            // Valid for whole years: issued 10.05.2023, valid through 09.05.2026 (as the
-            // message of claim.certificate_expired says).
-            push(
-                Kind::CertificateEnds,
-                a.certificate_date
-                    .and_then(|d| add(d, r.certificate.validity_years.years()))
-                    .and_then(|d| d.yesterday().ok()),
-            );
+            // The certificate's last valid day, as the engine decided it (rules::plan).
+            push(Kind::CertificateEnds, outcome.plan.certificate_valid_until);
             // Stage 2 only where the allowance is paid in two stages.
             if outcome.allowance.stage2_rub > 0 {
                 push(
