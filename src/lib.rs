@@ -46,7 +46,7 @@ pub fn validate(
     dir: &std::path::Path,
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
-) -> Result<(report::Report, Vec<String>), Error> {
+) -> Result<(report::Report, Vec<model::TableRead>), Error> {
     validate_with(dir, schemas, as_of, &ingest::Limits::default())
 }
 
@@ -60,7 +60,7 @@ pub fn validate_with(
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
     limits: &ingest::Limits,
-) -> Result<(report::Report, Vec<String>), Error> {
+) -> Result<(report::Report, Vec<model::TableRead>), Error> {
     let source = source::Folder::open(dir)?;
     pipeline::validate_in_windows(&source, schemas, as_of, limits, pipeline::WINDOW)
 }
@@ -71,7 +71,7 @@ pub fn validate_source(
     source: &dyn source::Source,
     schemas: &schema::Schemas,
     as_of: jiff::civil::Date,
-) -> Result<(report::Report, Vec<String>), Error> {
+) -> Result<(report::Report, Vec<model::TableRead>), Error> {
     let limits = ingest::Limits::default();
     pipeline::validate_in_windows(source, schemas, as_of, &limits, pipeline::WINDOW)
 }

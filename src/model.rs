@@ -1,10 +1,12 @@
 //! The typed batch: applicants, their family members and expenses, document evidence,
 //! and the enumerations of the input contract.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::columns::{Col, ColumnMap, FileKind};
+use crate::columns::{Col, ColumnMap, FileKind, Sheet};
 use crate::findings::{Finding, RowError, Source};
 
 /// An enumeration whose values are spelled by name in the CSV files. The canonical names
@@ -298,6 +300,33 @@ pub struct RowCounts {
     pub rejected: u64,
 }
 
+/// How one table of the batch was read: from its CSV file or a workbook's sheet, and how
+/// (the encoding and separator, or the header's row). What the console says first.
+#[derive(Debug, Clone)]
+pub struct TableRead {
+    pub file: FileKind,
+    /// The workbook's sheet the table was on, when it was.
+    pub sheet: Option<Arc<Sheet>>,
+    /// E.g. `Windows-1251, ';'` or `header on row 2`.
+    pub how: String,
+}
+
+impl std::fmt::Display for TableRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.sheet {
+            Some(s) => write!(
+                f,
+                "{}, sheet «{}» ({} table): {}",
+                s.book,
+                s.name,
+                self.file.schema_key(),
+                self.how
+            ),
+            None => write!(f, "{}: {}", self.file, self.how),
+        }
+    }
+}
+
 /// Everything read from one batch folder.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -308,8 +337,8 @@ pub struct Batch {
     pub errors: Vec<RowError>,
     /// Batch-wide warnings (unknown columns, unexpected folders...).
     pub warnings: Vec<RowError>,
-    /// How each file was read, e.g. `applicants.csv: Windows-1251, ';'`.
-    pub formats: Vec<String>,
+    /// How each table was read, e.g. `applicants.csv: Windows-1251, ';'`.
+    pub formats: Vec<TableRead>,
     /// The header of each file read, to point findings at their cells.
     pub columns: Vec<(FileKind, ColumnMap)>,
 }

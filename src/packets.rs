@@ -207,7 +207,9 @@ impl<'a> Packets<'a> {
         }
         stale.retain(|f, _| !self.current.contains(*f));
         for (file, records) in stale {
-            let ours = is_output_name(file) && records.iter().any(|w| w.is_intact(self.out));
+            let ours = is_output_name(file)
+                && records.iter().any(|w| w.is_intact(self.out))
+                && is_own(self.out, file);
             if !ours {
                 continue;
             }
@@ -241,6 +243,20 @@ const OUTPUT_NAMES: &[&str] = &[
     "monthly-benefit.pdf",
     "packet.pdf",
 ];
+
+/// Whether the file `rel` of OUT is one resettle renders: a PDF typeset by Typst with
+/// resettle's fonts, or a .docx with resettle's generator property. A manifest (data
+/// from disk) planted with the true digest of a caseworker's own file under an output's
+/// name still cannot make a run remove it.
+fn is_own(out: &OutDir, rel: &str) -> bool {
+    out.read(rel).is_some_and(|bytes| {
+        if rel.ends_with(".docx") {
+            crate::render::docx::is_own(&bytes)
+        } else {
+            crate::documents::is_own_pdf(&bytes)
+        }
+    })
+}
 
 /// Whether `rel` (relative to OUT) is named as the tool names an output:
 /// `<applicant_id>/<form file>`. Nothing else is ever removed from OUT by a run.

@@ -24,7 +24,7 @@ use crate::documents::Folders;
 use crate::error::Error;
 use crate::findings::Finding;
 use crate::ingest::{self, Limits, Prepared};
-use crate::model::{Applicant, Batch};
+use crate::model::{Applicant, Batch, TableRead};
 use crate::report::{ApplicantReport, Report, Status};
 use crate::rules::{self, Outcome};
 use crate::schema::Schemas;
@@ -154,7 +154,7 @@ pub fn process(
     as_of: jiff::civil::Date,
     window: usize,
     sink: &mut dyn Sink,
-) -> Result<(Report, Vec<String>), Error> {
+) -> Result<(Report, Vec<TableRead>), Error> {
     let n = sorted.len();
     let mut entries = Vec::with_capacity(n);
     let mut engine = rules::Engine::new(sorted.prepared.schemas(), as_of)?;
@@ -202,7 +202,7 @@ pub fn validate_in_windows(
     as_of: jiff::civil::Date,
     limits: &Limits,
     window: usize,
-) -> Result<(Report, Vec<String>), Error> {
+) -> Result<(Report, Vec<TableRead>), Error> {
     let sorted = Sorted::open(source, schemas, limits)?;
     process(sorted, as_of, window, &mut Check)
 }

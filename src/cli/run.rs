@@ -121,7 +121,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         as_of: setup.as_of,
         followup: Vec::new(),
     };
-    let (mut report, formats) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
+    let (mut report, mut formats) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
     report.followup = sink.followup;
     let rendered = packets.finish()?;
     let failed = rendered.errors.len();
@@ -130,6 +130,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     if args.common.redact {
         report.redact(&setup.schemas.documents);
         report.followup.iter_mut().for_each(Followup::redact);
+        crate::report::redact::redact_reads(&mut formats);
     }
     report.changes = Some(changes::compare(previous.as_ref(), unreadable, &report));
     report.org = args.io.org.clone();

@@ -35,7 +35,7 @@ pub struct ValidateArgs {
     pub common: Common,
 }
 
-fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
+fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<crate::model::TableRead>), Error> {
     crate::pipeline::validate_in_windows(
         &*open_source(batch)?,
         &setup.schemas,
@@ -47,9 +47,10 @@ fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<String>), Error> {
 
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let setup = setup(&args.common)?;
-    let (mut report, formats) = load(&args.batch, &setup)?;
+    let (mut report, mut formats) = load(&args.batch, &setup)?;
     if args.common.redact {
         report.redact(&setup.schemas.documents);
+        crate::report::redact::redact_reads(&mut formats);
     }
     // A closed pipe (`| head`) is not an error worth reporting.
     let out = match args.format {

@@ -20,6 +20,12 @@ mod scan;
 
 pub use scan::MAX_SCAN;
 
+/// Whether `bytes` are a whole PDF that resettle rendered (its fonts, or Typst as its
+/// creator): what `run` asks before it removes an output an older run wrote.
+pub fn is_own_pdf(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"%PDF-") && matches!(pdf::check(bytes), Err(pdf::Refused::OwnForm(_)))
+}
+
 /// The `documents/` folder of a batch: a folder per applicant, `documents/<applicant_id>/`,
 /// in any case (a folder made on Windows as `a001` is A001's, as it would be there), the
 /// exact spelling first.

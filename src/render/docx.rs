@@ -26,7 +26,11 @@ use serde_json::Value;
 use build::{BODY, Builder, mm, run};
 use values::text;
 
-pub use read::paragraphs;
+pub use read::{is_own, paragraphs};
+
+/// The custom document property every application.docx of resettle carries, by which a
+/// run knows a file in OUT is its own before it removes it ([`is_own`]).
+pub const GENERATOR: (&str, &str) = ("generator", "resettle");
 
 /// `DD.MM.YYYY` as the package's W3CDTF date (the epoch when it is not a date).
 fn package_date(d: &Value) -> String {
@@ -58,7 +62,8 @@ pub fn application(data: &Value) -> Result<Vec<u8>, String> {
         .default_fonts(fonts)
         .default_size(BODY)
         .created_at(&when)
-        .updated_at(&when);
+        .updated_at(&when)
+        .custom_property(GENERATOR.0, GENERATOR.1);
     let mut b = Builder::new(docx);
     let a = &data["applicant"];
 

@@ -21,9 +21,12 @@
 //! booking dates and amounts.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::Report;
+use crate::columns::Sheet;
 use crate::findings::{Source, Text};
+use crate::model::TableRead;
 use crate::schema::DocumentSchema;
 use crate::source::is_table_sheet;
 use crate::values::{is_valid_id, mask_digit_runs};
@@ -145,18 +148,30 @@ fn redact_source(
 ) {
     match source {
         Source::Path(p) => *p = redact_path(p, ids, docs, members),
-        Source::Sheet { sheet, .. } => {
-            let name = if is_table_sheet(&sheet.name) {
-                sheet.name.clone()
-            } else {
-                HIDDEN.to_string()
-            };
-            *sheet = std::sync::Arc::new(crate::columns::Sheet {
-                book: hidden_file_name(&sheet.book),
-                name,
-            });
-        }
+        Source::Sheet { sheet, .. } => redact_sheet(sheet),
         Source::Cell { .. } | Source::Row { .. } => {}
+    }
+}
+
+/// The sheet without the workbook's name, which may be a family's (`•••.xlsx`), nor its
+/// own name when it is not a table's.
+fn redact_sheet(sheet: &mut Arc<Sheet>) {
+    let name = if is_table_sheet(&sheet.name) {
+        sheet.name.clone()
+    } else {
+        HIDDEN.to_string()
+    };
+    *sheet = Arc::new(Sheet {
+        book: hidden_file_name(&sheet.book),
+        name,
+    });
+}
+
+/// What the console says of how each table was read, redacted as the report's sources
+/// are: a workbook's name and a sheet's that is not a table's are hidden.
+pub fn redact_reads(reads: &mut [TableRead]) {
+    for sheet in reads.iter_mut().filter_map(|r| r.sheet.as_mut()) {
+        redact_sheet(sheet);
     }
 }
 

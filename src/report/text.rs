@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::{Report, Status};
 use crate::findings::Lang;
+use crate::model::TableRead;
 
 /// Renders the report for a terminal, in `lang`.
 /// ANSI colours for a terminal; none when output goes elsewhere or NO_COLOR is set.
@@ -55,7 +56,7 @@ fn severity_color(s: crate::findings::Severity) -> &'static str {
 }
 
 /// Renders the report for a terminal, in `lang`, coloured per `style`.
-pub fn render(report: &Report, formats: &[String], lang: Lang, style: Style) -> String {
+pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) -> String {
     let ru = lang == Lang::Ru;
     let mut out = String::new();
     if report.redacted {

@@ -407,7 +407,49 @@ fn sources_name_the_cell_in_every_report() {
     assert!(!text.stdout.contains("Ivanov"), "{}", text.stdout);
     assert!(
         text.stdout
-            .contains("read applicants.csv: sheet «Заявители», header on row 2")
+            .contains("read •••.xlsx, sheet «Заявители» (applicants table): header on row 2"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// The console's line of how a table was read names the workbook and the sheet, and
+/// under `--redact` hides them as the report's sources do: a sheet named for a family
+/// is not a table's name.
+#[test]
+fn how_a_sheet_was_read_is_redacted_as_its_sources() {
+    let csv_batch = repo().join("samples/batch");
+    let applicants = Book::default()
+        .sheet("Ivanov family", csv_rows(&csv_batch.join("applicants.csv")))
+        .bytes();
+    let read = |f: &str| fs::read(csv_batch.join(f)).unwrap();
+    let dir = folder(
+        &[
+            ("applicants.xlsx", applicants),
+            ("family.csv", read("family.csv")),
+            ("expenses.csv", read("expenses.csv")),
+        ],
+        Some("batch"),
+    );
+    let validate = |extra: &[&str]| {
+        let mut args = vec!["validate", dir.path().to_str().unwrap(), "--as-of", AS_OF];
+        args.extend(extra);
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        run(&args).stdout
+    };
+    let plain = validate(&[]);
+    assert!(
+        plain.contains(
+            "read applicants.xlsx, sheet «Ivanov family» (applicants table): header on row 1"
+        ),
+        "{plain}"
+    );
+    assert!(plain.contains("read family.csv: UTF-8"), "{plain}");
+    let redacted = validate(&["--redact"]);
+    assert!(!redacted.contains("Ivanov"), "{redacted}");
+    assert!(
+        redacted.contains("read •••.xlsx, sheet «•••» (applicants table): header on row 1"),
+        "{redacted}"
     );
 }
 

@@ -277,9 +277,11 @@ impl<'s> Rows<'s> {
 
 /// Starts a file: how it was read, its header, and what reading it found.
 fn begin(batch: &mut Batch, table: &Table) {
-    batch
-        .formats
-        .push(format!("{}: {}", table.file, table.format));
+    batch.formats.push(crate::model::TableRead {
+        file: table.file,
+        sheet: table.columns.sheet().cloned(),
+        how: table.format.clone(),
+    });
     batch.warnings.extend(table.warnings.iter().cloned());
     batch.errors.extend(table.errors.iter().cloned());
     batch.columns.push((table.file, table.columns.clone()));

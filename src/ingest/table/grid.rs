@@ -240,9 +240,8 @@ pub fn read_grid(
         records,
         warnings,
         errors: Vec::new(),
-        // The workbook's name is in every source; here, where a redacted report has
-        // no say, only the sheet.
-        format: format!("sheet «{}», header on row {header_row}", sheet.name),
+        // The workbook and the sheet are told by the table's columns (`sheet`).
+        format: format!("header on row {header_row}"),
         notes,
     })
 }
@@ -315,7 +314,7 @@ mod tests {
             ),
         ]);
         let table = read_grid(FileKind::Expenses, g, &fields(), &Limits::default()).unwrap();
-        assert_eq!(table.format, "sheet «Расходы», header on row 3");
+        assert_eq!(table.format, "header on row 3");
         let rows: Vec<u64> = table.records.iter().map(|r| r.row).collect();
         assert_eq!(rows, [4, 7]);
         let f = table.fields(&table.records[0]);

@@ -1,7 +1,32 @@
 //! Reading a .docx file back: the text of its paragraphs in order, what the tests check
-//! the written files with.
+//! the written files with; and whether resettle wrote it, what a run asks before it
+//! removes an older output.
+
+use std::io::{Cursor, Read};
 
 use docx_rs::{DocumentChild, Table, TableCellContent, TableChild, TableRowChild};
+
+/// How much of `docProps/custom.xml` is read: resettle's is a few hundred bytes.
+const CUSTOM_CAP: u64 = 64 * 1024;
+
+/// Whether `bytes` are a .docx that carries resettle's [`super::GENERATOR`] property
+/// (its `docProps/custom.xml`, read under a cap of its own).
+pub fn is_own(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(entry) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    if entry.take(CUSTOM_CAP).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    let (name, value) = super::GENERATOR;
+    xml.split("<property ")
+        .skip(1)
+        .any(|p| p.contains(&format!("name=\"{name}\"")) && p.contains(&format!(">{value}<")))
+}
 
 /// The text of every paragraph of a .docx file, in order (a table's cell by cell), read
 /// back with the crate's reader: what the tests check the written files with.
@@ -55,5 +80,20 @@ mod tests {
             ["before", "a1", "a2", "b1", "b2", "after"]
         );
         assert!(paragraphs(b"not a zip").is_err());
+    }
+
+    #[test]
+    fn own_docx_is_told_by_its_generator_property() {
+        let pack = |docx: Docx| {
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            docx.pack(&mut bytes).unwrap();
+            bytes.into_inner()
+        };
+        let (name, value) = crate::render::docx::GENERATOR;
+        assert!(is_own(&pack(Docx::new().custom_property(name, value))));
+        assert!(!is_own(&pack(Docx::new())));
+        assert!(!is_own(&pack(Docx::new().custom_property(name, "Word"))));
+        assert!(!is_own(&pack(Docx::new().custom_property("author", value))));
+        assert!(!is_own(b"PK\x03\x04 not a zip"));
     }
 }

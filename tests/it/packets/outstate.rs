@@ -63,6 +63,18 @@ fn digest(bytes: &[u8]) -> String {
     resettle::digest::of(&[bytes])
 }
 
+/// A Word file of a caseworker's, made by another program.
+fn word_file() -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(b"<w:document/>").unwrap();
+    zip.start_file("docProps/custom.xml", opts).unwrap();
+    zip.write_all(br#"<Properties><property name="generator"><vt:lpwstr>Word</vt:lpwstr></property></Properties>"#).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
 #[test]
 fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
     let t = tempfile::tempdir().unwrap();
@@ -71,7 +83,8 @@ fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
     fs::create_dir_all(out.join("A099")).unwrap();
     fs::create_dir_all(out.join("A001")).unwrap();
     // A caseworker's files in OUT: the batch's own table copied there, notes, a scan,
-    // and a PDF of their own under an output's name of an applicant not in the batch.
+    // and a PDF and a Word file of their own under outputs' names of an applicant not in
+    // the batch.
     let theirs: Vec<(&str, Vec<u8>)> = vec![
         (
             "applicants.csv",
@@ -80,18 +93,17 @@ fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
         ("A001/notes.txt", b"call back on Monday".to_vec()),
         ("A001/diploma.pdf", common::PDF.to_vec()),
         ("A099/application.pdf", common::PDF.to_vec()),
+        ("A099/application.docx", word_file()),
     ];
     for (file, bytes) in &theirs {
         fs::write(out.join(file), bytes).unwrap();
     }
     // A manifest that lists them all as an applicant's files (with their true digests,
-    // or a wrong one) and as pending, and a journal that claims to have written them.
-    // (A file under an output's name whose true digest is planted is taken for the
-    // tool's: the digest is what tells the tool's files apart, and the one under an
-    // output's name is listed with a wrong one.)
+    // and once with a wrong one) and as pending, and a journal that claims to have
+    // written them: a true digest under an output's name is not enough, the file must
+    // be one resettle renders.
     let files: Vec<Value> = theirs
         .iter()
-        .filter(|(f, _)| *f != "A099/application.pdf")
         .map(|(f, b)| json!({"file": f, "len": b.len(), "digest": digest(b)}))
         .collect();
     let names: Vec<&str> = theirs.iter().map(|(f, _)| *f).collect();
@@ -109,7 +121,6 @@ fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
     fs::write(out.join(MANIFEST), manifest.to_string()).unwrap();
     let journal: String = theirs
         .iter()
-        .filter(|(f, _)| *f != "A099/application.pdf")
         .map(|(f, b)| format!("{} {} {f}\n", digest(b), b.len()))
         .collect();
     fs::write(out.join(JOURNAL), journal).unwrap();
