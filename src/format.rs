@@ -1,5 +1,6 @@
 //! How numbers, amounts and dates are written for people: digits grouped by threes,
-//! roubles with kopecks, dates with the weekday, in Russian or English.
+//! roubles with kopecks, dates with the weekday, in Russian or English; a count with the
+//! Russian word that agrees with it.
 
 use jiff::civil::{Date, Weekday};
 
@@ -69,4 +70,36 @@ pub fn date_str_text(s: &str, lang: Lang) -> String {
     s.parse::<Date>()
         .map(|d| date_text(d, lang))
         .unwrap_or_else(|_| s.to_string())
+}
+
+/// `n` and the Russian noun form that agrees with it: `one` (1, 21…), `few` (2–4, 22…)
+/// or `many` (0, 5–20, 25…): `count_ru(14, "день", "дня", "дней")` is `14 дней`.
+pub fn count_ru(n: i64, one: &str, few: &str, many: &str) -> String {
+    let (last, tens) = (n.abs() % 10, n.abs() % 100);
+    let word = if (11..=14).contains(&tens) {
+        many
+    } else {
+        match last {
+            1 => one,
+            2..=4 => few,
+            _ => many,
+        }
+    };
+    format!("{n} {word}")
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::count_ru;
+
+    #[test]
+    fn russian_counts_agree() {
+        let days = |n| count_ru(n, "день", "дня", "дней");
+        assert_eq!(days(1), "1 день");
+        assert_eq!(days(3), "3 дня");
+        assert_eq!(days(14), "14 дней");
+        assert_eq!(days(21), "21 день");
+        assert_eq!(days(60), "60 дней");
+        assert_eq!(days(112), "112 дней");
+    }
 }

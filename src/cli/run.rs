@@ -134,6 +134,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     report.changes = Some(changes::compare(previous.as_ref(), unreadable, &report));
     report.org = args.io.org.clone();
+    report.next_actions = Some(setup.schemas.rates.next_actions.clone());
     drop(previous);
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
     let mut data = forms::report_data(&report, setup.lang, &args.io.org);

@@ -130,6 +130,7 @@ facts! {
     "baggage_limit_kg", Applicant, Int, ANY, "baggage compensated for this family's size (rates.toml)", |c| Some(c.app.baggage_limit_kg);
     "rates.certificate_validity_years", Applicant, Int, ANY, "validity of the participant certificate (rates.toml)", |c| Some(c.run.certificate_validity_years);
     "rates.stage2_min_months", Applicant, Int, ANY, "months after stage 1 before stage 2 may be paid (rates.toml)", |c| Some(c.run.stage2_min_months);
+    "rates.id_min_validity_months", Applicant, Int, ANY, "months an ID document must still be valid after filing (rates.toml)", |c| Some(c.run.id_min_validity_months);
     "member.relation", Member, Str, RELATION, "spouse, child, spouse_child, parent, spouse_parent, step_parent, sibling, sibling_child, grandparent, grandchild, ward, other", |c| c.member.and_then(|m| m.relation);
     "member.sex", Member, Str, SEX, "M or F", |c| c.member.and_then(|m| m.sex);
     "member.age", Member, Int, ANY, "member's age in whole years at the filing date", |c| c.member.and_then(|m| m.age);

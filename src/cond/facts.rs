@@ -15,6 +15,9 @@ pub struct RunFacts {
     pub as_of: Date,
     pub certificate_validity_years: i64,
     pub stage2_min_months: i64,
+    /// Months an ID document must still be valid after filing (rates.toml
+    /// `[period.id_document]`).
+    pub id_min_validity_months: i64,
     /// Pension age by sex (rates.toml), for a blank `pensioner` cell.
     pub pension_age_men: i64,
     pub pension_age_women: i64,

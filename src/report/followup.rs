@@ -9,11 +9,10 @@
 //! Gathered from each applicant and the engine's [`Outcome`] while a window is processed
 //! (`run` holds them beside the report, [`Report::followup`](super::Report)), so that
 //! `deadlines.ics`, `messages.csv` and report.html's next actions and WhatsApp links never
-//! re-read the batch. The periods come from the schemas (the same values the engine's
-//! rules use), nothing here decides a rule. [`Followup::redact`] leaves the phone and
-//! every name out.
+//! re-read the batch. Every date is the engine's (`rules::plan`: the days its rules and
+//! forms use); nothing here computes or decides one. [`Followup::redact`] leaves the
+//! phone and every name out.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::model::{Applicant, join_name};
@@ -80,22 +79,13 @@ pub struct Deadline {
     pub date: Date,
     /// For [`Kind::FileBy`], the document's expiry.
     pub expiry: Option<Date>,
+    /// For [`Kind::FileBy`], how long the document must still be valid on the day of
+    /// filing (rates.toml), in months.
+    pub months: Option<i64>,
     /// The member whose ID document it is; `None` for the applicant.
     pub member_id: Option<String>,
     /// The member's full name (`None` under `--redact`).
     pub person: Option<String>,
-}
-
-impl Deadline {
-    /// For [`Kind::FileBy`], the months from this day to the expiry: how long the
-    /// document must still be valid on the day of filing (rates.toml).
-    pub fn months(&self) -> Option<i64> {
-        let e = self.expiry?;
-        self.date
-            .until(jiff::civil::DateDifference::new(e).largest(jiff::Unit::Month))
-            .ok()
-            .map(|s| i64::from(s.get_months()))
-    }
 }
 
 impl Followup {
@@ -123,29 +113,21 @@ impl Followup {
             });
         }
         let mut dates = Vec::new();
-        let rates = schemas.rates.on(as_of).ok();
-        let add = |d: Date, span: jiff::Span| d.checked_add(span).ok();
-        if let Some(months) = rates
-            .and_then(|r| r.id_document.as_ref())
-            .map(|d| d.min_validity_months)
-        {
-            let mut file_by = |expiry: Option<Date>, member: Option<(&str, String)>| {
-                if let Some(date) = expiry.and_then(|e| add(e, (-months).months())) {
-                    let (member_id, person) = member.unzip();
-                    dates.push(Deadline {
-                        kind: Kind::FileBy,
-                        date,
-                        expiry,
-                        member_id: member_id.map(str::to_string),
-                        person,
-                    });
-                }
-            };
-            file_by(a.id_doc_expiry_date, None);
-            for m in a.family.iter().filter(|m| m.relocating == Some(true)) {
-                let name = join_name([&m.last_name, &m.first_name, &m.patronymic]);
-                file_by(m.id_doc_expiry_date, Some((m.member_id.as_str(), name)));
-            }
+        // The engine's days (rules::plan): formatted here, never computed again.
+        let plan = &outcome.plan;
+        for f in &plan.file_by {
+            let member = f
+                .member_id
+                .as_deref()
+                .and_then(|id| a.family.iter().find(|m| m.member_id == id));
+            dates.push(Deadline {
+                kind: Kind::FileBy,
+                date: f.last_day,
+                expiry: Some(f.expiry),
+                months: Some(f.months),
+                member_id: f.member_id.clone(),
+                person: member.map(|m| join_name([&m.last_name, &m.first_name, &m.patronymic])),
+            });
         }
         let mut push = |kind, date: Option<Date>| {
             if let Some(date) = date {
@@ -153,32 +135,15 @@ impl Followup {
                     kind,
                     date,
                     expiry: None,
+                    months: None,
                     member_id: None,
                     person: None,
                 });
             }
         };
-        if let Some(r) = rates {
-            // The certificate's last valid day, as the engine decided it (rules::plan).
-            push(Kind::CertificateEnds, outcome.plan.certificate_valid_until);
-            // Stage 2 only where the allowance is paid in two stages.
-            if outcome.allowance.stage2_rub > 0 {
-                push(
-                    Kind::Stage2From,
-                    a.stage1_paid_date
-                        .and_then(|d| add(d, r.lifting.stages.stage2_min_months.months())),
-                );
-            }
-            let months = outcome.allowance.monthly_benefit_months;
-            if months > 0 {
-                push(
-                    Kind::BenefitEnds,
-                    a.arrival_date
-                        .and_then(|d| add(d, months.months()))
-                        .and_then(|d| d.yesterday().ok()),
-                );
-            }
-        }
+        push(Kind::CertificateEnds, plan.certificate_valid_until);
+        push(Kind::Stage2From, plan.stage2_from);
+        push(Kind::BenefitEnds, plan.benefit_period.map(|p| p.to));
         Followup {
             phone: a.phone.clone(),
             greeting: join_name([&a.first_name, &a.patronymic, ""]),
@@ -230,6 +195,7 @@ mod tests {
                 kind: Kind::FileBy,
                 date: jiff::civil::date(2027, 1, 1),
                 expiry: None,
+                months: None,
                 member_id: Some("F1".into()),
                 person: Some("Кузнецова Мария".into()),
             }],

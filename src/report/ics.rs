@@ -106,7 +106,7 @@ fn deadline_entry(
             }
             let expiry = d.expiry.map(|e| date_words(e, lang)).unwrap_or_default();
             // The months between this day and the expiry: rates.toml's minimum.
-            let months = d.months().unwrap_or_default();
+            let months = d.months.unwrap_or_default();
             let whose = match (&member, lang) {
                 (Some(m), Lang::Ru) => format!(" (член семьи {m})"),
                 (Some(m), Lang::En) => format!(" (family member {m})"),

@@ -112,7 +112,7 @@ pub fn text(a: &ApplicantReport, f: &Followup, org: &str) -> Option<String> {
             .dates
             .iter()
             .filter(|d| d.kind == Kind::FileBy)
-            .find_map(super::followup::Deadline::months)
+            .find_map(|d| d.months)
             .unwrap_or_default();
         tail.push(format!(
             "Для подачи паспорт должен быть действителен ещё не менее {months} мес.:\n{}",

@@ -124,6 +124,10 @@ pub struct Report {
     /// The NGO's name (`--org`), signing the messages to families (`run` only).
     #[serde(skip)]
     pub org: String,
+    /// How far the next actions of report.html look (rates.toml `[next_actions]`; `run`
+    /// only: none are listed without it).
+    #[serde(skip)]
+    pub next_actions: Option<crate::schema::rates::NextActions>,
 }
 
 impl ApplicantReport {
@@ -190,6 +194,7 @@ impl Report {
             changes: None,
             followup: Vec::new(),
             org: String::new(),
+            next_actions: None,
         }
     }
 

@@ -13,7 +13,6 @@ mod required;
 
 use std::sync::Arc;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -65,6 +64,7 @@ impl<'s> Engine<'s> {
             as_of,
             certificate_validity_years: rates.certificate.validity_years,
             stage2_min_months: rates.lifting.stages.stage2_min_months,
+            id_min_validity_months: rates.id_document.min_validity_months,
             pension_age_men: rates.pension_age.men,
             pension_age_women: rates.pension_age.women,
         };
@@ -268,16 +268,12 @@ fn display(
         Display::IdDocExpiryDate => date(a.id_doc_expiry_date),
         Display::DeportationDate => date(a.deportation_date),
         Display::FilingDate => date(Some(facts::filing_date(a, run.as_of))),
-        Display::Stage2From => date(
-            a.stage1_paid_date
-                .and_then(|d| d.checked_add(run.stage2_min_months.months()).ok()),
-        ),
-        // Valid for whole years: issued 10.05.2023, valid through 09.05.2026.
-        Display::CertificateValidUntil => date(
-            a.certificate_date
-                .and_then(|d| d.checked_add(run.certificate_validity_years.years()).ok())
-                .and_then(|d| d.yesterday().ok()),
-        ),
+        // The same days as the plan's (its functions), for the rates of the run.
+        Display::Stage2From => date(plan::stage2_from(a.stage1_paid_date, run.stage2_min_months)),
+        Display::CertificateValidUntil => date(plan::valid_until(
+            a.certificate_date,
+            run.certificate_validity_years,
+        )),
         Display::Member => m.map_or_else(String::new, |m| {
             let name = crate::model::join_name([&m.last_name, &m.first_name, &m.patronymic]);
             format!("«{name}» ({})", m.member_id)

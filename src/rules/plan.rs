@@ -1,7 +1,8 @@
-//! The engine's decisions about an applicant's claim forms, typed, so that the renderer
-//! only formats them: whether the certificate allows claims, the lifting allowance's
-//! stage, the expenses compensated with their totals and the baggage limit, the
-//! monthly benefit's period, and the children whose other parent's consent is drafted.
+//! The engine's decisions about an applicant's claim forms and dates, typed, so that the
+//! renderer and the calendar only format them: the certificate's last day, the lifting
+//! allowance's stage and the first day of its stage 2, the expenses compensated with
+//! their totals and the baggage limit, the monthly benefit's period (and its claim
+//! while it runs), and the children whose other parent's consent is drafted.
 //!
 //! What stops a claim is data: a rule's `stops` in rules.toml ([`Stop`]), looked up
 //! from the applicant's findings, never a rule id written here.
@@ -22,10 +23,22 @@ use crate::schema::{Rates, Schemas};
 pub struct Plan {
     /// The participant certificate's last valid day, when its date is known.
     pub certificate_valid_until: Option<Date>,
+    /// The last day to file with each current ID document (the applicant's, then each
+    /// relocating member's, whose expiry is known): its expiry less rates.toml
+    /// `[period.id_document] min_validity_months`.
+    pub file_by: Vec<FileBy>,
     /// The stage of the lifting allowance to claim (1 or 2), when one can be claimed
     /// and someone is paid at it.
     pub lifting_stage: Option<u8>,
+    /// The first day stage 2 of the lifting allowance may be claimed: where the family's
+    /// allowance is paid in two stages and stage 1 was paid (rates.toml
+    /// `stage2_min_months` after it).
+    pub stage2_from: Option<Date>,
     pub compensation: Option<Compensation>,
+    /// The monthly benefit's whole period, where the territory pays it and the arrival
+    /// is known, whether or not it runs on the as-of date (the calendar's last day).
+    pub benefit_period: Option<Period>,
+    /// The monthly benefit's claim: only while [`Plan::benefit_period`] runs.
     pub monthly: Option<Monthly>,
     /// The family members for whom the other parent's consent is drafted.
     pub consents: Vec<String>,
@@ -42,6 +55,24 @@ pub struct Compensation {
     pub baggage_grams: i64,
     /// The weight compensated for this family, when the rates are known.
     pub baggage_limit_kg: Option<i64>,
+}
+
+/// The last day to file with an ID document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileBy {
+    /// The family member whose document it is; `None` for the applicant's.
+    pub member_id: Option<String>,
+    pub expiry: Date,
+    pub last_day: Date,
+    /// The months it must still be valid after filing.
+    pub months: i64,
+}
+
+/// A period of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
 }
 
 /// The monthly benefit's claim.
@@ -79,11 +110,7 @@ pub fn plan(
         && a.certificate_date.is_some()
         && allowance.territory.is_some()
         && !stopped(Stop::Claims);
-    let certificate_valid_until = a.certificate_date.and_then(|d| {
-        d.checked_add(rates.certificate.validity_years.years())
-            .ok()
-            .and_then(|d| d.yesterday().ok())
-    });
+    let certificate_valid_until = valid_until(a.certificate_date, rates.certificate.validity_years);
     let lifting_stage = claims
         .then(|| match a.stage1_paid_date {
             None => Some(1),
@@ -106,9 +133,32 @@ pub fn plan(
                 amount > 0
             })
         });
+    let months = rates.id_document.min_validity_months;
+    let file_by = std::iter::once((None, a.id_doc_expiry_date))
+        .chain(
+            a.family
+                .iter()
+                .filter(|m| m.relocating == Some(true))
+                .map(|m| (Some(m.member_id.clone()), m.id_doc_expiry_date)),
+        )
+        .filter_map(|(member_id, expiry)| {
+            let expiry = expiry?;
+            Some(FileBy {
+                member_id,
+                expiry,
+                last_day: expiry.checked_sub(months.months()).ok()?,
+                months,
+            })
+        })
+        .collect();
+    // Only where the allowance is paid in two stages.
+    let stage2_from = (allowance.stage2_rub > 0)
+        .then(|| stage2_from(a.stage1_paid_date, rates.lifting.stages.stage2_min_months))
+        .flatten();
     let compensation = claims.then(|| compensation(rates, a, members)).flatten();
+    let benefit_period = benefit_period(rates, a, allowance);
     let monthly = claims
-        .then(|| monthly(rates, as_of, a, allowance))
+        .then(|| monthly(rates, as_of, benefit_period?, allowance))
         .flatten();
     let consents = documents
         .iter()
@@ -119,11 +169,25 @@ pub fn plan(
         .collect();
     Plan {
         certificate_valid_until,
+        file_by,
         lifting_stage,
+        stage2_from,
         compensation,
+        benefit_period,
         monthly,
         consents,
     }
+}
+
+/// The last day of something valid `years` whole years from `issued`: issued 10.05.2023
+/// for 3 years, valid through 09.05.2026.
+pub fn valid_until(issued: Option<Date>, years: i64) -> Option<Date> {
+    issued?.checked_add(years.years()).ok()?.yesterday().ok()
+}
+
+/// The first day stage 2 may be claimed: `months` after stage 1 was paid.
+pub fn stage2_from(stage1_paid: Option<Date>, months: i64) -> Option<Date> {
+    stage1_paid?.checked_add(months.months()).ok()
 }
 
 fn compensation(rates: &Rates, a: &Applicant, members: &[MemberFacts]) -> Option<Compensation> {
@@ -149,25 +213,30 @@ fn compensation(rates: &Rates, a: &Applicant, members: &[MemberFacts]) -> Option
     Some(c)
 }
 
-/// The benefit covers the months after arrival: a claim only while they last.
-fn monthly(rates: &Rates, as_of: Date, a: &Applicant, allowance: &Allowance) -> Option<Monthly> {
+/// The benefit covers the months after arrival, where the territory pays it.
+fn benefit_period(rates: &Rates, a: &Applicant, allowance: &Allowance) -> Option<Period> {
     let arrival = a.arrival_date?;
     // Not paid in this territory (only in priority settlement territories).
     if allowance.monthly_benefit_months == 0 {
         return None;
     }
-    let months = rates.monthly_benefit.max_months;
     let to = arrival
-        .checked_add(months.months())
-        .ok()
-        .and_then(|d| d.yesterday().ok())?;
-    if as_of < arrival || as_of > to {
+        .checked_add(rates.monthly_benefit.max_months.months())
+        .ok()?
+        .yesterday()
+        .ok()?;
+    Some(Period { from: arrival, to })
+}
+
+/// A claim only while the period lasts.
+fn monthly(rates: &Rates, as_of: Date, period: Period, allowance: &Allowance) -> Option<Monthly> {
+    if as_of < period.from || as_of > period.to {
         return None;
     }
     Some(Monthly {
-        from: arrival,
-        to,
-        months,
+        from: period.from,
+        to: period.to,
+        months: rates.monthly_benefit.max_months,
         share_percent: rates.monthly_benefit.share_percent,
         amount_rub: allowance.monthly_benefit_rub,
     })

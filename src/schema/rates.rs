@@ -151,6 +151,21 @@ section! {
 }
 
 section! {
+    /// How far ahead (and back) report.html's "what to do next" looks, in days: a product
+    /// setting of resettle, not a rule of the Program (`[next_actions]`, outside the
+    /// periods). Booking days this close, with the ready applicants who should book; ID
+    /// documents whose last day to file comes this close; participant certificates whose
+    /// last day comes this close; stage-2 claims that became possible at most this long
+    /// ago.
+    pub struct NextActions {
+        pub booking_days: i64,
+        pub file_by_days: i64,
+        pub certificate_days: i64,
+        pub stage2_past_days: i64,
+    }
+}
+
+section! {
     pub struct Fees {
         pub citizenship_duty_rub: i64,
     }
@@ -158,7 +173,7 @@ section! {
 
 impl Rates {
     /// Every section with its name (as in rates.toml, after `period.`) and source.
-    pub fn sections(&self) -> [(&'static str, &Sourced); 9] {
+    pub fn sections(&self) -> [(&'static str, &Sourced); 10] {
         [
             ("lifting.priority", &self.lifting.priority.source),
             ("lifting.stages", &self.lifting.stages.source),
@@ -168,6 +183,7 @@ impl Rates {
             ("compensation.baggage", &self.compensation.baggage.source),
             ("compensation.fares", &self.compensation.fares.source),
             ("certificate", &self.certificate.source),
+            ("id_document", &self.id_document.source),
             ("fees", &self.fees.source),
         ]
     }
@@ -186,10 +202,9 @@ pub struct Rates {
     pub compensation: Compensation,
     pub certificate: Certificate,
     pub fees: Fees,
-    /// Optional, so that an older copy of rates.toml still loads (then no deadline of
-    /// the ID document is shown).
-    #[serde(default)]
-    pub id_document: Option<IdDocument>,
+    /// Required: `refusal.passport_validity` reads it (`rates.id_min_validity_months`),
+    /// so a rates.toml without it must not load with the rule silently off.
+    pub id_document: IdDocument,
 }
 
 fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
@@ -202,6 +217,7 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
 #[serde(deny_unknown_fields)]
 struct RawRates {
     period: Vec<Spanned<Rates>>,
+    next_actions: Spanned<NextActions>,
 }
 
 /// Checks one section's `basis` and `verified` and keeps them as its source.
@@ -222,12 +238,34 @@ fn check(
 #[derive(Debug, Clone)]
 pub struct RateSchema {
     pub periods: Vec<Rates>,
+    /// The windows of report.html's next actions.
+    pub next_actions: NextActions,
     name: String,
 }
 
 impl RateSchema {
     pub fn load(src: &SchemaText) -> Result<RateSchema, SchemaError> {
         let raw: RawRates = src.parse()?;
+        let at = raw.next_actions.span().start;
+        let mut next_actions = raw.next_actions.into_inner();
+        let what = "[next_actions]";
+        let (basis, verified, source) = next_actions.sourcing();
+        *source = super::sourced(src, at, what, basis, verified)?;
+        let n = &next_actions;
+        if [
+            n.booking_days,
+            n.file_by_days,
+            n.certificate_days,
+            n.stage2_past_days,
+        ]
+        .iter()
+        .any(|d| !(0..=3660).contains(d))
+        {
+            return Err(src.error_at(
+                Some(at),
+                "[next_actions]: the windows are days from 0 to 3660",
+            ));
+        }
         let mut periods: Vec<Rates> = Vec::new();
         for p in raw.period {
             let span = p.span();
@@ -259,9 +297,7 @@ impl RateSchema {
             )?;
             check(src, at, from, "certificate", &mut p.certificate)?;
             check(src, at, from, "fees", &mut p.fees)?;
-            if let Some(d) = &mut p.id_document {
-                check(src, at, from, "id_document", d)?;
-            }
+            check(src, at, from, "id_document", &mut p.id_document)?;
             let (l, b) = (&p.lifting, &p.compensation.baggage);
             let amounts = [
                 l.priority.participant_rub,
@@ -311,6 +347,7 @@ impl RateSchema {
         periods.sort_by_key(|p| p.from);
         Ok(RateSchema {
             periods,
+            next_actions,
             name: src.name.clone(),
         })
     }

@@ -231,7 +231,7 @@ fn explain_an_unknown_rule_exits_2() {
 // --schemas DIR
 
 /// `validate BATCH --format json --as-of AS_OF [--schemas DIR]`.
-fn validate(batch: &Path, schemas: Option<&Path>) -> Outcome {
+pub fn validate(batch: &Path, schemas: Option<&Path>) -> Outcome {
     let mut args: Vec<&OsStr> = vec![
         "validate".as_ref(),
         batch.as_os_str(),

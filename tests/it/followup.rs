@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
+mod settings;
+
 #[test]
 fn a_run_into_a_fresh_out_has_nothing_to_compare_with() {
     let tmp = tempfile::tempdir().unwrap();

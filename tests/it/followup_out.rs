@@ -11,7 +11,7 @@ use icalendar::{Calendar, Component};
 use crate::common::*;
 
 /// The events of `OUT/deadlines.ics`: (UID, DTSTART, SUMMARY, DESCRIPTION).
-fn events(out: &Path) -> Vec<(String, String, String, String)> {
+pub fn events(out: &Path) -> Vec<(String, String, String, String)> {
     let text = fs::read_to_string(out.join("deadlines.ics")).expect("deadlines.ics");
     assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
     for line in text.split("\r\n") {

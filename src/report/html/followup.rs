@@ -43,11 +43,6 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Что сделать в ближайшее время",
         "What to do next",
     ),
-    (
-        "actions_intro",
-        "Дни записи на 14 дней вперёд, паспорта, с которыми подать можно ещё не более 60 дней, свидетельства, истекающие в ближайшие 90 дней, и ставший возможным второй этап подъёмных. Все сроки — в deadlines.ics.",
-        "Booking days in the next 14 days, ID documents that can be used to file for 60 days at most, certificates ending in the next 90 days, and stage-2 claims that became possible. Every date is in deadlines.ics.",
-    ),
     ("actions_more", "и ещё", "and"),
     (
         "actions_more_tail",
@@ -193,14 +188,6 @@ pub(super) fn changes_view(report: &Report, lang: Lang, limit: usize) -> Option<
     })
 }
 
-/// Booking days this close are listed with the ready applicants who should book.
-const BOOKING_DAYS: i64 = 14;
-/// ID documents whose last filing day falls this close.
-const FILE_BY_DAYS: i64 = 60;
-/// Participant certificates ending this close.
-const CERTIFICATE_DAYS: i64 = 90;
-/// Stage-2 claims that became possible this recently.
-const STAGE2_PAST_DAYS: i64 = 30;
 /// At most this many applicants named per action.
 const ACTION_NAMES: usize = 50;
 
@@ -224,13 +211,38 @@ struct Who {
     member: Option<String>,
 }
 
-/// What to do next, soonest first: booking days within [`BOOKING_DAYS`] with the ready
-/// applicants who should book; ID documents whose last filing day comes within
-/// [`FILE_BY_DAYS`]; certificates ending within [`CERTIFICATE_DAYS`]; stage-2 claims
-/// possible since at most [`STAGE2_PAST_DAYS`] ago.
+/// The sentence above the next actions: their windows (rates.toml `[next_actions]`).
+pub(super) fn actions_intro(report: &Report, lang: Lang) -> String {
+    let Some(w) = &report.next_actions else {
+        return String::new();
+    };
+    let (b, f, c) = (w.booking_days, w.file_by_days, w.certificate_days);
+    match lang {
+        Lang::Ru => {
+            let days = |n| crate::format::count_ru(n, "день", "дня", "дней");
+            format!(
+                "Дни записи на {} вперёд, паспорта, с которыми подать можно ещё не более {}, свидетельства, истекающие в ближайшие {}, и ставший возможным второй этап подъёмных. Все сроки — в deadlines.ics.",
+                days(b),
+                days(f),
+                days(c)
+            )
+        }
+        Lang::En => format!(
+            "Booking days in the next {b} days, ID documents that can be used to file for {f} days at most, certificates ending in the next {c} days, and stage-2 claims that became possible. Every date is in deadlines.ics."
+        ),
+    }
+}
+
+/// What to do next, soonest first, within the windows of rates.toml `[next_actions]`:
+/// booking days with the ready applicants who should book; ID documents whose last
+/// filing day comes; certificates ending; stage-2 claims that became possible. None
+/// without the windows (`validate`).
 pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
     use crate::report::followup::Kind;
     use jiff::ToSpan;
+    let Some(w) = &report.next_actions else {
+        return Vec::new();
+    };
     let as_of = report.as_of;
     let until = |days: i64| as_of.checked_add(days.days()).unwrap_or(as_of);
     let ru = matches!(lang, Lang::Ru);
@@ -250,7 +262,7 @@ pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
                 .as_deref()
                 .and_then(|d| d.parse::<jiff::civil::Date>().ok())
             && day >= as_of
-            && day <= until(BOOKING_DAYS)
+            && day <= until(w.booking_days)
         {
             let what = if ru {
                 format!("День записи: {} — записать готовых к подаче", c.name.ru)
@@ -274,19 +286,19 @@ pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
                 Kind::FileBy => (
                     1,
                     "file_by",
-                    d.date >= as_of && d.date <= until(FILE_BY_DAYS),
+                    d.date >= as_of && d.date <= until(w.file_by_days),
                 ),
                 Kind::CertificateEnds => (
                     2,
                     "certificate",
-                    d.date >= as_of && d.date <= until(CERTIFICATE_DAYS),
+                    d.date >= as_of && d.date <= until(w.certificate_days),
                 ),
                 Kind::Stage2From => (
                     3,
                     "stage2",
                     a.status != Status::Refused
                         && d.date <= as_of
-                        && d.date > until(-STAGE2_PAST_DAYS),
+                        && d.date > until(-w.stage2_past_days),
                 ),
                 Kind::BenefitEnds => continue,
             };

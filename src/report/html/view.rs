@@ -40,8 +40,10 @@ pub(super) struct View<'a> {
     any_unverified: bool,
     /// What changed since the last run (`run` only), shown first.
     changes: Option<super::followup::ChangesView>,
-    /// What to do next, soonest first (`run` only).
+    /// What to do next, soonest first (`run` only), and the sentence saying how far
+    /// ahead it looks.
     next_actions: Vec<super::followup::ActionView>,
+    actions_intro: String,
 }
 
 #[derive(Serialize)]
@@ -256,6 +258,7 @@ impl<'a> View<'a> {
             missions: missions(report, lang, limit),
             changes: super::followup::changes_view(report, lang, limit),
             next_actions: super::followup::next_actions(report, lang),
+            actions_intro: super::followup::actions_intro(report, lang),
             summary: &report.summary,
             any_unverified: report.applicants.iter().any(|a| {
                 a.findings.iter().any(|f| !f.verified)
