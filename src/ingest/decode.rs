@@ -1,5 +1,7 @@
 //! Bytes to text: detects the encoding a spreadsheet program wrote (UTF-8 with or without
-//! BOM, UTF-16 LE/BE with BOM, Windows-1251) and decodes without ever failing.
+//! BOM, UTF-16 LE/BE with BOM, Windows-1251 or KOI8-R) and decodes without ever failing;
+//! the text is then brought to Unicode's composed form (NFC, [`to_nfc`]), so that a
+//! `й` typed on a Mac (и and a combining breve) is the one letter the fonts print.
 
 use std::borrow::Cow;
 
@@ -11,6 +13,7 @@ pub enum Encoding {
     Utf16Le,
     Utf16Be,
     Windows1251,
+    Koi8R,
 }
 
 impl Encoding {
@@ -21,6 +24,7 @@ impl Encoding {
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
             Encoding::Windows1251 => "Windows-1251",
+            Encoding::Koi8R => "KOI8-R",
         }
     }
 }
@@ -33,7 +37,59 @@ pub struct Decoded<'a> {
     /// U+FFFD, and the line of the first one.
     pub replaced: usize,
     pub first_replaced_line: Option<usize>,
+    /// How sure the choice between Windows-1251 and KOI8-R is, in words (for a file
+    /// in one of them).
+    pub certainty: Option<String>,
 }
+
+/// Russian's ten commonest letters, which make more than half of the letters of Russian
+/// text (names included); read in the wrong one of Windows-1251 and KOI8-R, whose
+/// letters stand at unrelated bytes, they make about a quarter.
+const COMMON_LETTERS: &str = "оеаинтсрвл";
+
+/// How much of a file is looked at to choose between Windows-1251 and KOI8-R.
+const SAMPLE: usize = 256 * 1024;
+
+/// The share of `text`'s Cyrillic letters that are among [`COMMON_LETTERS`], in percent,
+/// and the number of Cyrillic letters.
+fn common_share(text: &str) -> (u32, usize) {
+    let (mut cyrillic, mut common) = (0usize, 0usize);
+    for c in text.chars().filter(|c| ('\u{400}'..='\u{4FF}').contains(c)) {
+        cyrillic += 1;
+        if c.to_lowercase().any(|l| COMMON_LETTERS.contains(l)) {
+            common += 1;
+        }
+    }
+    let share = (common * 100).checked_div(cyrillic).unwrap_or(0) as u32;
+    (share, cyrillic)
+}
+
+/// Windows-1251 or KOI8-R for bytes that are not UTF-8, chosen by which of them makes
+/// the beginning of the file read as Russian, and the choice in words.
+fn single_byte(bytes: &[u8]) -> (&'static encoding_rs::Encoding, Encoding, String) {
+    let sample = &bytes[..bytes.len().min(SAMPLE)];
+    let (cp, _) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(sample);
+    let (koi, _) = encoding_rs::KOI8_R.decode_without_bom_handling(sample);
+    let ((cp_share, letters), (koi_share, _)) = (common_share(&cp), common_share(&koi));
+    if letters == 0 {
+        let why = "no Cyrillic letter tells it from KOI8-R".to_string();
+        return (encoding_rs::WINDOWS_1251, Encoding::Windows1251, why);
+    }
+    let why = |share, other_share, other| {
+        format!(
+            "{share} % of its Cyrillic letters are Russian's ten commonest, {other_share} % read as {other}"
+        )
+    };
+    if koi_share > cp_share {
+        let w = why(koi_share, cp_share, "Windows-1251");
+        (encoding_rs::KOI8_R, Encoding::Koi8R, w)
+    } else {
+        let w = why(cp_share, koi_share, "KOI8-R");
+        (encoding_rs::WINDOWS_1251, Encoding::Windows1251, w)
+    }
+}
+
+pub use crate::text::{needs_nfc, to_nfc};
 
 /// Decodes `bytes`. A BOM decides; without one, valid UTF-8 is UTF-8; text that is
 /// mostly valid UTF-8 (a few broken bytes among many multi-byte letters) is UTF-8 with
@@ -57,6 +113,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             encoding: Encoding::Utf8,
             replaced: 0,
             first_replaced_line: None,
+            certainty: None,
         };
     }
     let (mut multibyte, mut invalid) = (0usize, 0usize);
@@ -67,12 +124,14 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if multibyte >= 4 * invalid {
         return utf8_lossy(bytes, Encoding::Utf8);
     }
-    let (text, _) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
+    let (enc, encoding, why) = single_byte(bytes);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
     Decoded {
         text,
-        encoding: Encoding::Windows1251,
+        encoding,
         replaced: 0,
         first_replaced_line: None,
+        certainty: Some(why),
     }
 }
 
@@ -95,6 +154,7 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded<'static> {
             },
             replaced: 0,
             first_replaced_line: None,
+            certainty: None,
         };
     }
     let d = decode(&bytes);
@@ -112,6 +172,7 @@ fn utf8_lossy(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
         encoding,
         replaced,
         first_replaced_line,
+        certainty: None,
     }
 }
 
@@ -127,6 +188,7 @@ fn utf16<'a>(
         encoding,
         replaced,
         first_replaced_line,
+        certainty: None,
     }
 }
 
@@ -156,6 +218,24 @@ fn count_replacements(text: &str, source: &[u8]) -> (usize, Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn koi8_r_is_told_from_windows_1251() {
+        let text = "Фамилия;Имя;Отчество\r\nЁлкин;Пётр;Сергеевич\r\nЖумабаева;Айгерим;\r\n";
+        let (koi, _, _) = encoding_rs::KOI8_R.encode(text);
+        let d = decode(&koi);
+        assert_eq!(d.encoding, Encoding::Koi8R);
+        assert_eq!(d.text, text);
+        assert!(d.certainty.unwrap().contains("read as Windows-1251"));
+        let (cp, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        let d = decode(&cp);
+        assert_eq!(d.encoding, Encoding::Windows1251);
+        assert_eq!(d.text, text);
+        // Capitals only, as some registers write names: still told apart.
+        let caps = text.to_uppercase();
+        let (koi, _, _) = encoding_rs::KOI8_R.encode(&caps);
+        assert_eq!(decode(&koi).encoding, Encoding::Koi8R);
+    }
 
     #[test]
     fn utf8_plain_and_bom() {

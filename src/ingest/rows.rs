@@ -309,7 +309,7 @@ mod tests {
     fn personal_numbers_are_masked_in_messages() {
         let (_, findings) = with_row(
             FileKind::Family,
-            "applicant_id,member_id,relation,last_name,first_name,birth_date,relocating,iin\nA1,F1,child,A,B,2010-05-01,no,85021530012\n",
+            "applicant_id,member_id,relation,last_name,first_name,birth_date,relocating,iin\nA1,F1,child,А,Б,2010-05-01,no,85021530012\n",
             |c| member(c, "F1"),
         );
         assert_eq!(findings.len(), 1);

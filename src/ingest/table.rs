@@ -160,7 +160,7 @@ pub fn read_limited(
             "the file's text is larger than 2 GiB once decoded (a Windows-1251 file doubles in size): split the batch into smaller ones",
         ));
     }
-    let full: String = decoded.text.into_owned();
+    let full = super::decode::to_nfc(decoded.text.into_owned());
     let mut from = 0;
     let mut delimiter = None;
     // Excel's "sep=;" hint line.
@@ -174,11 +174,18 @@ pub fn read_limited(
     }
     let text = &full[from..];
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
-    let format = format!(
-        "{}, {}",
-        decoded.encoding.label(),
-        delimiter_name(delimiter)
-    );
+    let format = match &decoded.certainty {
+        Some(why) => format!(
+            "{} ({why}), {}",
+            decoded.encoding.label(),
+            delimiter_name(delimiter)
+        ),
+        None => format!(
+            "{}, {}",
+            decoded.encoding.label(),
+            delimiter_name(delimiter)
+        ),
+    };
     let split = match super::split::split(&full, from, delimiter, limits.max_rows) {
         Ok(split) => split,
         Err(start) => {
@@ -304,6 +311,7 @@ pub fn read_limited(
             ),
         });
     }
+    let notes = undecodable(&full, &split.parts, &records, decoded.encoding.label());
     Ok(Table {
         file,
         columns,
@@ -313,8 +321,36 @@ pub fn read_limited(
         warnings,
         errors,
         format,
-        notes: Vec::new(),
+        notes,
     })
+}
+
+/// A note on every field that holds U+FFFD, a byte sequence the decoder could not read
+/// in `encoding` (or the same character in the file, as unprintable): each is that
+/// cell's `data.format` error. Nothing to look at in nearly every file.
+fn undecodable(
+    text: &str,
+    parts: &[Part],
+    records: &[Record],
+    encoding: &'static str,
+) -> Vec<Note> {
+    if !text.contains('\u{FFFD}') {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    for (r, rec) in records.iter().enumerate() {
+        let fields = Fields::new(text, parts, &rec.at);
+        for (i, f) in fields.iter().enumerate() {
+            if f.contains('\u{FFFD}') {
+                notes.push(Note {
+                    record: r as u32,
+                    field: i as u32,
+                    kind: NoteKind::Undecodable { encoding },
+                });
+            }
+        }
+    }
+    notes
 }
 
 /// The error for a file with more than `max` data rows; `at` is the first row past it.

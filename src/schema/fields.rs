@@ -1,5 +1,6 @@
 //! `fields.toml`: which columns each file requires, the header spellings (aliases) of each
-//! column, and the synonyms of yes/no and enumeration values.
+//! column, the synonyms of yes/no and enumeration values, and the script each name
+//! column is written in.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +23,40 @@ struct RawFields {
     columns: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     #[serde(default)]
     values: BTreeMap<Spanned<String>, RawSynonyms>,
+    #[serde(default)]
+    scripts: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+/// The script a name column is written in (`[scripts]` of fields.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Cyrillic,
+    Latin,
+}
+
+impl Script {
+    /// Whether `c`, a letter, is of this script. Cyrillic: the Cyrillic block and its
+    /// supplement (Kazakh ә, ғ, қ, ң, ө, ұ, ү, һ, і are in the block). Latin: the basic
+    /// letters and those with diacritics (Latin-1, Extended-A and -B, Additional).
+    pub fn has(self, c: char) -> bool {
+        match self {
+            Script::Cyrillic => matches!(c, '\u{400}'..='\u{52F}'),
+            Script::Latin => {
+                c.is_ascii_alphabetic()
+                    || matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}')
+                        && c != '×'
+                        && c != '÷'
+            }
+        }
+    }
+
+    /// The script's name: Russian (instrumental, "written in …") and English.
+    pub fn name(self) -> (&'static str, &'static str) {
+        match self {
+            Script::Cyrillic => ("кириллицей", "Cyrillic"),
+            Script::Latin => ("латиницей", "Latin"),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -41,6 +76,7 @@ pub struct FieldSchema {
     aliases: HashMap<Col, Vec<String>>,
     /// Per enumeration: folded spelling → canonical spelling.
     values: HashMap<&'static str, HashMap<String, &'static str>>,
+    scripts: HashMap<Col, Script>,
 }
 
 impl FieldSchema {
@@ -165,12 +201,36 @@ impl FieldSchema {
                 }
             }
         }
+        let mut scripts = HashMap::new();
+        for (key, cols) in &raw.scripts {
+            let script = match key.get_ref().as_str() {
+                "cyrillic" => Script::Cyrillic,
+                "latin" => Script::Latin,
+                other => {
+                    return Err(at(
+                        key,
+                        format!("unknown script `{other}` (expected cyrillic or latin)"),
+                    ));
+                }
+            };
+            for name in cols {
+                let col = Col::from_name(name.get_ref())
+                    .ok_or_else(|| at(name, format!("unknown column `{}`", name.get_ref())))?;
+                if scripts.insert(col, script).is_some_and(|s| s != script) {
+                    return Err(at(
+                        name,
+                        format!("`{}` is given two scripts", name.get_ref()),
+                    ));
+                }
+            }
+        }
         Ok(FieldSchema {
             required,
             required_bits,
             headers,
             aliases,
             values,
+            scripts,
         })
     }
 
@@ -189,6 +249,11 @@ impl FieldSchema {
             Some(bit) => self.required_bits[file as usize] & bit != 0,
             None => self.required(file).contains(&col),
         }
+    }
+
+    /// The script the names of `col` are written in, when fields.toml says.
+    pub fn script(&self, col: Col) -> Option<Script> {
+        self.scripts.get(&col).copied()
     }
 
     /// The other accepted spellings of a column's header.

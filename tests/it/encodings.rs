@@ -5,6 +5,8 @@
 
 use crate::common;
 
+mod text;
+
 use std::path::Path;
 
 use common::*;

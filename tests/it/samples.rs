@@ -377,7 +377,9 @@ fn validate_text_is_the_default_and_names_the_formats_read() {
     ]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.contains("applicants.csv: Windows-1251, ';'"),
+        out.stdout.contains(
+            "applicants.csv: Windows-1251 (70 % of its Cyrillic letters are Russian's ten commonest, 38 % read as KOI8-R), ';'"
+        ),
         "{}",
         out.stdout
     );

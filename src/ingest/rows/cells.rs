@@ -14,6 +14,7 @@ use crate::findings::{Finding, Severity, Source, Text, mask};
 use crate::ingest::table::Fields;
 use crate::model::{Citizenship, CitizenshipWord, Vocabulary, YesNo};
 use crate::schema::FieldSchema;
+use crate::schema::fields::Script;
 use crate::values;
 
 /// Columns whose values are personal numbers: masked in every message.
@@ -190,6 +191,11 @@ impl<'a> Cells<'a> {
         if self.withheld != 0 && self.is_withheld(col) {
             return "";
         }
+        self.raw_unwithheld(col)
+    }
+
+    /// The trimmed text of a cell, withheld or not.
+    fn raw_unwithheld(&self, col: Col) -> &'a str {
         self.cols
             .index(col)
             .and_then(|i| self.record.get(i))
@@ -291,6 +297,9 @@ impl<'a> Cells<'a> {
     /// exports) is a `data.format` finding and is removed.
     pub fn text(&mut self, col: Col) -> String {
         let v = self.present(col).unwrap_or("");
+        if let Some(script) = self.fields.script(col) {
+            self.check_script(col, v, script);
+        }
         if !v.contains('\0') {
             return v.to_string();
         }
@@ -310,6 +319,41 @@ impl<'a> Cells<'a> {
             ),
         );
         v.replace('\0', "")
+    }
+
+    /// A name with letters not of the column's script (fields.toml `[scripts]`) is a
+    /// `data.format` error naming them: a Latin «o» in a Cyrillic surname looks right
+    /// and is another name to every register.
+    fn check_script(&mut self, col: Col, v: &str, script: Script) {
+        let mut foreign: Vec<char> = Vec::new();
+        for c in v.chars().filter(|c| c.is_alphabetic() && !script.has(*c)) {
+            if !foreign.contains(&c) && foreign.len() < 8 {
+                foreign.push(c);
+            }
+        }
+        if foreign.is_empty() {
+            return;
+        }
+        let letters = foreign
+            .iter()
+            .map(char::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (h, shown) = (self.header(col), values::show(v));
+        let (ru, en) = script.name();
+        self.push(
+            "data.format",
+            Severity::Error,
+            col,
+            Text::new(
+                format!(
+                    "{h}: в «{shown}» буквы не того алфавита ({letters}) — столбец пишется {ru}, как в документе; наберите эти буквы заново (латинская «o» выглядит как русская «о», но это другое имя)"
+                ),
+                format!(
+                    "{h}: «{shown}» holds letters of another script ({letters}) — the column is written in {en}, as in the document; type them again (a Latin «o» looks like a Cyrillic «о» and is another name)"
+                ),
+            ),
+        );
     }
 
     pub fn date(&mut self, col: Col) -> Option<Date> {

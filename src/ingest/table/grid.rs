@@ -37,6 +37,9 @@ pub enum NoteKind {
     /// An IIN stored as a number of 11 digits that is valid with its leading 0
     /// restored: read restored, with a warning.
     ZeroRestored { stored: String },
+    /// In a CSV file, a value holding bytes that did not decode in the file's encoding
+    /// (`encoding`, its label), replaced by U+FFFD. Not read.
+    Undecodable { encoding: &'static str },
     /// A document number stored as a number of fewer than 9 digits: read as it is,
     /// with a warning (a leading 0 may be lost).
     ShortNumber { digits: String },

@@ -1,4 +1,6 @@
-//! The notes of a workbook's cells, reported on their cells: an error cell (`#N/A`) and
+//! The notes of a table's cells, reported on their cells. A CSV cell whose bytes did not
+//! decode in the file's encoding is a `data.format` error, the cell read as empty (never
+//! a form printed with `�`). Of a workbook's cells: an error cell (`#N/A`) and
 //! a number Excel could not hold in a column of digits are `data.format` errors, and
 //! the cell is read as empty (no second, `data.required`, finding); an IIN that was
 //! valid once its leading 0 was restored, and a document number that may have lost
@@ -92,6 +94,21 @@ impl Cells<'_> {
                         ),
                         format!(
                             "{h}: the IIN is stored as the 11-digit number «{v}»; with its leading 0 restored («{restored}») it is valid and was read so — check it against the document; {FIX_EN} so that Excel keeps the 0"
+                        ),
+                    ),
+                )
+            }
+            NoteKind::Undecodable { encoding } => {
+                let v = shown(self.raw_unwithheld(col));
+                (
+                    "data.format",
+                    Severity::Error,
+                    Text::new(
+                        format!(
+                            "{h}: в значении «{v}» есть байты, которые не читаются как {encoding} (показаны знаком �): эта строка сохранена в другой кодировке — исправьте значение или сохраните файл заново целиком в одной кодировке"
+                        ),
+                        format!(
+                            "{h}: the value «{v}» holds bytes that do not read as {encoding} (shown as �): this row was saved in another encoding — correct the value, or save the whole file again in one encoding"
                         ),
                     ),
                 )

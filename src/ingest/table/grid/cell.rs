@@ -43,7 +43,12 @@ pub(super) fn render(value: &Value, col: Option<Col>, out: &mut String) -> Optio
             Some(NoteKind::ErrorCell(s.trim().to_string()))
         }
         Value::Text(s) => {
-            out.push_str(s);
+            if crate::ingest::decode::needs_nfc(s) {
+                use unicode_normalization::UnicodeNormalization;
+                out.extend(s.nfc());
+            } else {
+                out.push_str(s);
+            }
             match digits {
                 Some(_) if exponent_form(s) => Some(NoteKind::Inexact(s.trim().to_string())),
                 _ => None,
