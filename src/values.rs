@@ -223,7 +223,8 @@ pub fn show(s: &str) -> String {
     out
 }
 
-/// Masks every run of 9 or more ASCII digits but its last four.
+/// Masks every run of 9 or more ASCII digits but its last four, and a Kazakh passport
+/// number (one Latin letter and 8 digits, `N12345678`) the same way.
 pub fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
     let b = s.as_bytes();
     let mut runs = Vec::new();
@@ -234,8 +235,14 @@ pub fn mask_digit_runs(s: &str) -> std::borrow::Cow<'_, str> {
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
+            // One letter just before, itself not after a letter or digit.
+            let letter = start >= 1
+                && b[start - 1].is_ascii_alphabetic()
+                && (start == 1 || !b[start - 2].is_ascii_alphanumeric());
             if i - start >= 9 {
                 runs.push((start, i));
+            } else if i - start == 8 && letter {
+                runs.push((start - 1, i));
             }
         } else {
             i += 1;
@@ -415,6 +422,11 @@ mod tests {
         assert_eq!(show("ИИН 850215300124 x"), "ИИН ••••••••0124 x");
         assert_eq!(show("12345678"), "12345678");
         assert_eq!(show("a123456789b"), "a•••••6789b");
+        // A Kazakh passport number: a letter and 8 digits.
+        assert_eq!(show("паспорт N12345678"), "паспорт •••••5678");
+        assert_eq!(show("N12345678.pdf"), "•••••5678.pdf");
+        assert_eq!(show("AB12345678"), "AB12345678");
+        assert_eq!(show("N1234567"), "N1234567");
     }
 
     #[test]

@@ -50,13 +50,15 @@ impl Folders {
         let Ok(batch_root) = dir.canonicalize() else {
             return (None, warnings);
         };
-        if !is_inside(&root, &batch_root) {
+        let r = reach(&root, &batch_root);
+        if r != Reach::Inside {
+            let (ru, en) = r.why();
             warnings.push(RowError {
                 rule: "docs.outside",
                 source: Source::Path("documents".into()),
                 message: Text::new(
-                    "папка documents — ссылка за пределы папки пакета; не прочитана",
-                    "documents is a link leading outside the batch folder; it was not read",
+                    format!("папка documents — {ru}; не прочитана"),
+                    format!("documents is {en}; it was not read"),
                 ),
             });
             return (None, warnings);
@@ -124,8 +126,72 @@ impl Folders {
 }
 
 /// Whether `path` (after resolving every link) lies inside `root` (already canonical).
-fn is_inside(path: &Path, root: &Path) -> bool {
-    path.canonicalize().is_ok_and(|p| p.starts_with(root))
+/// Where a path (a link, perhaps) leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Inside,
+    Outside,
+    /// A link that leads back to itself, through other links or not.
+    Loop,
+    /// A link whose target is gone.
+    Nowhere,
+}
+
+impl Reach {
+    /// Why a link is not followed, Russian and English (for a reach other than inside).
+    fn why(self) -> (&'static str, &'static str) {
+        match self {
+            Reach::Loop => (
+                "ссылка ведёт сама на себя (петля ссылок)",
+                "a link that leads back to itself (a loop of links)",
+            ),
+            Reach::Nowhere => (
+                "ссылка ведёт на файл, которого нет",
+                "a link to a file that no longer exists",
+            ),
+            Reach::Inside | Reach::Outside => (
+                "ссылка ведёт за пределы папки пакета",
+                "a link leading outside the batch folder",
+            ),
+        }
+    }
+}
+
+/// Where `path` leads: inside `root` (canonical) or not, or nowhere a loop or a dangling
+/// link leads.
+fn reach(path: &Path, root: &Path) -> Reach {
+    match path.canonicalize() {
+        Ok(p) if p.starts_with(root) => Reach::Inside,
+        Ok(_) => Reach::Outside,
+        Err(_) if is_link_loop(path) => Reach::Loop,
+        Err(_) => Reach::Nowhere,
+    }
+}
+
+/// Whether following the links from `path` comes back to one already passed (or goes
+/// on for more hops than the system's own limit, 40 on Linux).
+fn is_link_loop(path: &Path) -> bool {
+    let mut seen = HashSet::new();
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&at) else {
+            return false;
+        };
+        let next = at.parent().map_or(target.clone(), |dir| dir.join(&target));
+        // Compared with its folder made canonical, so `./a` and `a` are one link.
+        let key = match (
+            next.parent().and_then(|d| d.canonicalize().ok()),
+            next.file_name(),
+        ) {
+            (Some(dir), Some(name)) => dir.join(name),
+            _ => next.clone(),
+        };
+        if !seen.insert(key) {
+            return true;
+        }
+        at = next;
+    }
+    true
 }
 
 fn scan_applicant(
@@ -138,7 +204,9 @@ fn scan_applicant(
     if std::fs::symlink_metadata(folder).is_err() {
         return;
     }
-    if !is_inside(folder, batch_root) {
+    let r = reach(folder, batch_root);
+    if r != Reach::Inside {
+        let (ru, en) = r.why();
         a.findings.push(Finding {
             rule: "docs.unreadable",
             severity: Severity::Warning,
@@ -146,8 +214,8 @@ fn scan_applicant(
             field: None,
             source: Some(Source::Path(rel.to_string())),
             message: Text::new(
-                "папка — ссылка за пределы папки пакета; не прочитана",
-                "the folder is a link leading outside the batch folder; not read",
+                format!("папка — {ru}; не прочитана"),
+                format!("the folder is {en}; not read"),
             ),
             verified: true,
         });
@@ -192,7 +260,9 @@ fn scan_applicant(
         let at = join_rel(rel, inner);
         let mut target: PathBuf = path.to_path_buf();
         if entry.path_is_symlink() {
-            if !is_inside(path, batch_root) {
+            let r = reach(path, batch_root);
+            if r != Reach::Inside {
+                let (ru, en) = r.why();
                 findings.push(Finding {
                     rule: "docs.unreadable",
                     severity: Severity::Warning,
@@ -200,8 +270,8 @@ fn scan_applicant(
                     field: None,
                     source: Some(Source::Path(at)),
                     message: Text::new(
-                        "ссылка ведёт за пределы папки пакета; файл не прочитан",
-                        "a link leading outside the batch folder; not read",
+                        format!("{ru}; файл не прочитан"),
+                        format!("{en}; not read"),
                     ),
                     verified: true,
                 });

@@ -17,7 +17,7 @@ use crate::schema::FieldSchema;
 pub use super::split::Fields;
 use super::split::{At, Part};
 pub use grid::{Note, NoteKind, read_grid};
-use header::map_header;
+use header::{map_header, repeated_header, repeats_header};
 
 /// One data record: the line it starts on and where its fields are in the table.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +165,12 @@ pub fn read_limited(
     let mut delimiter = None;
     // Excel's "sep=;" hint line.
     if let Some(rest) = full.strip_prefix("sep=") {
-        let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        // The line ends at LF, CRLF or a lone CR (Excel for Mac's "CSV (Macintosh)").
+        let first_line_end = match rest.find(['\r', '\n']) {
+            Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
         let hint = rest[..first_line_end].trim_end_matches(['\r', '\n']);
         if let [d @ (b',' | b';' | b'\t')] = hint.as_bytes() {
             delimiter = Some(*d);
@@ -246,6 +251,7 @@ pub fn read_limited(
         &mut warnings,
     )?;
 
+    let fields_schema = fields;
     // Fields that have no header: beyond the header row, or under an empty header cell.
     let header_len = header.1.at.count as usize;
     let unlabeled: Vec<usize> = (0..header_len)
@@ -271,6 +277,14 @@ pub fn read_limited(
             row: lines.line_of(s.start),
             at: s.at,
         };
+        if repeats_header(|i| fields.get(i), &columns, file, fields_schema) {
+            let at = Source::Row {
+                file,
+                row: record.row,
+            };
+            errors.push(repeated_header(at, record.row));
+            continue;
+        }
         let (start, end) = (s.start, s.end);
         // One scan decides which quote check applies: a record over several lines
         // (an unclosed quote swallowing rows) or on one line (shifted values).

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+mod smaller;
 mod text;
 
 use std::path::Path;

@@ -11,7 +11,8 @@ mod cell;
 
 use std::sync::Arc;
 
-use super::{Record, Table, header::map_header, too_many_rows};
+use super::header::{map_header, repeated_header, repeats_header};
+use super::{Record, Table, too_many_rows};
 use crate::columns::{Col, ColumnMap, FileKind, Sheet};
 use crate::error::Error;
 use crate::findings::{RowError, Source, Text};
@@ -172,6 +173,7 @@ pub fn read_grid(
     let unlabeled = |i: usize| columns.header_at(i).is_none_or(str::is_empty);
     let mut part = Part::default();
     let mut records = Vec::new();
+    let mut errors = Vec::new();
     let mut notes = Vec::new();
     let (mut stray, mut first_stray) = (0usize, None);
     for &(row, from, to) in &rows[h + 1..] {
@@ -180,6 +182,20 @@ pub fn read_grid(
             continue;
         }
         let line = u64::from(row) + 1;
+        let text_at = |i: usize| {
+            row_cells
+                .iter()
+                .find(|c| c.col as usize == i)
+                .and_then(|c| match &c.value {
+                    Value::Text(s) => Some(s.as_str()),
+                    _ => None,
+                })
+        };
+        if repeats_header(text_at, &columns, file, fields) {
+            let at = Source::in_table(file, Some(&sheet), line, None);
+            errors.push(repeated_header(at, line));
+            continue;
+        }
         if records.len() as u64 >= limits.max_rows {
             let at = Source::in_table(file, Some(&sheet), line, None);
             return Err(too_many_rows(at, limits.max_rows));
@@ -242,7 +258,7 @@ pub fn read_grid(
         parts: vec![part],
         records,
         warnings,
-        errors: Vec::new(),
+        errors,
         // The workbook and the sheet are told by the table's columns (`sheet`).
         format: format!("header on row {header_row}"),
         notes,

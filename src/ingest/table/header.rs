@@ -1,7 +1,8 @@
 //! The header row of a batch file: each header cell matched to a known column (by name
 //! or alias of `fields.toml`), with the errors that make a file unreadable (a column
 //! given twice, a required one missing, too many columns) and the warnings that do not
-//! (unknown columns, columns of contract v1 that no longer decide anything).
+//! (unknown columns, columns of contract v1 that no longer decide anything). Also a row
+//! that repeats the header further down (a table pasted twice), which is no applicant.
 
 use std::sync::Arc;
 
@@ -11,6 +12,56 @@ use crate::findings::{RowError, Source, Text};
 use crate::ingest::split::Fields;
 use crate::schema::FieldSchema;
 use crate::values::show;
+
+/// Whether a data row repeats the header row (a table pasted below another, the header
+/// copied with it): its cell under `applicant_id` names that column, and so does at
+/// least half of its non-empty cells under known columns. `cell(i)` is the text of the
+/// row's field `i`. Cheap for every other row: one comparison of its id cell.
+pub(super) fn repeats_header<'a>(
+    cell: impl Fn(usize) -> Option<&'a str>,
+    columns: &ColumnMap,
+    file: FileKind,
+    fields: &FieldSchema,
+) -> bool {
+    let names = |v: &str, col: Col| {
+        let v = v.trim();
+        v.eq_ignore_ascii_case(columns.header(col).trim())
+            || v.eq_ignore_ascii_case(col.name())
+            || (!crate::values::is_valid_id(v) && fields.column_for_header(v) == Some(col))
+    };
+    let id = columns.index(Col::ApplicantId).and_then(&cell);
+    if !id.is_some_and(|v| names(v, Col::ApplicantId)) {
+        return false;
+    }
+    let (mut filled, mut named) = (0, 0);
+    for &col in file.columns() {
+        if let Some(v) = columns
+            .index(col)
+            .and_then(&cell)
+            .filter(|v| !v.trim().is_empty())
+        {
+            filled += 1;
+            named += usize::from(names(v, col));
+        }
+    }
+    named >= 2 && named * 2 >= filled
+}
+
+/// The error for a data row that repeats the header: it is reported, not read.
+pub(super) fn repeated_header(source: Source, row: u64) -> RowError {
+    RowError {
+        rule: "data.format",
+        source,
+        message: Text::new(
+            format!(
+                "строка {row} повторяет строку заголовков (таблицу вставили дважды?) — это не заявитель, строка не прочитана; удалите её"
+            ),
+            format!(
+                "row {row} repeats the header row (a table pasted twice?) — it is no applicant and was not read; delete it"
+            ),
+        ),
+    }
+}
 
 /// At most this many `unknown column` warnings per file; one more says how many others.
 const UNKNOWN_COLUMN_WARNINGS: usize = 20;
