@@ -116,6 +116,12 @@ impl<'s> Sorted<'s> {
         if let Some(folders) = &self.folders {
             folders.scan(&mut applicants, &prepared.schemas().documents);
         }
+        // Severity is rules.toml's, whatever stage made the finding.
+        let rules = &prepared.schemas().rules;
+        applicants
+            .par_iter_mut()
+            .flat_map(|a| a.findings.par_iter_mut())
+            .for_each(|f| f.severity = rules.severity_of(f));
         applicants
     }
 }
@@ -165,7 +171,12 @@ pub fn process(
     };
     for first in (0..n).step_by(window.max(1)) {
         batch.applicants = sorted.applicants(first..n.min(first + window.max(1)));
-        let outcomes = engine.evaluate(&batch);
+        let mut outcomes = engine.evaluate(&batch);
+        let rules = &sorted.prepared.schemas().rules;
+        outcomes
+            .par_iter_mut()
+            .flat_map(|o| o.findings.par_iter_mut())
+            .for_each(|f| f.severity = rules.severity_of(f));
         let statuses: Vec<Status> = batch
             .applicants
             .par_iter()

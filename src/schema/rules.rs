@@ -5,13 +5,15 @@
 //! replaced them. Also compiles condition strings found in other schemas, mapping their
 //! errors to file, line and column.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::columns::Col;
 use crate::cond::{Condition, Ctx, FactDef, Getter, Scope, lookup};
-use crate::findings::{Lang, Severity, Text};
+use crate::findings::{Finding, Lang, Severity, Text};
 
 /// Values a message may show besides facts, formatted by the engine per language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +299,8 @@ fn valid_id(id: &str) -> bool {
 pub struct RuleSchema {
     pub rules: Vec<Rule>,
     pub retired: Vec<Retired>,
+    /// Each rule's place in `rules`, by id: asked for every finding.
+    index: HashMap<&'static str, usize>,
 }
 
 impl RuleSchema {
@@ -413,11 +417,31 @@ impl RuleSchema {
                 reason: Text::new(r.reason.ru.into_inner(), r.reason.en.into_inner()),
             });
         }
-        Ok(RuleSchema { rules, retired })
+        let index = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        Ok(RuleSchema {
+            rules,
+            retired,
+            index,
+        })
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.index.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// The severity of `f` as rules.toml gives it: its rule's, or its rule's `member`
+    /// severity for a finding about a family member of a rule with one. A finding of an
+    /// id rules.toml does not hold (`docs.missing.*`, of documents.toml) keeps its own.
+    /// The one place a finding's severity is decided: the pipeline asks it of every
+    /// finding, so an edited rules.toml (or `--schemas`) changes statuses.
+    pub fn severity_of(&self, f: &Finding) -> Severity {
+        match self.get(f.rule) {
+            Some(r) => match (&r.member, &f.member_id) {
+                (Some(m), Some(_)) => m.severity,
+                _ => r.severity,
+            },
+            None => f.severity,
+        }
     }
 
     /// The severity of a rule the program checks itself: from rules.toml, like every

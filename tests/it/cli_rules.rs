@@ -353,6 +353,39 @@ fn edited_limit_in_rates_moves_a_rule() {
     );
 }
 
+/// A rule the program checks in code (a cell that cannot be read, an IIN's checksum)
+/// takes its severity from rules.toml like every other: made a warning there, the
+/// applicants it made invalid are invalid no more.
+#[test]
+fn edited_severity_of_a_built_in_rule_changes_statuses() {
+    let mut text = schema_text("rules.toml");
+    for id in ["data.format", "data.iin_checksum"] {
+        text = replace_line(
+            &text,
+            &format!("id = \"{id}\"\nseverity = \"error\"\n"),
+            &format!("id = \"{id}\"\nseverity = \"warning\"\n"),
+        );
+    }
+    let dir = schemas_dir("rules.toml", &text);
+    let batch = repo().join("samples/batch");
+    let before = validate(&batch, None).json();
+    let after = validate(&batch, Some(dir.path())).json();
+    let status = |r: &Value, id: &str| common::applicant(r, id)["status"].clone();
+    for id in ["A033", "A034", "A035", "A036", "A052"] {
+        assert_eq!(status(&before, id), "invalid", "{id}");
+        assert_ne!(status(&after, id), "invalid", "{id}");
+        assert!(
+            common::findings_of(&after, id)
+                .iter()
+                .filter(|f| f["rule"] == "data.format" || f["rule"] == "data.iin_checksum")
+                .all(|f| f["severity"] == "warning"),
+            "{id}"
+        );
+    }
+    // Nothing else moves.
+    assert_eq!(status(&after, "A045"), status(&before, "A045"));
+}
+
 /// Line and column (1-based, in characters) of the first `needle` in `text`.
 fn line_col(text: &str, needle: &str) -> (usize, usize) {
     let at = text.find(needle).unwrap();
