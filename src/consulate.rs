@@ -20,7 +20,7 @@ pub struct Consulate {
     pub name: Text,
     /// The next day bookings open, on or after the as-of date; `None` when our sources do
     /// not say how this mission books (ask the mission).
-    pub next_booking: Option<String>,
+    pub next_booking: Option<Date>,
     /// Walk-in hours that apply to this applicant, if any.
     pub walk_in: Option<Text>,
     /// Whether an official or reputable source says residents of the applicant's region
@@ -95,7 +95,7 @@ pub fn consulate(mission: &Mission, as_of: Date, priority: bool) -> Consulate {
     Consulate {
         id: mission.id.clone(),
         name: mission.name.text(),
-        next_booking: booking.map(|(d, _)| d.to_string()),
+        next_booking: booking.map(|(d, _)| d),
         walk_in: walk_in.map(|w| {
             let (ru, en) = weekday_names(&w.weekdays);
             Text::new(
@@ -214,7 +214,7 @@ mod tests {
         let z = entry(&r, "Zhetysu", day, false);
         assert_eq!(z.id, "almaty");
         assert!(z.verified);
-        assert_eq!(z.next_booking.as_deref(), Some("2027-01-18"));
+        assert_eq!(z.next_booking, Some(date(2027, 1, 18)));
         assert_eq!(z.walk_in, None);
         assert_eq!(z.booking_verified, Some(false));
         let zp = entry(&r, "Zhetysu", day, true);
@@ -223,7 +223,7 @@ mod tests {
         // Ulytau -> Astana and Abai -> Ust-Kamenogorsk are unverified.
         let u = entry(&r, "Ulytau", day, false);
         assert_eq!((u.id.as_str(), u.verified), ("astana", false));
-        assert_eq!(u.next_booking.as_deref(), Some("2026-11-30"));
+        assert_eq!(u.next_booking, Some(date(2026, 11, 30)));
         assert_eq!(u.booking_verified, Some(false));
         let a = entry(&r, "Abai", day, false);
         assert_eq!((a.id.as_str(), a.verified), ("ust_kamenogorsk", false));

@@ -202,6 +202,15 @@ pub fn country_code(s: &str) -> Option<[u8; 2]> {
         .then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
 }
 
+/// Whole years from `from` to `to` (negative when `to` is earlier).
+pub fn years_between(from: Date, to: Date) -> i64 {
+    let mut y = i64::from(to.year()) - i64::from(from.year());
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        y -= 1;
+    }
+    y
+}
+
 /// A value shown in a message: control characters escaped, cut to 60 characters, and
 /// any run of 9 or more digits (an IIN, account or SNILS typed into the wrong column)
 /// masked to its last four.

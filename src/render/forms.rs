@@ -11,8 +11,8 @@ use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Sex, Vocabula
 use crate::render::words;
 use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
-use crate::rules::facts::years_between;
 use crate::schema::Schemas;
+use crate::values::years_between;
 
 /// One PDF of an applicant: its file name in `OUT/<applicant_id>/` and what it renders.
 #[derive(Debug, Clone)]
@@ -386,7 +386,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "family": family,
         "consulate": outcome.consulate.as_ref().map(|c| json!({
             "name": c.name.ru,
-            "next_booking": date(c.next_booking.as_deref().and_then(crate::values::date)),
+            "next_booking": date(c.next_booking),
         })),
         "region": target.map(|r| json!({
             "name": r.ru,

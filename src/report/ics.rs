@@ -180,7 +180,7 @@ fn booking_entry(a: &ApplicantReport, as_of: Date, redacted: bool, lang: Lang) -
         return None;
     }
     let c = a.consulate.as_deref()?;
-    let date: Date = c.next_booking.as_deref()?.parse().ok()?;
+    let date: Date = c.next_booking?;
     if date < as_of {
         return None;
     }

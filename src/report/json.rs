@@ -135,7 +135,7 @@ fn consulate(out: &mut Vec<u8>, c: &Consulate) {
     out.extend_from_slice(b",\"name\":");
     text(out, &c.name);
     out.extend_from_slice(b",\"next_booking\":");
-    optional(out, c.next_booking.as_deref());
+    optional(out, c.next_booking.map(|d| d.to_string()).as_deref());
     out.extend_from_slice(b",\"walk_in\":");
     or_null(out, c.walk_in.as_ref(), text);
     out.extend_from_slice(b",\"verified\":");

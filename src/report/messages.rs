@@ -50,7 +50,7 @@ pub fn text(a: &ApplicantReport, f: &Followup, org: &str) -> Option<String> {
         format!("Здравствуйте, {}!", f.greeting)
     };
     let booking = a.consulate.as_deref().and_then(|c| {
-        let day: jiff::civil::Date = c.next_booking.as_deref()?.parse().ok()?;
+        let day = c.next_booking?;
         Some(format!(
             "Ближайший день записи в {}: {}.",
             c.name.ru,

@@ -13,14 +13,7 @@ use crate::schema::regions::Participation;
 
 pub use crate::cond::facts::{AppFacts, Ctx, MemberFacts, RunFacts};
 
-/// Whole years from `from` to `to` (negative when `to` is earlier).
-pub fn years_between(from: Date, to: Date) -> i64 {
-    let mut y = i64::from(to.year()) - i64::from(from.year());
-    if (to.month(), to.day()) < (from.month(), from.day()) {
-        y -= 1;
-    }
-    y
-}
+pub use crate::values::years_between;
 
 /// Whole months from `from` to `to` (negative when `to` is earlier).
 pub fn months_between(from: Date, to: Date) -> i64 {

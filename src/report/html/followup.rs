@@ -257,10 +257,7 @@ pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
     for (i, a) in report.applicants.iter().enumerate() {
         if a.status == Status::Ready
             && let Some(c) = a.consulate.as_deref()
-            && let Some(day) = c
-                .next_booking
-                .as_deref()
-                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+            && let Some(day) = c.next_booking
             && day >= as_of
             && day <= until(w.booking_days)
         {

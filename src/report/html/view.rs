@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::consulate::Consulate;
 use crate::findings::{Finding, Lang, RowError};
-use crate::format::{date_str_text, date_text, group_thousands, rub, rub_kopecks};
+use crate::format::{date_text, group_thousands, rub, rub_kopecks};
 use crate::report::labels::{labels, status_text};
 use crate::report::{ApplicantReport, Report, Status, Summary};
 
@@ -281,8 +281,8 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
         next_booking: a
             .consulate
             .as_ref()
-            .and_then(|c| c.next_booking.as_deref())
-            .map(|d| date_str_text(d, lang)),
+            .and_then(|c| c.next_booking)
+            .map(|d| date_text(d, lang)),
         walk_in: a
             .consulate
             .as_ref()
@@ -345,11 +345,11 @@ fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
         }
     }
     let mut list: Vec<Acc> = by_id.into_values().collect();
-    // Missions with no mission last, then by next booking (ISO dates sort as text),
-    // unknown booking after known ones.
+    // Missions with no mission last, then by next booking, unknown booking after known
+    // ones.
     list.sort_by(|a, b| {
         let key = |m: &Acc| {
-            let next = m.consulate.and_then(|c| c.next_booking.clone());
+            let next = m.consulate.and_then(|c| c.next_booking);
             (
                 m.consulate.is_none(),
                 next.is_none(),
@@ -368,9 +368,7 @@ fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
             MissionView {
                 id: c.map(|c| c.id.clone()),
                 name: c.map(|c| c.name.get(lang).to_string()).unwrap_or_default(),
-                next_booking: c
-                    .and_then(|c| c.next_booking.as_deref())
-                    .map(|d| date_str_text(d, lang)),
+                next_booking: c.and_then(|c| c.next_booking).map(|d| date_text(d, lang)),
                 walk_in: m
                     .members
                     .iter()
