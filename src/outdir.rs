@@ -19,6 +19,8 @@ pub struct OutDir {
     root: PathBuf,
     /// Files written by [`OutDir::write_unsynced`] and not yet flushed by [`OutDir::sync`].
     unsynced: std::sync::Mutex<Vec<PathBuf>>,
+    /// Whether the folder existed readable by others and was made private.
+    made_private: bool,
 }
 
 #[cfg(unix)]
@@ -35,20 +37,23 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
     fs::create_dir_all(path)
 }
 
-/// Makes a folder that already existed (a caseworker's `mkdir out`) private too.
+/// Makes a folder that already existed (a caseworker's `mkdir out`) private too: the real
+/// folder, when `path` is a symbolic link to it (`path` is the resolved path). Whether
+/// others could read it before.
 #[cfg(unix)]
-fn make_private(path: &Path) -> std::io::Result<()> {
+fn make_private(path: &Path) -> std::io::Result<bool> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = fs::symlink_metadata(path)?;
-    if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
+    let meta = fs::metadata(path)?;
+    let shared = meta.is_dir() && meta.permissions().mode() & 0o077 != 0;
+    if shared {
         fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
     }
-    Ok(())
+    Ok(shared)
 }
 
 #[cfg(not(unix))]
-fn make_private(_: &Path) -> std::io::Result<()> {
-    Ok(())
+fn make_private(_: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// This process's mark in the names of its temporary files: the process id and the
@@ -65,7 +70,7 @@ fn run_mark() -> &'static str {
 }
 
 /// Whether `name` is a temporary file of [`OutDir::write_with`]: `.<name>.<mark>.tmp`.
-fn is_temp_name(name: &str) -> bool {
+pub fn is_temp_name(name: &str) -> bool {
     let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
         return false;
     };
@@ -121,11 +126,20 @@ impl OutDir {
             )));
         }
         create_private_dir(root).map_err(|e| Error::io(root, e))?;
-        make_private(root).map_err(|e| Error::io(root, e))?;
+        // The folder itself, not a link to it, is what others could read.
+        let real = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        let made_private = make_private(&real).map_err(|e| Error::io(root, e))?;
         Ok(OutDir {
             root: root.to_path_buf(),
             unsynced: std::sync::Mutex::new(Vec::new()),
+            made_private,
         })
+    }
+
+    /// Whether the folder existed readable by others and [`OutDir::create`] made it
+    /// readable by its owner only (the command says so).
+    pub fn made_private(&self) -> bool {
+        self.made_private
     }
 
     pub fn root(&self) -> &Path {

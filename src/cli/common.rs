@@ -118,7 +118,7 @@ pub struct Common {
     /// copies; a file missing from DIR falls back to the built-in one.
     #[arg(long, value_name = "DIR")]
     pub schemas: Option<PathBuf>,
-    /// Number of worker threads [default: all cores].
+    /// Number of worker threads [default: all cores; at most 4 per core].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
     /// Language of messages on the console, in report.html and findings.csv
@@ -213,11 +213,34 @@ pub(super) fn open_source(path: &Path) -> Result<Box<dyn Source>, Error> {
     Ok(Box::new(Folder::open(path)?))
 }
 
+/// Threads per core at most: checking and rendering wait on the CPU, not on the disk or
+/// the network, so more threads than this only cost memory (a render thread has a 64 MB
+/// stack) and time switching between them.
+const THREADS_PER_CORE: usize = 4;
+
+/// The number of worker threads: `--jobs`, else every core; never more than
+/// [`THREADS_PER_CORE`] per core. With whether `--jobs` asked for more.
+pub(super) fn threads(common: &Common) -> (usize, bool) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = cores.saturating_mul(THREADS_PER_CORE);
+    match common.jobs {
+        Some(n) if n.get() > cap => (cap, true),
+        Some(n) => (n.get(), false),
+        None => (cores, false),
+    }
+}
+
 pub(super) fn setup(common: &Common) -> Result<Setup, Error> {
     if let Some(n) = common.jobs {
+        let (threads, capped) = threads(common);
+        if capped {
+            super::term::say(&format!(
+                "--jobs {n}: this machine can use at most {threads} threads ({THREADS_PER_CORE} per core); using {threads}"
+            ));
+        }
         // Fails only if the pool was already built, in which case it is in use anyway.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.get())
+            .num_threads(threads)
             .build_global();
     }
     Ok(Setup {

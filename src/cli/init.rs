@@ -33,10 +33,13 @@ pub(super) fn init(args: &InitArgs) -> Result<ExitCode, Error> {
     let schemas = Schemas::embedded()?;
     let layout = if args.xlsx { Layout::Xlsx } else { Layout::Csv };
     let written = crate::init::init(&args.dir, &schemas, layout)?;
-    println!(
-        "wrote a blank batch in {}: {}",
-        args.dir.display(),
-        written.join(", ")
+    super::term::print(
+        &format!(
+            "wrote a blank batch in {}: {}\n",
+            args.dir.display(),
+            written.join(", ")
+        ),
+        true,
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -13,9 +13,11 @@ use crate::error::Error;
 
 mod common;
 mod init;
+mod outcheck;
 mod rules;
 mod run;
 mod templates;
+mod term;
 mod validate;
 
 pub use common::{BatchOut, Common, LimitArgs};
@@ -102,7 +104,7 @@ pub fn main(cli: Cli) -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            term::say(&format!("error: {e}"));
             ExitCode::from(2)
         }
     }

@@ -2,7 +2,6 @@
 //! of rules (or of the facts conditions can use, or of what is unverified), and one rule
 //! explained. The texts themselves are made by `crate::explain`.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,7 +60,7 @@ pub(super) fn rules(args: &RulesArgs) -> Result<ExitCode, Error> {
     } else {
         crate::explain::list(&schemas, lang, args.unverified)
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::term::print(&text, true);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -73,6 +72,6 @@ pub(super) fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
             args.rule_id
         ))
     })?;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::term::print(&text, true);
     Ok(ExitCode::SUCCESS)
 }

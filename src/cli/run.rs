@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{BatchOut, Common, exit_for, open_source, setup};
+use super::common::{BatchOut, Common, exit_for, open_source, setup, threads};
 use super::templates::{TemplateSource, check_templates, engine};
+use super::term::say;
 use crate::error::Error;
 use crate::outdir::OutDir;
 use crate::packets::Packets;
@@ -20,6 +21,7 @@ use crate::report::changes::{self, Previous};
 use crate::report::followup::Followup;
 use crate::report::html;
 use crate::schema::Schemas;
+use crate::text::escape_controls as esc;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -29,7 +31,9 @@ pub struct RunArgs {
     /// their packet led by a cover page listing their findings.
     #[arg(long)]
     pub drafts: bool,
-    /// Render every document, even those unchanged since the last run.
+    /// Render every document, even those unchanged since the last run; and write into an
+    /// existing folder that holds files resettle did not write and is no earlier run's OUT
+    /// (refused without it).
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -72,14 +76,6 @@ impl Sink for WithFollowup<'_, '_> {
     }
 }
 
-/// The number of rendering threads: `--jobs`, else every core.
-fn threads(common: &Common) -> usize {
-    common.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n.get(),
-    )
-}
-
 pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     args.io.check_apart()?;
     let setup = setup(&args.common)?;
@@ -93,11 +89,20 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         &setup.schemas,
         &setup.limits,
     )?;
+    if let Some(note) = super::outcheck::check(&args.io.out, args.force, &REPORT_FILES)? {
+        say(&note);
+    }
     let out = OutDir::create(&args.io.out)?;
+    if out.made_private() {
+        say(&format!(
+            "{}: others could read this folder; it is now readable by you only (it holds personal data)",
+            out.root().display()
+        ));
+    }
     let options = crate::packets::Options {
         as_of: setup.as_of,
         org: &args.io.org,
-        threads: threads(&args.common),
+        threads: threads(&args.common).0,
         drafts: args.drafts,
         force: args.force,
         templates: &templates,
@@ -174,36 +179,36 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     )?;
     let path = out.write_with("report.json", |w| report.write_json(w))?;
     for f in &formats {
-        eprintln!("read {f}");
+        say(&format!("read {}", esc(&f.to_string())));
     }
     let s = &report.summary;
     let rejected: u64 = report.rows.values().map(|c| c.rejected).sum();
-    eprintln!(
+    say(&format!(
         "{} applicants: {} ready, {} incomplete, {} refused, {} invalid; {rejected} rows not processed",
         s.applicants, s.ready, s.incomplete, s.refused, s.invalid
-    );
-    eprintln!(
+    ));
+    say(&format!(
         "{documents} PDF documents in {}/<applicant_id>/: {} rendered, {} applicants unchanged since the last run",
         out.root().display(),
         rendered.rendered,
         rendered.unchanged,
-    );
+    ));
     for p in pdf_path
         .iter()
         .chain([&html_path, &csv_path, &ics_path, &messages_path, &path])
     {
-        eprintln!("wrote {}", p.display());
+        say(&format!("wrote {}", p.display()));
     }
     if let Some(changes) = &report.changes {
         for line in changes::console_lines(changes) {
-            eprintln!("{line}");
+            say(&esc(&line));
         }
     }
     let failed = failed + usize::from(pdf_path.is_none());
     if failed > 0 {
-        eprintln!(
-            "{failed} documents could not be produced: see `render.failed` in the report's errors"
-        );
+        say(&format!(
+            "{failed} documents could not be produced: see `render.failed` in the report's errors",
+        ));
     }
     Ok(exit_for(report))
 }

@@ -149,7 +149,10 @@ pub(super) fn templates_check(args: &TemplatesCheckArgs) -> Result<ExitCode, Err
     let setup = setup(&args.common)?;
     let (_, engine) = engine(&args.source, setup.as_of)?;
     let n = check_templates(&engine, &setup, args.batch.as_deref(), true)?;
-    println!("templates OK: {n} documents compiled without errors");
+    super::term::print(
+        &format!("templates OK: {n} documents compiled without errors\n"),
+        true,
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -177,10 +180,10 @@ pub(super) fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error
         &serde_json::to_vec_pretty(&forms::report_data(&report, setup.lang, &args.io.org))
             .unwrap_or_default(),
     )?;
-    eprintln!(
+    super::term::say(&format!(
         "wrote {} data files into {}",
         sink.written + 1,
         out.root().display()
-    );
+    ));
     Ok(exit_for(report))
 }

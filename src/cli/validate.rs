@@ -53,17 +53,20 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
         crate::report::redact::redact_reads(&mut formats);
     }
     // A closed pipe (`| head`) is not an error worth reporting.
-    let out = match args.format {
+    let (out, console) = match args.format {
         Format::Json => {
             // Streamed: the JSON of a large batch is never held whole.
             let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
             let _ = report.write_json(&mut w).and_then(|()| w.flush());
             return Ok(exit_for(report));
         }
-        Format::Text => text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
-        Format::Html => html::render(&report, setup.lang)?,
-        Format::Csv => crate::report::csv::findings_csv(&report, setup.lang),
+        Format::Text => (
+            text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
+            true,
+        ),
+        Format::Html => (html::render(&report, setup.lang)?, false),
+        Format::Csv => (crate::report::csv::findings_csv(&report, setup.lang), false),
     };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    super::term::print(&out, console);
     Ok(exit_for(report))
 }

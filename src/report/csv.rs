@@ -26,30 +26,61 @@ pub const HEADERS: [&str; 10] = [
     "verified",
 ];
 
-/// A spreadsheet reads a cell starting with one of these as a formula: a name like
-/// `=HYPERLINK(…)` must stay text. Such free-text cells get a leading apostrophe, which
-/// Excel and LibreOffice hide.
-fn defuse(s: &str) -> String {
+/// A spreadsheet reads a cell starting with one of these as a formula (or, for a tab or
+/// CR, strips it and may read what follows as one): a name like `=HYPERLINK(…)` or an id
+/// like `-1+2` must stay text. Such a cell gets a leading apostrophe, which Excel and
+/// LibreOffice hide.
+fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        format!("'{s}").into()
     } else {
-        s.to_string()
+        s.into()
+    }
+}
+
+/// A CSV table for a spreadsheet in a Russian locale: a BOM, `;` between fields, CRLF
+/// line ends, and every cell defused, whatever column it is in (ids and codes as much as
+/// names: the guard holds for cells nobody thought hostile). findings.csv and
+/// messages.csv are written with it.
+pub(crate) struct SheetCsv(::csv::Writer<Vec<u8>>);
+
+impl SheetCsv {
+    /// A table that starts with `header` (written as it is: the headers are ours).
+    pub(crate) fn new(header: &[&str]) -> SheetCsv {
+        let mut w = ::csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer("\u{FEFF}".as_bytes().to_vec());
+        // Writing into memory cannot fail: only I/O errors are possible.
+        let _ = w.write_record(header);
+        SheetCsv(w)
+    }
+
+    /// One row, each cell defused.
+    pub(crate) fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        for cell in cells {
+            let _ = self.0.write_field(defuse(cell).as_bytes());
+        }
+        // An empty record after fields ends the row they began.
+        let _ = self.0.write_record(std::iter::empty::<&[u8]>());
+    }
+
+    /// The text of the table.
+    pub(crate) fn finish(self) -> String {
+        let bytes = self.0.into_inner().unwrap_or_default();
+        // Every field written was a &str: the bytes are UTF-8.
+        String::from_utf8(bytes).unwrap_or_default()
     }
 }
 
 /// The findings of `report` as CSV text (starting with a BOM), messages in `lang`.
 pub fn findings_csv(report: &Report, lang: Lang) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer("\u{FEFF}".as_bytes().to_vec());
-    // Writing into memory cannot fail: only I/O errors are possible.
-    let _ = w.write_record(HEADERS);
+    let mut w = SheetCsv::new(&HEADERS);
     for a in &report.applicants {
         for f in &a.findings {
-            let _ = w.write_record([
+            w.row([
                 a.applicant_id.as_str(),
-                &defuse(&a.name),
+                &a.name,
                 a.status.label(),
                 f.severity.key(),
                 f.rule,
@@ -59,14 +90,14 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                     .as_ref()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
-                &defuse(f.message.get(lang)),
+                f.message.get(lang),
                 if f.verified { "yes" } else { "no" },
             ]);
         }
     }
     for (sev, list) in [("error", &report.errors), ("warning", &report.warnings)] {
         for e in list {
-            let _ = w.write_record([
+            w.row([
                 "",
                 "",
                 "",
@@ -75,14 +106,12 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                 "",
                 "",
                 &e.source.to_string(),
-                &defuse(e.message.get(lang)),
+                e.message.get(lang),
                 "yes",
             ]);
         }
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    // Every field written was a &str: the bytes are UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
+    w.finish()
 }
 
 #[cfg(test)]
@@ -152,6 +181,17 @@ mod tests {
         };
         assert_ne!(a027(&rows), a027(&en));
         assert!(a027(&rows).chars().any(|c| ('а'..='я').contains(&c)));
+    }
+
+    #[test]
+    fn every_cell_is_guarded_ids_included() {
+        let mut w = SheetCsv::new(&["id", "phone", "rule"]);
+        w.row(["-1+2", "+7 701 000 00 00", "@SUM(A1)"]);
+        w.row(["=1", "\tx", "A001"]);
+        let rows = parse(&w.finish());
+        assert_eq!(rows[0], ["id", "phone", "rule"]);
+        assert_eq!(rows[1], ["'-1+2", "'+7 701 000 00 00", "'@SUM(A1)"]);
+        assert_eq!(rows[2], ["'=1", "'\tx", "A001"]);
     }
 
     #[test]

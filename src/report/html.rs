@@ -84,8 +84,15 @@ pub fn context(report: &Report, lang: Lang) -> Result<Context, Error> {
 /// (about 1.6 MB a page), and a printed list is read, not searched.
 pub const PDF_DETAIL_LIMIT: usize = 300;
 
+/// At most this many findings are shown per applicant in the batch report as PDF, most
+/// severe first, then a note of how many more there are and where they are listed: an
+/// applicant with eighty findings would otherwise fill pages on their own, and the
+/// memory Typst takes grows with what it lays out.
+pub const PDF_FINDINGS_LIMIT: usize = 20;
+
 /// The same view as JSON, for the batch report as PDF (`templates/report.typ`), with at
-/// most [`PDF_DETAIL_LIMIT`] applicants per list. Digit groups use a no-break space: the
+/// most [`PDF_DETAIL_LIMIT`] applicants per list and [`PDF_FINDINGS_LIMIT`] findings per
+/// applicant. Digit groups use a no-break space: the
 /// PDF fonts lack the narrow one.
 pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
     fn widen(v: &mut serde_json::Value) {
@@ -96,13 +103,20 @@ pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(View::new(report, lang, PDF_DETAIL_LIMIT)).unwrap_or_default();
+    let mut v = serde_json::to_value(View::new(
+        report,
+        lang,
+        PDF_DETAIL_LIMIT,
+        PDF_FINDINGS_LIMIT,
+    ))
+    .unwrap_or_default();
     widen(&mut v);
     v
 }
 
 fn context_limited(report: &Report, lang: Lang, limit: usize) -> Result<Context, Error> {
-    let view = View::new(report, lang, limit);
+    // Every finding of each applicant listed is shown in the HTML report.
+    let view = View::new(report, lang, limit, usize::MAX);
     Context::from_serialize(&view).map_err(template_error)
 }
 

@@ -232,22 +232,9 @@ pub fn link_of(report: &Report, i: usize) -> Option<String> {
     whatsapp_link(&f.phone, &text(a, f, &report.org)?)
 }
 
-fn defuse(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// messages.csv of `report` (starting with a BOM).
 pub fn messages_csv(report: &Report) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer("\u{FEFF}".as_bytes().to_vec());
-    // Writing into memory cannot fail: only I/O errors are possible.
-    let _ = w.write_record(HEADERS);
+    let mut w = super::csv::SheetCsv::new(&HEADERS);
     for (i, (a, f)) in report.applicants.iter().zip(&report.followup).enumerate() {
         let Some(t) = text(a, f, &report.org) else {
             continue;
@@ -258,17 +245,16 @@ pub fn messages_csv(report: &Report) -> String {
             f.phone.as_str()
         };
         let link = link_of(report, i).unwrap_or_default();
-        let _ = w.write_record([
+        w.row([
             a.applicant_id.as_str(),
-            &defuse(&a.name),
+            &a.name,
             a.status.label(),
-            &defuse(phone),
+            phone,
             &link,
-            &defuse(&t),
+            &t,
         ]);
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    w.finish()
 }
 
 #[cfg(test)]

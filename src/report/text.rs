@@ -1,11 +1,14 @@
 //! The console report of `validate --format text`: one line per applicant, their findings
-//! indented below, then the rows that belong to nobody and a summary.
+//! indented below, then the rows that belong to nobody and a summary. Every value from the
+//! batch (ids, names, sources, messages quoting cells) is escaped for the terminal where
+//! it is inserted, so a cell or a file name cannot forge a line or colour one.
 
 use std::fmt::Write;
 
 use super::{Report, Status};
 use crate::findings::Lang;
 use crate::model::TableRead;
+use crate::text::escape_controls as esc;
 
 /// Renders the report for a terminal, in `lang`.
 /// ANSI colours for a terminal; none when output goes elsewhere or NO_COLOR is set.
@@ -67,7 +70,12 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
         });
     }
     for f in formats {
-        let _ = writeln!(out, "{} {f}", if ru { "прочитан" } else { "read" });
+        let _ = writeln!(
+            out,
+            "{} {}",
+            if ru { "прочитан" } else { "read" },
+            esc(&f.to_string())
+        );
     }
     if !formats.is_empty() {
         out.push('\n');
@@ -76,20 +84,20 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
         let _ = writeln!(
             out,
             "{:<10} {} {}",
-            a.applicant_id,
+            esc(&a.applicant_id),
             style.paint(status_color(a.status), status_label(a.status, lang), 10),
-            a.name
+            esc(&a.name)
         );
         for f in &a.findings {
             let member = f
                 .member_id
                 .as_deref()
-                .map(|m| format!(" [{m}]"))
+                .map(|m| format!(" [{}]", esc(m)))
                 .unwrap_or_default();
             let source = f
                 .source
                 .as_ref()
-                .map(|s| format!("  ({s})"))
+                .map(|s| format!("  ({})", esc(&s.to_string())))
                 .unwrap_or_default();
             let unverified = match (f.verified, ru) {
                 (true, _) => "",
@@ -104,8 +112,8 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
                     severity_label(f.severity, lang),
                     8
                 ),
-                f.rule,
-                f.message.get(lang)
+                esc(f.rule),
+                esc(f.message.get(lang))
             );
         }
     }
@@ -132,7 +140,13 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
         }
         let _ = writeln!(out, "\n{title}:");
         for e in list {
-            let _ = writeln!(out, "  {}  {}: {}", e.source, e.rule, e.message.get(lang));
+            let _ = writeln!(
+                out,
+                "  {}  {}: {}",
+                esc(&e.source.to_string()),
+                esc(e.rule),
+                esc(e.message.get(lang))
+            );
         }
     }
     let s = &report.summary;

@@ -76,7 +76,8 @@ pub struct FieldSchema {
     aliases: HashMap<Col, Vec<String>>,
     /// Per enumeration: folded spelling → canonical spelling.
     values: HashMap<&'static str, HashMap<String, &'static str>>,
-    scripts: HashMap<Col, Script>,
+    /// By `Col::index`: asked for every text cell, so an index, not a hash.
+    scripts: Vec<Option<Script>>,
 }
 
 impl FieldSchema {
@@ -201,7 +202,7 @@ impl FieldSchema {
                 }
             }
         }
-        let mut scripts = HashMap::new();
+        let mut scripts = vec![None; Col::ALL.len()];
         for (key, cols) in &raw.scripts {
             let script = match key.get_ref().as_str() {
                 "cyrillic" => Script::Cyrillic,
@@ -216,7 +217,10 @@ impl FieldSchema {
             for name in cols {
                 let col = Col::from_name(name.get_ref())
                     .ok_or_else(|| at(name, format!("unknown column `{}`", name.get_ref())))?;
-                if scripts.insert(col, script).is_some_and(|s| s != script) {
+                if scripts[col.index()]
+                    .replace(script)
+                    .is_some_and(|s| s != script)
+                {
                     return Err(at(
                         name,
                         format!("`{}` is given two scripts", name.get_ref()),
@@ -253,7 +257,7 @@ impl FieldSchema {
 
     /// The script the names of `col` are written in, when fields.toml says.
     pub fn script(&self, col: Col) -> Option<Script> {
-        self.scripts.get(&col).copied()
+        self.scripts.get(col.index()).copied().flatten()
     }
 
     /// The other accepted spellings of a column's header.

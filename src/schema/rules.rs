@@ -5,8 +5,6 @@
 //! replaced them. Also compiles condition strings found in other schemas, mapping their
 //! errors to file, line and column.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -300,7 +298,8 @@ pub struct RuleSchema {
     pub rules: Vec<Rule>,
     pub retired: Vec<Retired>,
     /// Each rule's place in `rules`, by id: asked for every finding.
-    index: HashMap<&'static str, usize>,
+    /// Asked for every finding: a fast hash of the short ids.
+    index: rustc_hash::FxHashMap<&'static str, usize>,
 }
 
 impl RuleSchema {

@@ -36,6 +36,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Asserts the exit status `code` and that stderr says `text`.
+    pub fn says(&self, code: i32, text: &str) {
+        assert_eq!(self.code, code, "{}", self.stderr);
+        assert!(self.stderr.contains(text), "{}", self.stderr);
+    }
+
     /// The JSON on stdout (of `validate --format json`).
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {

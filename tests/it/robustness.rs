@@ -5,6 +5,9 @@
 
 use crate::common;
 
+mod folders;
+mod terminal;
+
 use std::path::Path;
 
 use common::*;

@@ -325,8 +325,19 @@ impl<'a> Cells<'a> {
     /// `data.format` error naming them: a Latin «o» in a Cyrillic surname looks right
     /// and is another name to every register.
     fn check_script(&mut self, col: Col, v: &str, script: Script) {
+        // A letter of the script, or an ASCII character that is no letter of it (a space,
+        // a hyphen, a Latin letter in a Cyrillic name is foreign) is settled without the
+        // Unicode tables `is_alphabetic` looks in: nearly every character of a name.
+        let is_foreign = |c: char| {
+            !script.has(c)
+                && (if c.is_ascii() {
+                    c.is_ascii_alphabetic()
+                } else {
+                    c.is_alphabetic()
+                })
+        };
         let mut foreign: Vec<char> = Vec::new();
-        for c in v.chars().filter(|c| c.is_alphabetic() && !script.has(*c)) {
+        for c in v.chars().filter(|&c| is_foreign(c)) {
             if !foreign.contains(&c) && foreign.len() < 8 {
                 foreign.push(c);
             }

@@ -87,6 +87,8 @@ struct ApplicantView {
     /// Some amount rests on a section of rates.toml no official source confirms.
     amounts_unverified: bool,
     findings: Vec<FindingView>,
+    /// When `findings` lists only the first of them: says so, and where the rest are.
+    findings_more_note: Option<String>,
     /// The WhatsApp link with the family's message prefilled (`run` only, a valid phone,
     /// not refused, not `--redact`).
     whatsapp: Option<String>,
@@ -156,7 +158,14 @@ const GROUP_ORDER: [Status; 4] = [
 ];
 
 impl<'a> View<'a> {
-    pub(super) fn new(report: &'a Report, lang: Lang, limit: usize) -> View<'a> {
+    /// The view of `report` in `lang`, listing at most `limit` applicants per list and
+    /// `findings_limit` findings per applicant.
+    pub(super) fn new(
+        report: &'a Report,
+        lang: Lang,
+        limit: usize,
+        findings_limit: usize,
+    ) -> View<'a> {
         let mut t = labels(lang);
         super::followup::add_labels(&mut t, lang);
         if report.redacted {
@@ -217,7 +226,7 @@ impl<'a> View<'a> {
                         .take(limit)
                         .map(|(i, a)| ApplicantView {
                             whatsapp: crate::report::messages::link_of(report, i),
-                            ..applicant_view(a, lang)
+                            ..applicant_view(a, lang, findings_limit)
                         })
                         .collect(),
                 }
@@ -269,7 +278,7 @@ impl<'a> View<'a> {
     }
 }
 
-fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
+fn applicant_view(a: &ApplicantReport, lang: Lang, findings_limit: usize) -> ApplicantView {
     let al = &a.allowance;
     let two_stages = al.stage2_rub > 0;
     ApplicantView {
@@ -298,8 +307,10 @@ fn applicant_view(a: &ApplicantReport, lang: Lang) -> ApplicantView {
         compensation: (al.compensation_rub > 0.0).then(|| rub_kopecks(al.compensation_rub, lang)),
         monthly_benefit: al.monthly_benefit_rub.map(rub),
         amounts_unverified: al.lifting_total_rub > 0 && !al.verified(),
+        findings_more_note: more_note(findings_limit, a.findings.len(), lang),
         findings: by_severity(&a.findings)
             .into_iter()
+            .take(findings_limit)
             .map(|f| FindingView {
                 severity: f.severity.key(),
                 severity_label: f.severity.label(lang),
