@@ -298,26 +298,55 @@ impl OutDir {
         let dir = path.parent().unwrap_or(&self.root);
         create_private_dir(dir).map_err(|e| Error::io(dir, e))?;
         make_private(dir).map_err(|e| Error::io(dir, e))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", run_mark()));
-        let result = (|| {
-            let mut f = open_private_new(&tmp)?;
-            fill(&mut f)?;
-            if durable {
-                f.sync_all()?;
-            }
-            drop(f);
-            fs::rename(&tmp, &path)
-        })();
-        if let Err(e) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(Error::io(&path, e));
-        }
+        write_beside(&path, durable, fill)?;
         Ok(path)
     }
+}
+
+/// Streams the file `path` names (outside any output folder: `validate --out FILE`)
+/// atomically: `fill` writes into a temporary file beside it (mode 0600), which is
+/// flushed to disk and renamed over it. Its folder must exist and is left as it is.
+pub fn write_file_at(
+    path: &Path,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    write_beside(path, true, |f| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        fill(&mut w)?;
+        w.flush()
+    })
+}
+
+/// Writes `path` through a temporary file in its folder, flushed to disk first when
+/// `durable`, then renamed over it; on any error the temporary file is removed.
+fn write_beside(
+    path: &Path,
+    durable: bool,
+    fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", run_mark()));
+    let result = (|| {
+        let mut f = open_private_new(&tmp)?;
+        fill(&mut f)?;
+        if durable {
+            f.sync_all()?;
+        }
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }
 
 /// Flushes the file system holding `root`, where `files` were written.

@@ -75,7 +75,7 @@ impl BatchOut {
 
 /// `path` made absolute with its links resolved as far as it exists (the rest, not yet
 /// created, appended as written; `..` in it taken lexically).
-fn resolved(path: &Path) -> PathBuf {
+pub(super) fn resolved(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut rest = Vec::new();
     let mut base = absolute.as_path();
@@ -121,16 +121,18 @@ pub struct Common {
     /// Number of worker threads [default: all cores; at most 4 per core].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
-    /// Language of messages on the console, in report.html and findings.csv
+    /// Language of messages on the console, in report.html, findings.csv and findings.xlsx
     /// [default: ru in a Russian locale, else en].
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
-    /// Leave personal data out of the report (report.json, report.html, findings.csv, the
-    /// console) so that it can be shared: applicants shown by id and initials
-    /// («К. А. В.»), no cell value quoted in messages (names, addresses, phones, e-mails,
-    /// wrong values), personal numbers (IIN, ID document, bank account, SNILS, INN) never
-    /// shown, scan file names only when they are document codes. The PDFs of `run` are
-    /// forms to sign and keep their data.
+    /// Leave personal data out of the report (report.json, report.html, findings.csv,
+    /// findings.xlsx, the console) so that it can be shared: applicants shown by id and
+    /// initials («К. А. В.»), no cell value quoted in messages (names, addresses, phones,
+    /// e-mails, wrong values), personal numbers (IIN, ID document, bank account, SNILS,
+    /// INN) never shown, scan file names only when they are document codes; in
+    /// findings.xlsx's rows names become initials, personal numbers keep their last four
+    /// characters, addresses, phones and e-mails are hidden. The PDFs of `run` are forms
+    /// to sign and keep their data.
     #[arg(long)]
     pub redact: bool,
     #[command(flatten)]
@@ -228,6 +230,23 @@ pub(super) fn threads(common: &Common) -> (usize, bool) {
         Some(n) => (n.get(), false),
         None => (cores, false),
     }
+}
+
+/// findings.xlsx of `report` (validated from the batch at `path`, which is read again
+/// for its rows), as bytes; its sheets' rows wait in temporary files in `tempdir`.
+pub(super) fn findings_workbook(
+    path: &Path,
+    report: &Report,
+    setup: &Setup,
+    tempdir: &Path,
+) -> Result<Vec<u8>, Error> {
+    let source = open_source(path)?;
+    let batch = crate::report::xlsx::Batch {
+        source: &*source,
+        fields: &setup.schemas.fields,
+        limits: &setup.limits,
+    };
+    crate::report::xlsx::findings_xlsx(report, &batch, setup.lang, tempdir)
 }
 
 pub(super) fn setup(common: &Common) -> Result<Setup, Error> {

@@ -77,13 +77,15 @@ pub enum Command {
     ///
     /// Writes OUT/<applicant_id>/ with the forms that apply (application, inventory,
     /// allowance and compensation claims, consents) and packet.pdf holding them all;
-    /// OUT/report.pdf, OUT/report.html, OUT/findings.csv and, last, OUT/report.json (the
+    /// OUT/report.pdf, OUT/findings.xlsx (the batch's rows with every problem on its
+    /// cell), OUT/report.html, OUT/findings.csv and, last, OUT/report.json (the
     /// same object `validate --format json` prints). A re-run renders only applicants
     /// whose data, templates or schemas changed. OUT is created readable by its owner
     /// only; files are replaced atomically.
     #[command(after_help = BATCH_HELP)]
     Run(RunArgs),
-    /// Check a batch and print the report, writing nothing.
+    /// Check a batch and print the report (or write it to the file --out names:
+    /// --format xlsx writes findings.xlsx there).
     #[command(after_help = BATCH_HELP)]
     Validate(ValidateArgs),
     /// Write a blank batch folder to fill in: the CSV files with every column,

@@ -1,6 +1,7 @@
 //! `resettle run`: validate a batch, render the forms of the applicants who are ready (and
-//! drafts on request) into OUT, then the batch report — report.pdf, report.html,
-//! findings.csv, deadlines.ics, messages.csv and, last, report.json — with the summary on
+//! drafts on request) into OUT, then the batch report — report.pdf, findings.xlsx,
+//! report.html, findings.csv, deadlines.ics, messages.csv and, last, report.json — with
+//! the summary on
 //! stderr. What changed since
 //! the last run is read from the report.json found in OUT before it is removed.
 
@@ -8,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{BatchOut, Common, exit_for, open_source, setup, threads};
+use super::common::{BatchOut, Common, exit_for, findings_workbook, open_source, setup, threads};
 use super::templates::{TemplateSource, check_templates, engine};
 use super::term::say;
 use crate::error::Error;
@@ -43,12 +44,13 @@ pub struct RunArgs {
 }
 
 /// The batch report's files, each written last by a run, removed first by the next.
-const REPORT_FILES: [&str; 6] = [
+const REPORT_FILES: [&str; 7] = [
     "report.json",
     "messages.csv",
     "deadlines.ics",
     "findings.csv",
     "report.html",
+    "findings.xlsx",
     "report.pdf",
 ];
 
@@ -163,6 +165,17 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
             None
         }
     };
+    // The caseworker's rows with every problem on its cell: the batch read again. A
+    // workbook that cannot be made is an error of the report, as a PDF's would be.
+    let xlsx_path = match findings_workbook(&args.io.batch, &report, &setup, out.root()) {
+        Ok(bytes) => Some(out.write("findings.xlsx", &bytes)?),
+        Err(e) => {
+            report
+                .errors
+                .push(crate::packets::failed("findings.xlsx", &e.to_string()));
+            None
+        }
+    };
     // The report is written last: report.json, the one programs read, very last.
     let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
     let csv_path = out.write(
@@ -193,10 +206,13 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         rendered.rendered,
         rendered.unchanged,
     ));
-    for p in pdf_path
-        .iter()
-        .chain([&html_path, &csv_path, &ics_path, &messages_path, &path])
-    {
+    for p in pdf_path.iter().chain(&xlsx_path).chain([
+        &html_path,
+        &csv_path,
+        &ics_path,
+        &messages_path,
+        &path,
+    ]) {
         say(&format!("wrote {}", p.display()));
     }
     if let Some(changes) = &report.changes {
@@ -204,7 +220,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
             say(&esc(&line));
         }
     }
-    let failed = failed + usize::from(pdf_path.is_none());
+    let failed = failed + usize::from(pdf_path.is_none()) + usize::from(xlsx_path.is_none());
     if failed > 0 {
         say(&format!(
             "{failed} documents could not be produced: see `render.failed` in the report's errors",

@@ -32,7 +32,7 @@ pub use crate::source::find_entry;
 /// file exceeds `max` bytes or is not a regular file (a named pipe never hangs the run;
 /// a device such as `/dev/zero` behind a link is refused): see [`crate::fsread`]. A
 /// workbook counts as one file, whichever tables it holds.
-fn read_bounded(
+pub fn read_bounded(
     source: &dyn source::Source,
     file: FileKind,
     max: u64,

@@ -16,7 +16,7 @@ use crate::schema::FieldSchema;
 
 pub use super::split::Fields;
 use super::split::{At, Part};
-pub use grid::{Note, NoteKind, read_grid};
+pub use grid::{Note, NoteKind, header_of, read_grid};
 use header::{map_header, repeated_header, repeats_header};
 
 /// One data record: the line it starts on and where its fields are in the table.
@@ -31,6 +31,8 @@ pub struct Record {
 pub struct Table {
     pub file: FileKind,
     pub columns: ColumnMap,
+    /// The line (a sheet's row, 1-based) of the header row.
+    pub header_row: u64,
     /// The decoded file.
     text: String,
     parts: Vec<Part>,
@@ -329,6 +331,7 @@ pub fn read_limited(
     Ok(Table {
         file,
         columns,
+        header_row: header.0,
         text: full,
         parts: split.parts,
         records,

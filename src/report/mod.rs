@@ -14,6 +14,7 @@ mod labels;
 pub mod messages;
 pub mod redact;
 pub mod text;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 

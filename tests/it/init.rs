@@ -2,7 +2,7 @@
 //! batch, and the help of the batch commands explains the layout and exit statuses; the
 //! workbook of `init --xlsx DIR` is tested in `xlsx`.
 
-mod book;
+pub mod book;
 mod xlsx;
 
 use crate::common;

@@ -12,6 +12,7 @@
 use crate::common;
 
 mod cells;
+mod findings;
 
 use std::collections::BTreeMap;
 use std::fs;

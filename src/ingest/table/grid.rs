@@ -144,6 +144,19 @@ fn find_header(
     ))
 }
 
+/// The header of the sheet of `grid` (holding table `file`), found as [`read_grid`]
+/// finds it, without reading the rows: its row (1-based) and its columns.
+pub fn header_of(
+    file: FileKind,
+    grid: &Grid,
+    fields: &FieldSchema,
+    limits: &Limits,
+) -> Result<(u64, ColumnMap), Error> {
+    let rows = rows_of(&grid.cells);
+    let (h, columns, _) = find_header(file, &grid.sheet, &grid.cells, &rows, fields, limits)?;
+    Ok((u64::from(rows[h].0) + 1, columns))
+}
+
 /// Reads the sheet of `grid` (holding table `file`) into a table. Fails, naming the
 /// sheet and row, when no row of the first [`HEADER_SEARCH`] names the required
 /// columns, a column is given twice, or the sheet has more data rows or header columns
@@ -254,6 +267,7 @@ pub fn read_grid(
     Ok(Table {
         file,
         columns,
+        header_row,
         text: String::new(),
         parts: vec![part],
         records,
