@@ -49,6 +49,8 @@ pub struct Options<'a> {
     pub as_of: Date,
     /// The NGO's name, shown on the forms and in the PDFs' metadata.
     pub org: &'a str,
+    /// How to reach the NGO (`--contact`), on the letters to families.
+    pub contact: &'a str,
     pub threads: usize,
     /// Render applicants who are not ready too, marked as drafts.
     pub drafts: bool,
@@ -169,6 +171,8 @@ impl<'a> Packets<'a> {
                 schemas,
                 as_of: opts.as_of,
                 org: opts.org,
+                contact: opts.contact,
+                drafts: opts.drafts,
             },
             inputs: [
                 env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
@@ -242,6 +246,7 @@ const OUTPUT_NAMES: &[&str] = &[
     "compensation.pdf",
     "monthly-benefit.pdf",
     "packet.pdf",
+    "letter.pdf",
 ];
 
 /// Whether the file `rel` of OUT is one resettle renders: a PDF typeset by Typst with
@@ -272,6 +277,10 @@ pub fn is_output_name(rel: &str) -> bool {
 }
 
 impl Sink for Packets<'_> {
+    fn letters(&self) -> bool {
+        true
+    }
+
     fn window(&mut self, w: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
         let mut outputs = vec![Vec::new(); w.applicants.len()];
         // Which applicants need rendering: the data is hashed here and built again by
@@ -279,10 +288,11 @@ impl Sink for Packets<'_> {
         let mut planned: Vec<Planned> = Vec::new();
         for (i, (a, o)) in w.applicants.iter().zip(w.outcomes).enumerate() {
             let status = w.statuses[i];
-            if status != Status::Ready && !self.opts.drafts {
+            // The forms of the ready, the letters of the others, their drafts on request.
+            let docs = documents(a, o, status, &self.cx);
+            if docs.is_empty() {
                 continue;
             }
-            let docs = documents(a, o, status, &self.cx);
             let mut parts: Vec<&[u8]> = self.inputs.iter().map(Vec::as_slice).collect();
             for (file, data) in &docs {
                 parts.push(file.as_bytes());

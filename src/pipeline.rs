@@ -141,6 +141,12 @@ pub trait Sink {
     /// (relative to OUT), or nothing when the command writes none. An error stops the
     /// batch (exit 2): only for what makes going on pointless (OUT cannot be written).
     fn window(&mut self, window: &Window<'_>) -> Result<Vec<Vec<String>>, Error>;
+
+    /// Whether the command makes letters to families: the engine then words each
+    /// outcome's letter points ([`Outcome::letter`]), which no other command pays for.
+    fn letters(&self) -> bool {
+        false
+    }
 }
 
 /// The sink of `validate`: nothing to do with a window.
@@ -163,7 +169,8 @@ pub fn process(
 ) -> Result<(Report, Vec<TableRead>), Error> {
     let n = sorted.len();
     let mut entries = Vec::with_capacity(n);
-    let mut engine = rules::Engine::new(sorted.prepared.schemas(), as_of)?;
+    let mut engine =
+        rules::Engine::new(sorted.prepared.schemas(), as_of)?.with_letters(sink.letters());
     // The applicants of one window, with the columns that point findings at cells.
     let mut batch = Batch {
         columns: sorted.meta().columns.clone(),

@@ -119,6 +119,8 @@ fn data_of(
         schemas,
         as_of: AS_OF,
         org: "resettle-bench",
+        contact: "",
+        drafts: true,
     };
     resettle::render::forms::documents_named(a, o, status, &cx, |f| f == file)
         .pop()

@@ -30,6 +30,15 @@ pub struct BatchOut {
     /// (none when not given).
     #[arg(long, value_name = "NAME", env = "RESETTLE_ORG", default_value = "")]
     pub org: String,
+    /// How families reach the NGO (a phone, an address: free text), printed under its
+    /// name on the letters to families and in the texts of messages.csv.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        env = "RESETTLE_CONTACT",
+        default_value = ""
+    )]
+    pub contact: String,
 }
 
 impl BatchOut {

@@ -76,6 +76,10 @@ impl Sink for WithFollowup<'_, '_> {
         self.followup.append(&mut facts);
         self.packets.window(window)
     }
+
+    fn letters(&self) -> bool {
+        true
+    }
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
@@ -104,6 +108,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     let options = crate::packets::Options {
         as_of: setup.as_of,
         org: &args.io.org,
+        contact: &args.io.contact,
         threads: threads(&args.common).0,
         drafts: args.drafts,
         force: args.force,
@@ -141,6 +146,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     }
     report.changes = Some(changes::compare(previous.as_ref(), unreadable, &report));
     report.org = args.io.org.clone();
+    report.contact = args.io.contact.clone();
     report.next_actions = Some(setup.schemas.rates.next_actions.clone());
     drop(previous);
     let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();

@@ -79,6 +79,8 @@ pub(super) fn check_templates(
             schemas: &setup.schemas,
             as_of: setup.as_of,
             org: "",
+            contact: "",
+            drafts: true,
         },
         packets: check::Packets::new(all),
     };
@@ -110,6 +112,10 @@ impl Sink for Compile<'_> {
             .add(self.engine, w.applicants, w.outcomes, w.statuses, &self.cx);
         Ok(Vec::new())
     }
+
+    fn letters(&self) -> bool {
+        true
+    }
 }
 
 /// The sink of `templates data`: each document's data written as its window completes.
@@ -135,6 +141,10 @@ impl Sink for DataFiles<'_> {
             outputs.push(files);
         }
         Ok(outputs)
+    }
+
+    fn letters(&self) -> bool {
+        true
     }
 }
 
@@ -171,6 +181,8 @@ pub(super) fn templates_data(args: &TemplatesDataArgs) -> Result<ExitCode, Error
             schemas: &setup.schemas,
             as_of: setup.as_of,
             org: &args.io.org,
+            contact: &args.io.contact,
+            drafts: true,
         },
         written: 0,
     };

@@ -9,6 +9,7 @@ use crate::benefits::Territory;
 use crate::findings::{Finding, Lang};
 use crate::model::{Applicant, Evidence, ExpenseKind, FamilyMember, Sex, Vocabulary};
 use crate::render::words;
+use crate::report::letter::Letter;
 use crate::report::{Status, full_name, join_name};
 use crate::rules::Outcome;
 use crate::schema::Schemas;
@@ -27,7 +28,12 @@ pub struct Document {
 pub struct Context<'a> {
     pub schemas: &'a Schemas,
     pub as_of: Date,
+    /// The NGO's name (`--org`) and how to reach it (`--contact`), for the letters.
     pub org: &'a str,
+    pub contact: &'a str,
+    /// Whether applicants who are not ready get their forms as drafts (`--drafts`);
+    /// without, they get only their letter ([`crate::report::letter::wanted`]).
+    pub drafts: bool,
 }
 
 fn date(d: Option<Date>) -> Value {
@@ -80,8 +86,9 @@ fn member_value(m: &FamilyMember, applicant: Option<Sex>, as_of: Date) -> Value 
 }
 
 /// The documents of one applicant whose status is `status` (drafts unless ready): each
-/// form that applies alone, then `packet.pdf` with all of them (led by a cover page of
-/// findings on drafts).
+/// form that applies alone, the family's letter when it gets one, then `packet.pdf` with
+/// all of them (led by a cover page of findings and the letter on drafts). Without
+/// `cx.drafts` an applicant who is not ready gets its letter alone, or nothing.
 pub fn documents(
     a: &Applicant,
     outcome: &Outcome,
@@ -101,6 +108,27 @@ pub fn documents_named(
     wanted: impl Fn(&str) -> bool,
 ) -> Vec<Document> {
     let draft = status != Status::Ready;
+    let letter = Letter::of(a, outcome, status, cx.schemas, cx.drafts);
+    let letter_data = letter.as_ref().map(|l| letter_value(l, cx));
+    let letter_doc = |letter: &Value| Document {
+        file: "letter.pdf".into(),
+        data: json!({
+            "forms": ["letter"],
+            "title": LETTER_TITLE,
+            "footer": letter["applicant_id"],
+            "org": cx.org,
+            "as_of": date(Some(cx.as_of)),
+            "draft": false,
+            "letter": letter,
+        }),
+    };
+    if draft && !cx.drafts {
+        return letter_data
+            .filter(|_| wanted("letter.pdf"))
+            .map(|l| letter_doc(&l))
+            .into_iter()
+            .collect();
+    }
     let base = data(a, outcome, status, cx);
     let mut plan: Vec<(&str, String, &str)> = vec![
         (
@@ -160,23 +188,68 @@ pub fn documents_named(
             ));
         }
     }
+    if let Some(l) = letter_data.as_ref().filter(|_| wanted("letter.pdf")) {
+        docs.push(letter_doc(l));
+    }
     let mut packet: Vec<&str> = Vec::new();
     if draft {
         packet.push("cover");
+    }
+    if letter_data.is_some() {
+        packet.push("letter");
     }
     packet.extend(plan.iter().map(|(form, _, _)| *form));
     if !consents.is_empty() {
         packet.push("consent");
     }
     if wanted("packet.pdf") {
-        docs.push(doc(
+        let mut packet = doc(
             &packet,
             "packet.pdf".into(),
             "Пакет документов участника Государственной программы",
             None,
-        ));
+        );
+        if let Some(l) = letter_data {
+            packet.data["letter"] = l;
+        }
+        docs.push(packet);
     }
     docs
+}
+
+/// The title of a family's letter (its PDF's).
+const LETTER_TITLE: &str = "Письмо семье: что нужно для заявления на участие в Госпрограмме";
+
+/// The `letter` of a letter's data (templates/README.md): the letter's lists, its dates
+/// as DD.MM.YYYY, the NGO's name and contact.
+fn letter_value(l: &Letter, cx: &Context<'_>) -> Value {
+    let items = |items: &[crate::report::letter::Item]| -> Value {
+        items
+            .iter()
+            .map(|i| json!({"what": i.what, "persons": i.persons}))
+            .collect()
+    };
+    json!({
+        "applicant_id": l.applicant_id,
+        "addressee": l.addressee,
+        "greeting": l.greeting,
+        "refused": l.refused,
+        "grounds": l.grounds,
+        "bring": items(&l.bring),
+        "correct": items(&l.correct),
+        "notes": items(&l.notes),
+        "explain": l.explain,
+        "fine": items(&l.fine),
+        "mission": l.mission.as_ref().map(|m| json!({
+            "name": m.name,
+            "next_booking": date(m.next_booking),
+            "booking_verified": m.booking_verified,
+            "walk_in": m.walk_in,
+        })),
+        "org": cx.org,
+        "contact": cx.contact,
+        "date": date(Some(cx.as_of)),
+    })
 }
 
 /// The data of an applicant's documents (without `forms` and `title`).

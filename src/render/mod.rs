@@ -48,6 +48,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("monthly.typ", include_str!("../../templates/monthly.typ")),
     ("consent.typ", include_str!("../../templates/consent.typ")),
     ("cover.typ", include_str!("../../templates/cover.typ")),
+    ("letter.typ", include_str!("../../templates/letter.typ")),
     ("report.typ", include_str!("../../templates/report.typ")),
 ];
 

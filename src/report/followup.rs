@@ -92,26 +92,7 @@ impl Followup {
     /// The facts of `a` and its outcome, with the periods of the rates in force on
     /// `as_of`.
     pub fn of(a: &Applicant, outcome: &Outcome, schemas: &Schemas, as_of: Date) -> Followup {
-        let mut bring = Vec::new();
-        for r in outcome.documents.iter().filter(|r| r.is_missing()) {
-            let member_id = r.member_id(a);
-            let member = member_id.and_then(|id| a.family.iter().find(|m| m.member_id == id));
-            bring.push(Bring {
-                code: r.code,
-                what: schemas
-                    .documents
-                    .by_code(r.code)
-                    .map_or_else(|| r.code.to_string(), |d| d.letter.clone()),
-                member_id: member_id.map(str::to_string),
-                person: member.map(|m| {
-                    if m.first_name.is_empty() {
-                        m.member_id.clone()
-                    } else {
-                        m.first_name.clone()
-                    }
-                }),
-            });
-        }
+        let bring = documents(a, outcome, schemas, true);
         let mut dates = Vec::new();
         // The engine's days (rules::plan): formatted here, never computed again.
         let plan = &outcome.plan;
@@ -173,6 +154,42 @@ impl Followup {
             d.person = None;
         }
     }
+}
+
+/// The documents of the family that are missing (`missing`), or handed in as a scan or
+/// on paper (not the forms resettle makes), in the family's words (documents.toml's
+/// `letter`), applicant first, in documents.toml order.
+pub fn documents(a: &Applicant, outcome: &Outcome, schemas: &Schemas, missing: bool) -> Vec<Bring> {
+    let brought = |r: &&crate::rules::Required| {
+        matches!(
+            r.evidence(a),
+            Some(crate::model::Evidence::Scan(_) | crate::model::Evidence::Paper(_))
+        )
+    };
+    outcome
+        .documents
+        .iter()
+        .filter(|r| if missing { r.is_missing() } else { brought(r) })
+        .map(|r| {
+            let member_id = r.member_id(a);
+            let member = member_id.and_then(|id| a.family.iter().find(|m| m.member_id == id));
+            Bring {
+                code: r.code,
+                what: schemas
+                    .documents
+                    .by_code(r.code)
+                    .map_or_else(|| r.code.to_string(), |d| d.letter.clone()),
+                member_id: member_id.map(str::to_string),
+                person: member.map(|m| {
+                    if m.first_name.is_empty() {
+                        m.member_id.clone()
+                    } else {
+                        m.first_name.clone()
+                    }
+                }),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

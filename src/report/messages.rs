@@ -6,7 +6,7 @@
 //! [`MAX_CHARS`] characters: a greeting, what to bring person by person («свидетельство о
 //! рождении — Кирилл», in the words of documents.toml's `letter`), the ID documents to
 //! renew before filing, a word when data must be corrected, the mission and its next
-//! booking day, and the NGO's name (`--org`). A refused applicant gets no message: a
+//! booking day, and the NGO's name (`--org`) and contact (`--contact`). A refused applicant gets no message: a
 //! refusal is explained in person. No rule id and no personal number is ever in a text.
 //!
 //! The link is `https://wa.me/<digits>?text=<the text, percent-encoded>` when the phone is
@@ -39,8 +39,9 @@ fn ru_date(d: jiff::civil::Date) -> String {
     d.strftime("%d.%m.%Y").to_string()
 }
 
-/// The message to `a`; `None` for a refused applicant.
-pub fn text(a: &ApplicantReport, f: &Followup, org: &str) -> Option<String> {
+/// The message to `a`, signed by the NGO `org` with its `contact`; `None` for a refused
+/// applicant.
+pub fn text(a: &ApplicantReport, f: &Followup, org: &str, contact: &str) -> Option<String> {
     if a.status == Status::Refused {
         return None;
     }
@@ -57,11 +58,12 @@ pub fn text(a: &ApplicantReport, f: &Followup, org: &str) -> Option<String> {
             ru_date(day)
         ))
     });
-    let sign = if org.trim().is_empty() {
-        String::new()
-    } else {
-        format!("\n{}", org.trim())
-    };
+    let sign: String = [org, contact]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("\n{s}"))
+        .collect();
     if a.status == Status::Ready {
         let mut t = format!("{greeting} Документы для участия в Госпрограмме переселения готовы.");
         if let Some(b) = &booking {
@@ -229,14 +231,14 @@ pub fn link_of(report: &Report, i: usize) -> Option<String> {
     if report.redacted {
         return None;
     }
-    whatsapp_link(&f.phone, &text(a, f, &report.org)?)
+    whatsapp_link(&f.phone, &text(a, f, &report.org, &report.contact)?)
 }
 
 /// messages.csv of `report` (starting with a BOM).
 pub fn messages_csv(report: &Report) -> String {
     let mut w = super::csv::SheetCsv::new(&HEADERS);
     for (i, (a, f)) in report.applicants.iter().zip(&report.followup).enumerate() {
-        let Some(t) = text(a, f, &report.org) else {
+        let Some(t) = text(a, f, &report.org, &report.contact) else {
             continue;
         };
         let phone = if report.redacted {

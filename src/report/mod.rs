@@ -1,6 +1,6 @@
 //! The batch report: each applicant's status and findings, row accounting, errors. Built
 //! once from a validated batch, then written as JSON (`report.json`), console text, HTML
-//! (`report.html`) or CSV (`findings.csv`). `run` adds what changed since its last run
+//! (`report.html`) or CSV (`findings.csv`). `letter` decides each family's letter. `run` adds what changed since its last run
 //! (`changes`) and each applicant's follow-up facts (`followup`), which `deadlines.ics`,
 //! `messages.csv` and the HTML report's next actions read.
 
@@ -11,6 +11,7 @@ pub mod html;
 pub mod ics;
 mod json;
 mod labels;
+pub mod letter;
 pub mod messages;
 pub mod redact;
 pub mod text;
@@ -125,6 +126,9 @@ pub struct Report {
     /// The NGO's name (`--org`), signing the messages to families (`run` only).
     #[serde(skip)]
     pub org: String,
+    /// How to reach the NGO (`--contact`), under its name in the messages (`run` only).
+    #[serde(skip)]
+    pub contact: String,
     /// How far the next actions of report.html look (rates.toml `[next_actions]`; `run`
     /// only: none are listed without it).
     #[serde(skip)]
@@ -195,6 +199,7 @@ impl Report {
             changes: None,
             followup: Vec::new(),
             org: String::new(),
+            contact: String::new(),
             next_actions: None,
         }
     }

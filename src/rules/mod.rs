@@ -8,6 +8,7 @@
 mod answers;
 mod claims;
 pub mod facts;
+mod letter;
 pub mod plan;
 mod required;
 
@@ -26,6 +27,7 @@ use crate::schema::regions::{Participation, Russia};
 use crate::schema::rules::{Display, render};
 use crate::schema::{Rates, SchemaError, Schemas};
 use facts::{AppFacts, Ctx, MemberFacts, RegionFacts, RunFacts};
+pub use letter::Point;
 pub use required::Required;
 
 /// What the engine concluded for one applicant (besides ingest's findings).
@@ -40,6 +42,9 @@ pub struct Outcome {
     pub documents: Vec<Required>,
     /// The claim forms, decided: the renderer only formats them.
     pub plan: plan::Plan,
+    /// The points of the family's letter, in its words (commands that make letters
+    /// only: empty otherwise, see [`Engine::with_letters`]).
+    pub letter: Vec<Point>,
     /// The rules no official source confirms (shared by every outcome of a run): their
     /// findings are marked unverified when the applicant's entry is finished.
     pub unverified: Arc<FxHashSet<&'static str>>,
@@ -54,6 +59,7 @@ pub struct Engine<'s> {
     run: RunFacts,
     lookups: Lookups,
     unverified: Arc<FxHashSet<&'static str>>,
+    letters: bool,
 }
 
 impl<'s> Engine<'s> {
@@ -74,19 +80,27 @@ impl<'s> Engine<'s> {
             run,
             lookups: Lookups::new(schemas, as_of),
             unverified: Arc::new(schemas.unverified_rules()),
+            letters: false,
         })
+    }
+
+    /// The engine that also words each outcome's letter points ([`Outcome::letter`]),
+    /// when `letters`.
+    pub fn with_letters(self, letters: bool) -> Engine<'s> {
+        Engine { letters, ..self }
     }
 
     /// Evaluates every applicant of `batch`, in parallel; the outcomes in batch order.
     pub fn evaluate(&mut self, batch: &Batch) -> Vec<Outcome> {
         self.lookups.learn(batch, self.schemas);
         let (schemas, rates, run, lookups) = (self.schemas, self.rates, &self.run, &self.lookups);
+        let letters = self.letters;
         batch
             .applicants
             .par_iter()
             .map(|a| Outcome {
                 unverified: Arc::clone(&self.unverified),
-                ..evaluate_one(batch, schemas, rates, run, lookups, a)
+                ..evaluate_one(batch, schemas, rates, run, lookups, a, letters)
             })
             .collect()
     }
@@ -280,6 +294,8 @@ fn display(
         }),
         Display::MemberIdDocExpiryDate => date(m.and_then(|m| m.id_doc_expiry_date)),
         Display::MemberDeportationDate => date(m.and_then(|m| m.deportation_date)),
+        // Only letters name a column, and they say which (letter::points).
+        Display::Field => String::new(),
     }
 }
 
@@ -349,6 +365,7 @@ fn evaluate_one(
     run: &RunFacts,
     lookups: &Lookups,
     a: &Applicant,
+    letters: bool,
 ) -> Outcome {
     let mut findings = Vec::new();
     let filing = facts::filing_date(a, run.as_of);
@@ -405,8 +422,14 @@ fn evaluate_one(
     let plan = plan::plan(
         schemas, rates, run.as_of, a, &members, &findings, &allowance, &documents,
     );
+    let letter = if letters {
+        letter::points(schemas, a, &members, &ctx, region_info, &findings)
+    } else {
+        Vec::new()
+    };
     Outcome {
         findings,
+        letter,
         consulate,
         allowance,
         fees,

@@ -1,127 +1,22 @@
 //! `rules.toml`: every rule's stable id, severity, condition (compiled once here) for
 //! the applicant and, where the rule applies to family members too, for each member with
-//! its own severity; the column it points at, its message templates, its legal basis and
-//! whether an official source confirms it; and the retired ids of edition 1 with what
-//! replaced them. Also compiles condition strings found in other schemas, mapping their
-//! errors to file, line and column.
+//! its own severity; the column it points at, its message templates, its `letter` text
+//! for families (the letter to each family that is not ready: plain Russian, no rule id),
+//! its legal basis and whether an official source confirms it; and the retired ids of
+//! edition 1 with what replaced them. Also compiles condition strings found in other
+//! schemas, mapping their errors to file, line and column. The templates are `template`'s.
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::columns::Col;
-use crate::cond::{Condition, Ctx, FactDef, Getter, Scope, lookup};
+use crate::cond::{Condition, Ctx, Scope};
 use crate::findings::{Finding, Lang, Severity, Text};
 
-/// Values a message may show besides facts, formatted by the engine per language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Display {
-    TargetRegion,
-    Region,
-    KzRegion,
-    Profession,
-    IdDocExpiryDate,
-    DeportationDate,
-    Stage2From,
-    CertificateValidUntil,
-    FilingDate,
-    /// The family member a per-member message is about: name and id.
-    Member,
-    MemberIdDocExpiryDate,
-    MemberDeportationDate,
-}
+mod template;
 
-const DISPLAYS: &[(&str, Display)] = &[
-    ("target_region", Display::TargetRegion),
-    ("region", Display::Region),
-    ("kz_region", Display::KzRegion),
-    ("profession", Display::Profession),
-    ("id_doc_expiry_date", Display::IdDocExpiryDate),
-    ("deportation_date", Display::DeportationDate),
-    ("stage2_from", Display::Stage2From),
-    ("certificate_valid_until", Display::CertificateValidUntil),
-    ("filing_date", Display::FilingDate),
-    ("member", Display::Member),
-    ("member.id_doc_expiry_date", Display::MemberIdDocExpiryDate),
-    ("member.deportation_date", Display::MemberDeportationDate),
-];
-
-/// Displays only a per-member message may use.
-fn is_member_display(d: Display) -> bool {
-    matches!(
-        d,
-        Display::Member | Display::MemberIdDocExpiryDate | Display::MemberDeportationDate
-    )
-}
-
-#[derive(Debug, Clone)]
-enum Part {
-    Lit(String),
-    Fact(&'static FactDef),
-    Display(Display),
-}
-
-/// A message with `{placeholders}`, resolved when the schema loads.
-#[derive(Debug, Clone)]
-pub struct Template {
-    parts: Vec<Part>,
-}
-
-impl Template {
-    fn compile(src: &str, scope: Scope) -> Result<Template, (usize, String)> {
-        let mut parts = Vec::new();
-        let mut rest = src;
-        let mut offset = 0;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                return Err((offset + open, "unclosed {".into()));
-            };
-            if open > 0 {
-                parts.push(Part::Lit(rest[..open].to_string()));
-            }
-            let name = rest[open + 1..open + close].trim();
-            let allowed = |member: bool| !member || scope == Scope::Member;
-            let part = if let Some((_, d)) = DISPLAYS
-                .iter()
-                .find(|(n, d)| *n == name && allowed(is_member_display(*d)))
-            {
-                Part::Display(*d)
-            } else if let Some(f) = lookup(name).filter(|f| allowed(f.scope == Scope::Member)) {
-                Part::Fact(f)
-            } else {
-                return Err((offset + open, format!("unknown placeholder {{{name}}}")));
-            };
-            parts.push(part);
-            offset += open + close + 1;
-            rest = &rest[open + close + 1..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Lit(rest.to_string()));
-        }
-        Ok(Template { parts })
-    }
-
-    /// Renders the message; `display` formats the non-fact values.
-    pub fn render(&self, ctx: &Ctx<'_>, display: &dyn Fn(Display) -> String) -> String {
-        let mut out = String::new();
-        for p in &self.parts {
-            match p {
-                Part::Lit(s) => out.push_str(s),
-                Part::Display(d) => out.push_str(&display(*d)),
-                Part::Fact(f) => match f.getter {
-                    Getter::Int(g) => out.push_str(&g(ctx).map_or("—".into(), |v| v.to_string())),
-                    Getter::Str(g) => out.push_str(g(ctx).unwrap_or("—")),
-                    Getter::Bool(g) => out.push_str(match g(ctx) {
-                        Some(true) => "yes",
-                        Some(false) => "no",
-                        None => "—",
-                    }),
-                },
-            }
-        }
-        out
-    }
-}
+pub use template::{Display, Template, Use};
 
 /// One rule of `rules.toml`.
 #[derive(Debug)]
@@ -136,6 +31,10 @@ pub struct Rule {
     pub member: Option<MemberRule>,
     pub field: Option<Col>,
     pub message: Option<(Template, Template)>,
+    /// The point in the family's words (`letter`, Russian), for the letter to a family
+    /// that is not ready; `None`: the letter does not show the rule's findings (an
+    /// error or missing answer among them is left to the caseworker to explain).
+    pub letter: Option<Template>,
     /// What the rule checks, for `resettle rules` and `explain`.
     pub description: Text,
     pub source: Sourced,
@@ -165,6 +64,8 @@ pub struct MemberRule {
     pub when_src: String,
     pub severity: Severity,
     pub message: (Template, Template),
+    /// The member's point in the family's words (`member.letter`).
+    pub letter: Option<Template>,
 }
 
 /// Renders a pair of templates.
@@ -219,6 +120,8 @@ struct RawRule {
     #[serde(default)]
     description: Option<RawText>,
     #[serde(default)]
+    letter: Option<Spanned<String>>,
+    #[serde(default)]
     columns: Vec<Spanned<String>>,
     #[serde(default)]
     stops: Vec<Stop>,
@@ -233,6 +136,8 @@ struct RawMember {
     #[serde(default)]
     severity: Option<Severity>,
     message: RawText,
+    #[serde(default)]
+    letter: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -339,9 +244,15 @@ impl RuleSchema {
                         .ok_or_else(|| at(f, format!("unknown column `{}`", f.get_ref())))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let template = |t: &Spanned<String>, scope| {
-                Template::compile(t.get_ref(), scope)
+            let compile = |t: &Spanned<String>, scope, usage| {
+                Template::compile(t.get_ref(), scope, usage)
                     .map_err(|(o, m)| src.error_at(Some(t.span().start + 1 + o), m))
+            };
+            let template = |t: &Spanned<String>, scope| compile(t, scope, Use::Message);
+            let letter = |t: &Option<Spanned<String>>, scope| {
+                t.as_ref()
+                    .map(|t| compile(t, scope, Use::Letter))
+                    .transpose()
             };
             let message = match (&r.when, &r.message) {
                 (Some(_), Some(m)) => Some((
@@ -365,6 +276,7 @@ impl RuleSchema {
                         template(&m.message.ru, Scope::Member)?,
                         template(&m.message.en, Scope::Member)?,
                     ),
+                    letter: letter(&m.letter, Scope::Member)?,
                 }),
                 None => None,
             };
@@ -396,6 +308,7 @@ impl RuleSchema {
                 member,
                 field,
                 message,
+                letter: letter(&r.letter, Scope::Applicant)?,
                 description,
                 source,
                 columns,
@@ -440,6 +353,17 @@ impl RuleSchema {
                 _ => r.severity,
             },
             None => f.severity,
+        }
+    }
+
+    /// The family's words for `f` (its rule's `letter`, or its `member.letter` for a
+    /// finding about a family member of a rule with a `member` part); `None` when the
+    /// rule has none or rules.toml does not hold the id (`docs.missing.*`).
+    pub fn letter_of(&self, f: &Finding) -> Option<&Template> {
+        let r = self.get(f.rule)?;
+        match (&r.member, &f.member_id) {
+            (Some(m), Some(_)) => m.letter.as_ref(),
+            _ => r.letter.as_ref(),
         }
     }
 
@@ -495,6 +419,32 @@ mod tests {
         // A member's placeholder in the applicant's message is an error.
         let e = load("[[rule]]\nid = \"x.y\"\nseverity = \"warning\"\nwhen = 'age < 18'\nmessage = { ru = \"{member}\", en = \"a\" }\nbasis = \"x\"\nverified = true\n").unwrap_err();
         assert!(e.message.contains("member"), "{e}");
+    }
+
+    #[test]
+    fn letters_name_no_one_by_id_and_messages_no_column() {
+        let rule = |extra: &str| {
+            format!(
+                "[[rule]]\nid = \"x.y\"\nseverity = \"error\"\nwhen = 'age < 18'\nmessage = {{ ru = \"а\", en = \"a\" }}\n{extra}basis = \"x\"\nverified = true\n"
+            )
+        };
+        let r = load(&rule("letter = \"проверьте «{field}», вам {age}\"\nmember.when = 'member.age < 1'\nmember.message = { ru = \"{member}\", en = \"{member}\" }\nmember.letter = \"до {member.id_doc_expiry_date}\"\n")).unwrap();
+        let x = r.get("x.y").unwrap();
+        assert!(x.letter.is_some() && x.member.as_ref().unwrap().letter.is_some());
+        // {member} names a member by id: never in a letter; {field} only in letters.
+        let e = load(&rule("member.when = 'member.age < 1'\nmember.message = { ru = \"а\", en = \"a\" }\nmember.letter = \"{member}\"\n")).unwrap_err();
+        assert!(e.message.contains("{member}"), "{e}");
+        let e = load(&rule("").replace("ru = \"а\"", "ru = \"{field}\"")).unwrap_err();
+        assert!(e.message.contains("{field}"), "{e}");
+        // Without a letter the rule's findings are not shown to the family.
+        assert!(
+            load(&rule(""))
+                .unwrap()
+                .get("x.y")
+                .unwrap()
+                .letter
+                .is_none()
+        );
     }
 
     #[test]

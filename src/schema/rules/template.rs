@@ -1,0 +1,139 @@
+//! The `{placeholder}` templates of rules.toml's messages and letters: which values a
+//! placeholder may name (facts, and the displays the engine formats), compiled once
+//! when the schema loads and rendered per finding.
+
+use crate::cond::{Ctx, FactDef, Getter, Scope, lookup};
+
+/// Values a message may show besides facts, formatted by the engine per language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    TargetRegion,
+    Region,
+    KzRegion,
+    Profession,
+    IdDocExpiryDate,
+    DeportationDate,
+    Stage2From,
+    CertificateValidUntil,
+    FilingDate,
+    /// The family member a per-member message is about: name and id.
+    Member,
+    MemberIdDocExpiryDate,
+    MemberDeportationDate,
+    /// The column a finding points at, by its Russian header in fields.toml (letters
+    /// only: the built-in rules' findings say which value is wrong).
+    Field,
+}
+
+const DISPLAYS: &[(&str, Display)] = &[
+    ("target_region", Display::TargetRegion),
+    ("region", Display::Region),
+    ("kz_region", Display::KzRegion),
+    ("profession", Display::Profession),
+    ("id_doc_expiry_date", Display::IdDocExpiryDate),
+    ("deportation_date", Display::DeportationDate),
+    ("stage2_from", Display::Stage2From),
+    ("certificate_valid_until", Display::CertificateValidUntil),
+    ("filing_date", Display::FilingDate),
+    ("member", Display::Member),
+    ("member.id_doc_expiry_date", Display::MemberIdDocExpiryDate),
+    ("member.deportation_date", Display::MemberDeportationDate),
+    ("field", Display::Field),
+];
+
+/// Displays only a per-member message may use.
+fn is_member_display(d: Display) -> bool {
+    matches!(
+        d,
+        Display::Member | Display::MemberIdDocExpiryDate | Display::MemberDeportationDate
+    )
+}
+
+/// What a template is for: a caseworker's message, or a family's letter (which names
+/// no one by id: the letter shows whose point it is, and may name the wrong column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Message,
+    Letter,
+}
+
+/// Whether `d` may appear in a template for `usage`.
+fn allowed_for(d: Display, usage: Use) -> bool {
+    match d {
+        Display::Member => usage == Use::Message,
+        Display::Field => usage == Use::Letter,
+        _ => true,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Lit(String),
+    Fact(&'static FactDef),
+    Display(Display),
+}
+
+/// A message with `{placeholders}`, resolved when the schema loads.
+#[derive(Debug, Clone)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+impl Template {
+    pub(super) fn compile(
+        src: &str,
+        scope: Scope,
+        usage: Use,
+    ) -> Result<Template, (usize, String)> {
+        let mut parts = Vec::new();
+        let mut rest = src;
+        let mut offset = 0;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                return Err((offset + open, "unclosed {".into()));
+            };
+            if open > 0 {
+                parts.push(Part::Lit(rest[..open].to_string()));
+            }
+            let name = rest[open + 1..open + close].trim();
+            let allowed = |member: bool| !member || scope == Scope::Member;
+            let part = if let Some((_, d)) = DISPLAYS.iter().find(|(n, d)| {
+                *n == name && allowed(is_member_display(*d)) && allowed_for(*d, usage)
+            }) {
+                Part::Display(*d)
+            } else if let Some(f) = lookup(name).filter(|f| allowed(f.scope == Scope::Member)) {
+                Part::Fact(f)
+            } else {
+                return Err((offset + open, format!("unknown placeholder {{{name}}}")));
+            };
+            parts.push(part);
+            offset += open + close + 1;
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Lit(rest.to_string()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Renders the message; `display` formats the non-fact values.
+    pub fn render(&self, ctx: &Ctx<'_>, display: &dyn Fn(Display) -> String) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Display(d) => out.push_str(&display(*d)),
+                Part::Fact(f) => match f.getter {
+                    Getter::Int(g) => out.push_str(&g(ctx).map_or("—".into(), |v| v.to_string())),
+                    Getter::Str(g) => out.push_str(g(ctx).unwrap_or("—")),
+                    Getter::Bool(g) => out.push_str(match g(ctx) {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "—",
+                    }),
+                },
+            }
+        }
+        out
+    }
+}
