@@ -110,17 +110,25 @@ pub fn documents_named(
     let draft = status != Status::Ready;
     let letter = Letter::of(a, outcome, status, cx.schemas, cx.drafts);
     let letter_data = letter.as_ref().map(|l| letter_value(l, cx));
-    let letter_doc = |letter: &Value| Document {
-        file: "letter.pdf".into(),
-        data: json!({
-            "forms": ["letter"],
-            "title": LETTER_TITLE,
-            "footer": letter["applicant_id"],
-            "org": cx.org,
-            "as_of": date(Some(cx.as_of)),
-            "draft": false,
-            "letter": letter,
-        }),
+    if letter_data.is_none() && draft && !cx.drafts {
+        return Vec::new();
+    }
+    let base = data(a, outcome, status, cx);
+    // The letter is the family's, not a draft form: no DRAFT mark, a footer that masks
+    // an id holding a personal number, and no findings (their rows would render it
+    // again when rows above move; the letter reads its own points).
+    let letter_doc = |letter: &Value| {
+        let mut data = base.clone();
+        data["forms"] = json!(["letter"]);
+        data["title"] = json!(LETTER_TITLE);
+        data["footer"] = letter["applicant_id"].clone();
+        data["draft"] = json!(false);
+        data["findings"] = json!([]);
+        data["letter"] = letter.clone();
+        Document {
+            file: "letter.pdf".into(),
+            data,
+        }
     };
     if draft && !cx.drafts {
         return letter_data
@@ -129,7 +137,6 @@ pub fn documents_named(
             .into_iter()
             .collect();
     }
-    let base = data(a, outcome, status, cx);
     let mut plan: Vec<(&str, String, &str)> = vec![
         (
             "application",
@@ -470,6 +477,8 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
         "compensation": compensation,
         "monthly": monthly,
         "consents": consents,
+        // The family's letter: in its own document and a draft's packet only.
+        "letter": Value::Null,
         // Only a draft's cover shows them; kept out of ready applicants' data, where a
         // warning's row number would re-render them when rows above move.
         "findings": if status == Status::Ready { Vec::new() } else { findings },

@@ -410,7 +410,9 @@ fn applicants_no_longer_ready_or_gone_lose_their_pdfs_and_folder_but_not_other_f
     let second = run_ok(&batch, &out, &[]);
     assert_eq!(applicant(&second, "A002")["status"], "invalid");
     assert_eq!(applicant(&second, "A003")["status"], "refused");
-    assert!(outputs(&second, "A002").is_empty() && outputs(&second, "A003").is_empty());
+    // Not ready: A002's letter is all it has now; refused, A003 has none (no --drafts).
+    assert_eq!(outputs(&second, "A002"), ["A002/letter.pdf"]);
+    assert!(outputs(&second, "A003").is_empty());
     for id in ["A003", "A013"] {
         assert!(!out.join(id).exists(), "{id}'s folder is left");
     }
@@ -420,7 +422,11 @@ fn applicants_no_longer_ready_or_gone_lose_their_pdfs_and_folder_but_not_other_f
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    assert_eq!(left, ["notes.txt", "own-copy.pdf"], "A002's folder");
+    assert_eq!(
+        left,
+        ["letter.pdf", "notes.txt", "own-copy.pdf"],
+        "A002's folder"
+    );
     for (file, bytes) in own {
         assert_eq!(fs::read(out.join(file)).unwrap(), bytes, "{file}");
     }
@@ -436,6 +442,10 @@ fn applicants_no_longer_ready_or_gone_lose_their_pdfs_and_folder_but_not_other_f
     set_cell(&batch, "A002", "sex", &sex);
     let third = run_ok(&batch, &out, &[]);
     assert_eq!(outputs(&third, "A002"), a002);
+    assert!(
+        !out.join("A002/letter.pdf").exists(),
+        "A002's letter is left"
+    );
     for file in &a002 {
         assert!(out.join(file).is_file(), "{file}");
     }
@@ -465,21 +475,31 @@ fn drafts_give_everyone_documents_marked_draft_and_go_without_drafts() {
     let out = t.path().join("out");
     let plain = run_ok(&sample_batch(), &out, &[]);
     let s1 = stamps(&out);
+    let letters: BTreeSet<String> = s1
+        .keys()
+        .filter(|f| f.ends_with("/letter.pdf"))
+        .cloned()
+        .collect();
 
     let drafts = run_ok(&sample_batch(), &out, &["--drafts"]);
     assert_consistent(&out, &drafts);
     let s2 = stamps(&out);
-    // The ready applicants' documents do not depend on --drafts: not rendered again.
-    for (file, stamp) in &s1 {
+    // The ready applicants' documents do not depend on --drafts: not rendered again (the
+    // letters are, with their applicant's drafts).
+    for (file, stamp) in s1.iter().filter(|(f, _)| !letters.contains(*f)) {
         assert_eq!(s2.get(file), Some(stamp), "{file} was touched by --drafts");
     }
     let not_ready = ids_not_ready(&drafts);
     assert!(not_ready.len() >= 20, "{not_ready:?}");
     for id in &not_ready {
         let files = outputs(&drafts, id);
-        for form in ["application", "inventory", "packet"] {
+        for form in ["application", "inventory", "packet", "letter"] {
             let file = format!("{id}/{form}.pdf");
             assert!(files.contains(&file), "{id}: {files:?}");
+        }
+        // The family's letter is not a draft: no mark.
+        for page in raw_pages(&out.join(id).join("letter.pdf")) {
+            assert!(!page.contains("ЧЕРНОВИК"), "{id}'s letter is marked draft");
         }
         // The packet opens with the cover listing every finding (content-stream order:
         // a long message wraps beside its source, which reading order would interleave).
@@ -517,13 +537,25 @@ fn drafts_give_everyone_documents_marked_draft_and_go_without_drafts() {
         }
     }
 
-    // Without --drafts again: the drafts' files and folders go, the others stay.
+    // Without --drafts again: the drafts' files go, and the refused applicants' letters
+    // and folders; the others stay.
     let after = run_ok(&sample_batch(), &out, &[]);
     for id in &not_ready {
-        assert!(outputs(&after, id).is_empty(), "{id}");
-        assert!(!out.join(id).exists(), "{id}'s folder is left");
+        let letter = format!("{id}/letter.pdf");
+        if letters.contains(&letter) {
+            assert_eq!(outputs(&after, id), [letter], "{id}");
+        } else {
+            assert_eq!(applicant(&after, id)["status"], "refused", "{id}");
+            assert!(outputs(&after, id).is_empty(), "{id}");
+            assert!(!out.join(id).exists(), "{id}'s folder is left");
+        }
     }
-    assert_eq!(stamps(&out), s1);
+    let unletter = |s: BTreeMap<String, Stamp>| {
+        s.into_iter()
+            .filter(|(f, _)| !letters.contains(f))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(unletter(stamps(&out)), unletter(s1));
     assert_consistent(&out, &after);
 }
 
