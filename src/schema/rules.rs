@@ -447,6 +447,26 @@ mod tests {
         );
     }
 
+    /// Every rule that can make an applicant not ready without refusing them (an error or
+    /// a missing answer, the applicant's or a member's) has words for the family's letter,
+    /// and so does every refusal ground (the letter of a refused applicant states it).
+    #[test]
+    fn every_point_a_family_must_act_on_has_a_letter() {
+        let schemas = crate::schema::Schemas::load(None).unwrap();
+        let acts = [Severity::Error, Severity::Missing, Severity::Refusal];
+        for r in &schemas.rules.rules {
+            let applies = r.when.is_some() || r.member.is_none();
+            if applies && acts.contains(&r.severity) {
+                assert!(r.letter.is_some(), "{}: no letter", r.id);
+            }
+            if let Some(m) = &r.member
+                && acts.contains(&m.severity)
+            {
+                assert!(m.letter.is_some(), "{}: no member.letter", r.id);
+            }
+        }
+    }
+
     #[test]
     fn basis_and_verified_are_required() {
         let r = "[[rule]]\nid = \"x.y\"\nseverity = \"warning\"\ndescription = { ru = \"а\", en = \"a\" }\n";

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
+mod letters;
 mod settings;
 
 #[test]
