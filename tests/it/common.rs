@@ -840,3 +840,17 @@ pub fn pdfs_under(root: &Path) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect()
 }
+
+/// Every file the manifest of OUT lists.
+pub fn manifest_files(out: &Path) -> std::collections::BTreeSet<String> {
+    let text =
+        fs::read_to_string(out.join(".resettle-manifest.json")).expect("the manifest is written");
+    let m: Value = serde_json::from_str(&text).expect("the manifest is JSON");
+    m["applicants"]
+        .as_object()
+        .expect("manifest applicants")
+        .values()
+        .flat_map(|e| e["files"].as_array().expect("manifest files"))
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use serde_json::Value;
 
 use common::{
-    AS_OF, ORG, applicant, copy_dir, outputs, pdfinfo, pdftotext, pdftotext_with, read_report,
-    repo, run, run_out, squash,
+    AS_OF, ORG, applicant, copy_dir, manifest_files, outputs, pdfinfo, pdftotext, pdftotext_with,
+    read_report, repo, run, run_out, squash,
 };
 
 const MANIFEST: &str = ".resettle-manifest.json";
@@ -111,19 +111,6 @@ fn all_outputs(report: &Value) -> BTreeSet<String> {
         .iter()
         .flat_map(|a| a["outputs"].as_array().unwrap())
         .map(|o| o.as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Every file the manifest of OUT lists.
-fn manifest_files(out: &Path) -> BTreeSet<String> {
-    let text = fs::read_to_string(out.join(MANIFEST)).expect("the manifest is written");
-    let m: Value = serde_json::from_str(&text).expect("the manifest is JSON");
-    m["applicants"]
-        .as_object()
-        .expect("manifest applicants")
-        .values()
-        .flat_map(|e| e["files"].as_array().expect("manifest files"))
-        .map(|f| f["file"].as_str().unwrap().to_string())
         .collect()
 }
 

@@ -22,19 +22,6 @@ fn run_sample(out: &Path, extra: &[&str]) -> Value {
     read_report(out)
 }
 
-/// The files the manifest of OUT records.
-fn manifest_files(out: &Path) -> BTreeSet<String> {
-    let text = fs::read_to_string(out.join(".resettle-manifest.json")).unwrap();
-    let m: Value = serde_json::from_str(&text).unwrap();
-    m["applicants"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|e| e["files"].as_array().unwrap())
-        .map(|f| f["file"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// Every value of `columns` in the sample's applicants.csv and family.csv.
 fn sample_values(columns: &[&str]) -> Vec<String> {
     let mut values = Vec::new();
