@@ -242,13 +242,14 @@ pub(super) fn threads(common: &Common) -> (usize, bool) {
 }
 
 /// findings.xlsx of `report` (validated from the batch at `path`, which is read again
-/// for its rows), as bytes; its sheets' rows wait in temporary files in `tempdir`.
+/// for its rows), to save with [`crate::report::xlsx::save`]; its sheets' rows wait in
+/// temporary files in `tempdir` until then.
 pub(super) fn findings_workbook(
     path: &Path,
     report: &Report,
     setup: &Setup,
     tempdir: &Path,
-) -> Result<Vec<u8>, Error> {
+) -> Result<rust_xlsxwriter::Workbook, Error> {
     let source = open_source(path)?;
     let batch = crate::report::xlsx::Batch {
         source: &*source,

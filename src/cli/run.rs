@@ -174,7 +174,9 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     // The caseworker's rows with every problem on its cell: the batch read again. A
     // workbook that cannot be made is an error of the report, as a PDF's would be.
     let xlsx_path = match findings_workbook(&args.io.batch, &report, &setup, out.root()) {
-        Ok(bytes) => Some(out.write("findings.xlsx", &bytes)?),
+        Ok(mut book) => {
+            Some(out.write_with("findings.xlsx", |w| crate::report::xlsx::save(&mut book, w))?)
+        }
         Err(e) => {
             report
                 .errors

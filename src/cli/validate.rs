@@ -123,7 +123,10 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
                     Some(d) if !d.as_os_str().is_empty() => d,
                     _ => Path::new("."),
                 };
-                findings_workbook(&args.batch, &report, &setup, dir)?
+                let mut book = findings_workbook(&args.batch, &report, &setup, dir)?;
+                crate::outdir::write_file_at(path, |w| crate::report::xlsx::save(&mut book, w))?;
+                super::term::say(&format!("wrote {}", path.display()));
+                return Ok(exit_for(report));
             }
             Format::Text => {
                 let plain = text::Style { color: false };

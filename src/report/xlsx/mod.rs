@@ -109,14 +109,14 @@ fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     name
 }
 
-/// The workbook of `report` over the rows of `batch`, as bytes; constant-memory sheets
-/// keep their rows in temporary files in `tempdir` (the output's folder) meanwhile.
+/// The workbook of `report` over the rows of `batch`, to [`save`]; its row sheets keep
+/// their rows in temporary files in `tempdir` (the output's folder) until then.
 pub fn findings_xlsx(
     report: &Report,
     batch: &Batch<'_>,
     lang: Lang,
     tempdir: &Path,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Workbook, Error> {
     let mut book = Workbook::new();
     book.set_tempdir(tempdir).map_err(xlsx_error)?;
     // Dated the as-of day, so the same batch and --as-of give the same bytes.
@@ -198,7 +198,16 @@ pub fn findings_xlsx(
     book.push_worksheet(findings);
     let summary = summary::write(&ctx, report, &written).map_err(xlsx_error)?;
     book.push_worksheet(summary);
-    book.save_to_buffer().map_err(xlsx_error)
+    Ok(book)
+}
+
+/// Writes `book` to `w`, streaming each row sheet from its temporary file (never the
+/// whole workbook in memory).
+pub fn save(book: &mut Workbook, w: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
+    book.save_to_writer(w).map_err(|e| match e {
+        XlsxError::IoError(e) => e,
+        e => std::io::Error::other(e.to_string()),
+    })
 }
 
 /// The `internal:` link to the cell at 0-based (`row`, `col`) of sheet `name`, and the

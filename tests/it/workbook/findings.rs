@@ -324,6 +324,28 @@ fn run_hands_back_the_csv_batch_with_every_problem_on_its_cell() {
             assert_eq!(&row[0], status, "{}", row[1]);
         }
     }
+    // A row that is no applicant's says so on its status cell (line 27: a bad id), and
+    // a finding about no cell (a missing scan) is in the note of its applicant's status
+    // cell, with the others about that applicant's row.
+    let (_, starts) = &lines["applicants.csv"];
+    let bad = starts.iter().position(|&l| l == 27).unwrap();
+    assert_eq!(applicants[bad][0], "not processed");
+    let status_notes = notes(&book, "applicants");
+    // (The error names the id's cell: its note says why.)
+    assert!(status_notes[&format!("B{}", bad + 1)].contains("the row was not processed"));
+    let mut scans = 0;
+    for (id, _, message, source) in report_findings(&report) {
+        if source.starts_with("documents/") {
+            let row = applicants.iter().position(|r| r[1] == id).unwrap();
+            let note = &status_notes[&format!("A{}", row + 1)];
+            assert!(
+                note.contains(message.as_str()),
+                "{id}: {note:?} lacks {message:?}"
+            );
+            scans += 1;
+        }
+    }
+    assert!(scans > 3, "only {scans} findings about scans");
     let place = |source: &str| -> Option<(String, String)> {
         let parts: Vec<&str> = source.split(':').collect();
         let [file, line, column] = parts.as_slice() else {
