@@ -292,4 +292,83 @@ mod tests {
             assert_eq!(read, expected, "{}", dir.display());
         }
     }
+
+    /// The letters of the sample batch as the engine and the report decide them: the
+    /// sink that asks for letters gets each family's points in its words; `validate`'s
+    /// engine words none.
+    #[test]
+    fn the_sample_families_letters() {
+        use crate::report::letter::Letter;
+        struct Letters {
+            drafts: bool,
+            letters: Vec<(String, Status, Option<Letter>)>,
+            points: usize,
+        }
+        impl Sink for Letters {
+            fn window(&mut self, w: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
+                let schemas = Schemas::embedded().unwrap();
+                for ((a, o), s) in w.applicants.iter().zip(w.outcomes).zip(w.statuses) {
+                    self.points += o.letter.len();
+                    let letter = Letter::of(a, o, *s, &schemas, self.drafts);
+                    self.letters.push((a.applicant_id.clone(), *s, letter));
+                }
+                Ok(Vec::new())
+            }
+            fn letters(&self) -> bool {
+                self.drafts
+            }
+        }
+        let schemas = schema::Schemas::embedded().unwrap();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch");
+        let as_of = jiff::civil::date(2026, 11, 24);
+        let run = |drafts| {
+            let source = Folder::open(&sample).unwrap();
+            let sorted = Sorted::open(&source, &schemas, &Limits::default()).unwrap();
+            let mut sink = Letters {
+                drafts,
+                letters: Vec::new(),
+                points: 0,
+            };
+            process(sorted, as_of, WINDOW, &mut sink).unwrap();
+            sink
+        };
+        let of = |sink: &Letters, id: &str| {
+            let (_, _, l) = sink.letters.iter().find(|(i, _, _)| i == id).unwrap();
+            l.clone()
+        };
+        // Without letters asked for (validate's sink asks none), no point is worded.
+        let without = run(false);
+        assert_eq!(without.points, 0);
+        let with = run(true);
+        assert!(with.points > 0);
+        for (id, status, letter) in &with.letters {
+            assert_eq!(letter.is_some(), *status != Status::Ready, "{id}");
+        }
+        // Person by person; what to correct and how; a ground in the family's words.
+        let a031 = of(&with, "A031").unwrap();
+        assert_eq!(a031.bring.len(), 1);
+        assert_eq!(a031.bring[0].what, "свидетельство о рождении");
+        assert_eq!(a031.bring[0].persons, ["Кирилл"]);
+        assert!(
+            a031.fine
+                .iter()
+                .any(|i| i.persons.contains(&"Марина".into()))
+        );
+        let a045 = of(&with, "A045").unwrap();
+        assert_eq!(a045.correct[0].persons, ["Ерлан"]);
+        assert!(
+            a045.correct[0]
+                .what
+                .starts_with("паспорт действителен до 15.03.2027")
+        );
+        assert_eq!(a045.explain, 0);
+        let a021 = of(&with, "A021").unwrap();
+        assert!(a021.refused && a021.bring.is_empty() && a021.correct.is_empty());
+        assert!(a021.grounds[0].contains("01.03.2027"), "{:?}", a021.grounds);
+        // A letter about the applicant alone names no one.
+        let a029 = of(&with, "A029").unwrap();
+        assert!(a029.bring.iter().all(|i| i.persons.is_empty()), "{a029:?}");
+        // Refused: no letter without --drafts.
+        assert!(of(&without, "A021").is_none() && of(&without, "A031").is_some());
+    }
 }
