@@ -3,7 +3,8 @@
 //! byte is read (a FIFO, socket, device or folder is a clear error), and read with a
 //! size cap enforced while reading (a file that grows, or a link to an endless device,
 //! never fills memory). Every input file of the tool goes through here: the batch
-//! tables, the schemas, the templates and fonts, the manifest in OUT and the scans.
+//! tables, the schemas, the templates and fonts, the manifest in OUT and the scans. And how a
+//! size is said in the messages about limits ([`show_size`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -106,6 +107,27 @@ pub fn read_text_capped(path: &Path, max: u64) -> Result<String, ReadError> {
     let bytes = read_capped(path, max)?;
     String::from_utf8(bytes)
         .map_err(|e| ReadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// A size for messages: `10 KiB`, `1 GiB` for whole units, else the exact count of
+/// bytes with its rounded size, `10241 bytes (10.0 KiB)`, `900 bytes`.
+pub fn show_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (1 << 40, "TiB"),
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+    ];
+    for (factor, unit) in UNITS {
+        if bytes >= factor {
+            if bytes.is_multiple_of(factor) {
+                return format!("{} {unit}", bytes / factor);
+            }
+            let tenths = (u128::from(bytes) * 10 / u128::from(factor)) as u64;
+            return format!("{bytes} bytes ({}.{} {unit})", tenths / 10, tenths % 10);
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 #[cfg(test)]

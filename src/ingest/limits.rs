@@ -113,26 +113,7 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
     }
 }
 
-/// A size for messages: `10 KiB`, `1 GiB` for whole units, else the exact count of
-/// bytes with its rounded size, `10241 bytes (10.0 KiB)`, `900 bytes`.
-pub fn show_size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 4] = [
-        (1 << 40, "TiB"),
-        (1 << 30, "GiB"),
-        (1 << 20, "MiB"),
-        (1 << 10, "KiB"),
-    ];
-    for (factor, unit) in UNITS {
-        if bytes >= factor {
-            if bytes.is_multiple_of(factor) {
-                return format!("{} {unit}", bytes / factor);
-            }
-            let tenths = (u128::from(bytes) * 10 / u128::from(factor)) as u64;
-            return format!("{bytes} bytes ({}.{} {unit})", tenths / 10, tenths % 10);
-        }
-    }
-    format!("{bytes} bytes")
-}
+pub use crate::fsread::show_size;
 
 #[cfg(test)]
 mod tests {

@@ -10,10 +10,12 @@
 //! decoding, splitting, finding the header and typing are `ingest`'s. Every read is
 //! bounded (`max` bytes) and never blocks ([`crate::fsread`]).
 
+mod bounds;
 mod folder;
 mod grid;
 mod ods;
 mod workbook;
+mod xls;
 
 use std::path::{Path, PathBuf};
 

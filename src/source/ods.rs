@@ -3,6 +3,11 @@
 //! columns and `table:number-rows-spanned` rows, the cells it covers
 //! `table:covered-table-cell`s. Read from `content.xml`, counting rows and cells with
 //! their repetitions as calamine does, so a region's corners are the grid's positions.
+//!
+//! The same pass finds how far each sheet's values reach: calamine reads an `.ods` sheet
+//! into one dense range from its first value to its last, so a value far below or right
+//! of the table (or a cell repeated 16,384 times across a million rows) would take
+//! gigabytes; past [`MAX_CELLS`] the workbook is refused with what to do.
 
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor};
@@ -25,12 +30,40 @@ fn count(e: &BytesStart<'_>, name: &str) -> u32 {
         .max(1)
 }
 
-/// The merged regions of each sheet of the `.ods` file `bytes`, by sheet name.
-pub(super) fn merges(bytes: &[u8]) -> Result<HashMap<String, Vec<Merge>>, String> {
+/// At most this many cells in the range of one sheet (rows × columns up to its last
+/// value): calamine holds each in 32 bytes, so half a gigabyte. A batch of 100,000
+/// applicants fills about 4.5 million.
+pub(super) const MAX_CELLS: u64 = 16 << 20;
+
+/// The merged regions of each sheet of the `.ods` file `bytes`, by sheet name; an error
+/// saying what to do when a sheet's range holds more than [`MAX_CELLS`] cells. A
+/// `content.xml` that cannot be read is calamine's to report: no regions then.
+pub(super) fn scan(bytes: &[u8]) -> Result<HashMap<String, Vec<Merge>>, String> {
+    let Ok((merges, extents)) = merges(bytes) else {
+        return Ok(HashMap::new());
+    };
+    for (sheet, (rows, cols)) in extents {
+        let cells = u64::from(rows) * u64::from(cols);
+        if cells > MAX_CELLS {
+            return Err(format!(
+                "the sheet «{sheet}» reaches row {rows} and column {cols} ({cells} cells), more than an .ods sheet can be read as ({MAX_CELLS} cells): delete stray values far below or right of the table, or save the workbook as .xlsx, which is read row by row"
+            ));
+        }
+    }
+    Ok(merges)
+}
+
+/// Rows and columns up to the last value of each sheet.
+type Extents = HashMap<String, (u32, u32)>;
+
+/// The merged regions of each sheet of the `.ods` file `bytes`, by sheet name, and each
+/// sheet's extent.
+fn merges(bytes: &[u8]) -> Result<(HashMap<String, Vec<Merge>>, Extents), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let content = zip.by_name("content.xml").map_err(|e| e.to_string())?;
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
     let mut out: HashMap<String, Vec<Merge>> = HashMap::new();
+    let mut extents: Extents = HashMap::new();
     let (mut depth, mut sheet) = (0usize, String::new());
     let (mut row, mut col, mut rows) = (0u32, 0u32, 1u32);
     let mut found = 0usize;
@@ -87,10 +120,21 @@ pub(super) fn merges(bytes: &[u8]) -> Result<HashMap<String, Vec<Merge>>, String
                         });
                     }
                 }
-                col = col.saturating_add(count(&e, "table:number-columns-repeated"));
+                let across = count(&e, "table:number-columns-repeated");
+                let valued = !empty
+                    || e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                if valued && name == "table:table-cell" {
+                    let reach = extents.entry(sheet.clone()).or_default();
+                    reach.0 = reach.0.max(row.saturating_add(rows));
+                    reach.1 = reach.1.max(col.saturating_add(across));
+                }
+                col = col.saturating_add(across);
             }
             _ => {}
         }
     }
-    Ok(out)
+    Ok((out, extents))
 }

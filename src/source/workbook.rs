@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsx};
 
+use super::bounds::{self, Refusal};
 use super::grid::{Grid, GridCell, Merge, Value};
 use super::ods;
 use super::{Content, Source, SourceError};
@@ -101,9 +102,15 @@ impl Opened {
         let fail = |what: String| SourceError::input(&name, what);
         let zip = bytes.starts_with(b"PK\x03\x04");
         let ole = bytes.starts_with(b"\xD0\xCF\x11\xE0");
+        if zip {
+            bounds::check(&bytes, max).map_err(|r| match r {
+                Refusal::Protected => fail(PROTECTED.to_string()),
+                Refusal::Other(why) => fail(why),
+            })?;
+        }
         let mut merges = HashMap::new();
         let book = if zip && ext == "ods" {
-            merges = ods::merges(&bytes).unwrap_or_default();
+            merges = ods::scan(&bytes).map_err(fail)?;
             Ods::new(Cursor::new(bytes))
                 .map(Book::Ods)
                 .map_err(|e| fail(unreadable(&e.to_string())))?
@@ -114,7 +121,7 @@ impl Opened {
                 // An OpenDocument file named .xlsx is read as what it is.
                 Err(e) => match Ods::new(cursor.clone()) {
                     Ok(o) => {
-                        merges = ods::merges(cursor.get_ref()).unwrap_or_default();
+                        merges = ods::scan(cursor.get_ref()).map_err(fail)?;
                         Book::Ods(o)
                     }
                     Err(_) => return Err(fail(unreadable(&e.to_string()))),
@@ -124,7 +131,12 @@ impl Opened {
             // Office keeps a workbook encrypted with a password in an OLE container.
             return Err(fail(PROTECTED.to_string()));
         } else if ole {
-            Xls::new(Cursor::new(bytes)).map(Book::Xls).map_err(|e| {
+            super::xls::check(&bytes).map_err(|why| fail(unreadable(&why)))?;
+            // calamine can panic on a damaged .xls (an index past a record's end): that
+            // is a file it cannot read, not the end of the run.
+            let read = std::panic::catch_unwind(|| Xls::new(Cursor::new(bytes)))
+                .map_err(|_| fail(unreadable("the .xls reader failed on it")))?;
+            read.map(Book::Xls).map_err(|e| {
                 fail(match e {
                     calamine::XlsError::Password => PROTECTED.to_string(),
                     e => unreadable(&e.to_string()),

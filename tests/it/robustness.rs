@@ -7,6 +7,7 @@ use crate::common;
 
 mod folders;
 mod terminal;
+mod workbooks;
 
 use std::path::Path;
 
