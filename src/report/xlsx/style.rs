@@ -2,16 +2,19 @@
 //! and the words of its headers and legend in the report's language.
 //!
 //! A problem cell is filled by its most severe finding, in fills that stay apart when
-//! the workbook is printed in grey: a refusal **dark** (deep red, white bold text), an
-//! error **mid** (red), a missing document **light** (pale yellow), a warning
-//! **hatched** (grey diagonal lines on white). The same fills mark the status column
+//! the workbook is printed in grey (LibreOffice's PDF in grey gives them the levels 60,
+//! 129, 184 and 237 of 255): a refusal **dark** (deep red 8B1A1A, white bold text), an
+//! error **mid** (red E05A50), a missing document **light** (amber F5B041), a warning
+//! **palest, with a dashed border** (pale yellow FFF1A8; the border tells it from an
+//! unfilled cell on paper; a pattern fill would not do, as LibreOffice prints a hatch
+//! as flat grey). The same fills mark the status column
 //! (an applicant's status is their worst finding) and the severities of the Findings
 //! sheet, and the Summary sheet shows them as a legend. README.md names them too.
 //!
 //! Formats are made once per workbook: every combination of fill and number format
 //! (text, date, date and time, long integer) the row sheets need.
 
-use rust_xlsxwriter::{Color, Format, FormatBorder, FormatPattern};
+use rust_xlsxwriter::{Color, Format, FormatBorder};
 
 use crate::findings::{Lang, Severity};
 
@@ -44,12 +47,12 @@ pub fn filled(format: Format, severity: Severity) -> Format {
             .set_background_color(Color::RGB(0x8B1A1A))
             .set_font_color(Color::White)
             .set_bold(),
-        Severity::Error => format.set_background_color(Color::RGB(0xE57373)),
-        Severity::Missing => format.set_background_color(Color::RGB(0xFFE08A)),
+        Severity::Error => format.set_background_color(Color::RGB(0xE05A50)),
+        Severity::Missing => format.set_background_color(Color::RGB(0xF5B041)),
         Severity::Warning => format
-            .set_pattern(FormatPattern::LightUp)
-            .set_foreground_color(Color::RGB(0x808080))
-            .set_background_color(Color::White),
+            .set_background_color(Color::RGB(0xFFF1A8))
+            .set_border(FormatBorder::Dashed)
+            .set_border_color(Color::RGB(0x404040)),
     }
 }
 

@@ -174,7 +174,12 @@ fn check_case(book: usize, changes: &[Change]) -> Result<(), TestCaseError> {
     }
     let t = tempfile::tempdir().unwrap();
     write(t.path(), name, &b);
-    check(t.path(), name)
+    let started = std::time::Instant::now();
+    let checked = check(t.path(), name);
+    if std::env::var_os("RESETTLE_WORKBOOK_FUZZ_TRACE").is_some() {
+        eprintln!("took: {:?}", started.elapsed());
+    }
+    checked
 }
 
 proptest! {

@@ -58,13 +58,19 @@ fn notes(book: &Read, sheet: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The fill of every cell of a sheet that has one: cell → `pattern:colour`.
+/// The fill of every cell of a sheet that has one: cell → `pattern:colour`, and the
+/// style of its border after a space when it has one.
 fn fills(book: &Read, sheet: &str) -> BTreeMap<String, String> {
     let styles = &book.parts["xl/styles.xml"];
     let xfs = &styles[styles.find("<cellXfs").unwrap()..];
     let xfs = elements(xfs, "xf");
     let fills: Vec<&str> = styles[styles.find("<fills").unwrap()..styles.find("</fills>").unwrap()]
         .split("<fill>")
+        .skip(1)
+        .collect();
+    let borders: Vec<&str> = styles
+        [styles.find("<borders").unwrap()..styles.find("</borders>").unwrap()]
+        .split("<border>")
         .skip(1)
         .collect();
     let mut out = BTreeMap::new();
@@ -81,18 +87,23 @@ fn fills(book: &Read, sheet: &str) -> BTreeMap<String, String> {
             .first()
             .and_then(|c| attr(c, "rgb"))
             .unwrap_or_default();
-        out.insert(attr(c, "r").unwrap(), format!("{pattern}:{colour}"));
+        let border = attr(xf, "borderId")
+            .map(|b| borders[b.parse::<usize>().unwrap()])
+            .and_then(|b| elements(b, "left").first().and_then(|l| attr(l, "style")))
+            .map_or(String::new(), |style| format!(" {style}"));
+        out.insert(attr(c, "r").unwrap(), format!("{pattern}:{colour}{border}"));
     }
     out
 }
 
-/// The fill each severity is given (README.md names them).
+/// The fill each severity is given (README.md names them; `report/xlsx/style.rs` says
+/// how they print in grey).
 fn fill_of(severity: &str) -> &'static str {
     match severity {
         "refusal" => "solid:FF8B1A1A",
-        "error" => "solid:FFE57373",
-        "missing" => "solid:FFFFE08A",
-        "warning" => "lightUp:FF808080",
+        "error" => "solid:FFE05A50",
+        "missing" => "solid:FFF5B041",
+        "warning" => "solid:FFFFF1A8 dashed",
         other => panic!("severity {other}"),
     }
 }
