@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::checks;
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Fixed, Message, Source, mask};
 use crate::ingest::Carrier;
 use crate::model::{Applicant, Batch, Sex};
 
@@ -27,19 +28,16 @@ fn finding(
     p: &Person<'_>,
     rule: &'static str,
     col: Col,
-    ru: String,
-    en: String,
+    words: &'static Fixed,
+    args: impl IntoIterator<Item = Arg>,
 ) -> Finding {
-    let h = batch.header(p.file, col);
-    Finding {
-        rule,
-        severity: Severity::Error,
-        member_id: p.member_id.map(str::to_string),
-        field: Some(col),
-        source: Some(batch.source(p.file, p.row, col)),
-        message: Text::new(format!("{h}: {ru}"), format!("{h}: {en}")),
-        verified: true,
-    }
+    // `{0}` of the words is the column's header.
+    let h = Arg::plain(batch.header(p.file, col));
+    let args: Box<[Arg]> = std::iter::once(h).chain(args).collect();
+    Finding::new(rule, Message::new(words, args))
+        .member(p.member_id.map(str::to_string))
+        .on(col)
+        .at(Some(batch.source(p.file, p.row, col)))
 }
 
 fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
@@ -52,8 +50,11 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
             p,
             "data.iin_checksum",
             Col::Iin,
-            format!("ИИН {m}: неверная контрольная цифра — проверьте номер"),
-            format!("IIN {m}: the check digit is wrong — check the number"),
+            words!(
+                "{0}: ИИН {1}: неверная контрольная цифра — проверьте номер",
+                "{0}: IIN {1}: the check digit is wrong — check the number",
+            ),
+            [Arg::plain(m)],
         ));
         return;
     }
@@ -65,8 +66,11 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
                 p,
                 "data.iin_mismatch",
                 Col::Iin,
-                format!("ИИН {m} не содержит допустимой даты рождения и пола"),
-                format!("IIN {m} does not encode a valid birth date and sex"),
+                words!(
+                    "{0}: ИИН {1} не содержит допустимой даты рождения и пола",
+                    "{0}: IIN {1} does not encode a valid birth date and sex",
+                ),
+                [Arg::plain(m)],
             ))
         }
         Some((date, sex)) => {
@@ -76,8 +80,11 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
                     p,
                     "data.iin_mismatch",
                     Col::Iin,
-                    "ИИН не совпадает с датой рождения".into(),
-                    "the IIN does not match the birth date".into(),
+                    words!(
+                        "{0}: ИИН не совпадает с датой рождения",
+                        "{0}: the IIN does not match the birth date",
+                    ),
+                    [],
                 ));
             }
             if p.sex.is_some_and(|s| s != sex) {
@@ -86,8 +93,11 @@ fn iin_findings(batch: &Batch, p: &Person<'_>, out: &mut Vec<Finding>) {
                     p,
                     "data.iin_mismatch",
                     Col::Iin,
-                    "ИИН не совпадает с полом".into(),
-                    "the IIN does not match the sex".into(),
+                    words!(
+                        "{0}: ИИН не совпадает с полом",
+                        "{0}: the IIN does not match the sex",
+                    ),
+                    [],
                 ));
             }
         }
@@ -115,14 +125,11 @@ pub fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
             &me,
             "data.bank_account",
             Col::BankAccount,
-            format!(
-                "счёт {} не проходит проверку контрольного ключа с БИК {bik}",
-                mask(acc)
+            words!(
+                "{0}: счёт {1} не проходит проверку контрольного ключа с БИК {2}",
+                "{0}: account {1} fails the control key check with BIK {2}",
             ),
-            format!(
-                "account {} fails the control key check with BIK {bik}",
-                mask(acc)
-            ),
+            [Arg::plain(mask(acc)), Arg::plain(bik.as_str())],
         )),
         // An account without a BIK (unless the BIK was given but unreadable).
         (None, Some(_)) if a.findings.iter().all(|f| f.field != Some(Col::BankBik)) => {
@@ -131,8 +138,11 @@ pub fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
                 &me,
                 "data.required",
                 Col::BankBik,
-                "укажите БИК банка для номера счёта".into(),
-                "give the bank's BIK for the account number".into(),
+                words!(
+                    "{0}: укажите БИК банка для номера счёта",
+                    "{0}: give the bank's BIK for the account number",
+                ),
+                [],
             ))
         }
         _ => {}
@@ -145,8 +155,11 @@ pub fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
             &me,
             "data.snils",
             Col::Snils,
-            format!("СНИЛС {}: неверная контрольная сумма", mask(s)),
-            format!("SNILS {}: the checksum is wrong", mask(s)),
+            words!(
+                "{0}: СНИЛС {1}: неверная контрольная сумма",
+                "{0}: SNILS {1}: the checksum is wrong",
+            ),
+            [Arg::plain(mask(s))],
         ));
     }
     if let Some(s) = &a.inn
@@ -157,8 +170,11 @@ pub fn check_applicant(batch: &Batch, a: &Applicant) -> Vec<Finding> {
             &me,
             "data.inn",
             Col::Inn,
-            format!("ИНН {}: неверные контрольные цифры", mask(s)),
-            format!("INN {}: the check digits are wrong", mask(s)),
+            words!(
+                "{0}: ИНН {1}: неверные контрольные цифры",
+                "{0}: INN {1}: the check digits are wrong",
+            ),
+            [Arg::plain(mask(s))],
         ));
     }
     out
@@ -246,18 +262,13 @@ pub fn repeated_iins<'a>(
             let others = others.join(", ");
             out.push((
                 c.applicant,
-                Finding {
-                    rule: "data.duplicate",
-                    severity: Severity::Error,
-                    member_id: c.member.as_deref().map(str::to_string),
-                    field: Some(Col::Iin),
-                    source: Some(sources[k].clone()),
-                    message: Text::new(
-                        format!("ИИН {m} повторяется: также {others} — один человек не может быть в двух заявлениях"),
-                        format!("IIN {m} is repeated: also at {others} — one person cannot be in two applications"),
-                    ),
-                    verified: true,
-                },
+                Finding::new("data.duplicate", Message::new(
+                        words!(
+                            "ИИН {0} повторяется: также {1} — один человек не может быть в двух заявлениях",
+                            "IIN {0} is repeated: also at {1} — one person cannot be in two applications",
+                        ),
+                        [Arg::plain(m.as_str()), Arg::plain(others)],
+                    )).member(c.member.as_deref().map(str::to_string)).on(Col::Iin).at(Some(sources[k].clone())),
             ));
         }
     }

@@ -18,7 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
 
 use crate::error::Error;
-use crate::findings::{RowError, Source, Text};
+use crate::findings::{Arg, Message, RowError, Source};
 use crate::manifest::{Entry, Journal, Manifest, Written};
 use crate::model::Applicant;
 use crate::outdir::OutDir;
@@ -452,9 +452,9 @@ pub fn failed(file: &str, e: &str) -> RowError {
     RowError {
         rule: "render.failed",
         source: Source::Path(file.to_string()),
-        message: Text::new(
-            format!("документ не создан: {e}"),
-            format!("document not produced: {e}"),
+        message: Message::new(
+            crate::findings::words!("документ не создан: {0}", "document not produced: {0}"),
+            [Arg::plain(e)],
         ),
     }
 }
@@ -470,13 +470,12 @@ pub fn unprintable(id: &str, lost: &BTreeSet<char>) -> RowError {
     RowError {
         rule: "render.unprintable",
         source: Source::Path(format!("{id}/")),
-        message: Text::new(
-            format!(
-                "в документах заменены на «?» знаки, которых нет в шрифтах форм: {list}; исправьте данные (казахская ә — U+04D9, не латинская ə)"
+        message: Message::new(
+            crate::findings::words!(
+                "в документах заменены на «?» знаки, которых нет в шрифтах форм: {0}; исправьте данные (казахская ә — U+04D9, не латинская ə)",
+                "characters the forms' fonts lack are shown as «?»: {0}; correct the data (Kazakh ә is U+04D9, not the Latin ə)",
             ),
-            format!(
-                "characters the forms' fonts lack are shown as «?»: {list}; correct the data (Kazakh ә is U+04D9, not the Latin ə)"
-            ),
+            [Arg::value(list)],
         ),
     }
 }

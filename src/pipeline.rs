@@ -116,12 +116,12 @@ impl<'s> Sorted<'s> {
         if let Some(folders) = &self.folders {
             folders.scan(&mut applicants, &prepared.schemas().documents);
         }
-        // Severity is rules.toml's, whatever stage made the finding.
-        let rules = &prepared.schemas().rules;
+        // Severity is the schemas', whatever stage made the finding.
+        let schemas = prepared.schemas();
         applicants
             .par_iter_mut()
             .flat_map(|a| a.findings.par_iter_mut())
-            .for_each(|f| f.severity = rules.severity_of(f));
+            .for_each(|f| f.severity = schemas.severity_of(f));
         applicants
     }
 }
@@ -179,11 +179,11 @@ pub fn process(
     for first in (0..n).step_by(window.max(1)) {
         batch.applicants = sorted.applicants(first..n.min(first + window.max(1)));
         let mut outcomes = engine.evaluate(&batch);
-        let rules = &sorted.prepared.schemas().rules;
+        let schemas = sorted.prepared.schemas();
         outcomes
             .par_iter_mut()
             .flat_map(|o| o.findings.par_iter_mut())
-            .for_each(|f| f.severity = rules.severity_of(f));
+            .for_each(|f| f.severity = schemas.severity_of(f));
         let statuses: Vec<Status> = batch
             .applicants
             .par_iter()

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::findings::{Finding, Lang, RowError, Severity, Source, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Lang, Message, RowError, Source};
 use crate::model::{Applicant, DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
 use crate::values::show;
@@ -56,9 +57,12 @@ impl Folders {
             warnings.push(RowError {
                 rule: "docs.outside",
                 source: Source::Path("documents".into()),
-                message: Text::new(
-                    format!("папка documents — {ru}; не прочитана"),
-                    format!("documents is {en}; it was not read"),
+                message: Message::new(
+                    words!(
+                        "папка documents — {0}; не прочитана",
+                        "documents is {0}; it was not read",
+                    ),
+                    [Arg::both(ru, en)],
                 ),
             });
             return (None, warnings);
@@ -92,9 +96,12 @@ impl Folders {
             warnings.push(RowError {
                 rule: "docs.unrecognized",
                 source: Source::Path(format!("{}/{}", folders.root_name, show(name))),
-                message: Text::new(
-                    "нет заявителя с таким ID в applicants.csv; не прочитано",
-                    "no applicant with this id in applicants.csv; not read",
+                message: Message::new(
+                    words!(
+                        "нет заявителя с таким ID в applicants.csv; не прочитано",
+                        "no applicant with this id in applicants.csv; not read",
+                    ),
+                    [],
                 ),
             });
         }
@@ -207,18 +214,16 @@ fn scan_applicant(
     let r = reach(folder, batch_root);
     if r != Reach::Inside {
         let (ru, en) = r.why();
-        a.findings.push(Finding {
-            rule: "docs.unreadable",
-            severity: Severity::Warning,
-            member_id: None,
-            field: None,
-            source: Some(Source::Path(rel.to_string())),
-            message: Text::new(
-                format!("папка — {ru}; не прочитана"),
-                format!("the folder is {en}; not read"),
-            ),
-            verified: true,
-        });
+        a.findings.push(
+            Finding::new(
+                "docs.unreadable",
+                Message::new(
+                    words!("папка — {0}; не прочитана", "the folder is {0}; not read"),
+                    [Arg::both(ru, en)],
+                ),
+            )
+            .at(Some(Source::Path(rel.to_string()))),
+        );
         return;
     }
     let receipts: HashSet<String> = a
@@ -249,7 +254,7 @@ fn scan_applicant(
                 let why = e
                     .io_error()
                     .map_or_else(|| "a link loop".to_string(), ToString::to_string);
-                findings.push(unreadable(&at, &why, &why));
+                findings.push(unreadable(&at, Arg::plain(why)));
                 continue;
             }
         };
@@ -263,18 +268,16 @@ fn scan_applicant(
             let r = reach(path, batch_root);
             if r != Reach::Inside {
                 let (ru, en) = r.why();
-                findings.push(Finding {
-                    rule: "docs.unreadable",
-                    severity: Severity::Warning,
-                    member_id: None,
-                    field: None,
-                    source: Some(Source::Path(at)),
-                    message: Text::new(
-                        format!("{ru}; файл не прочитан"),
-                        format!("{en}; not read"),
-                    ),
-                    verified: true,
-                });
+                findings.push(
+                    Finding::new(
+                        "docs.unreadable",
+                        Message::new(
+                            words!("{0}; файл не прочитан", "{0}; not read"),
+                            [Arg::both(ru, en)],
+                        ),
+                    )
+                    .at(Some(Source::Path(at))),
+                );
                 continue;
             }
             match path.canonicalize() {
@@ -290,8 +293,13 @@ fn scan_applicant(
         let Some(name) = inner.to_str() else {
             findings.push(unrecognized(
                 &at,
-                "имя файла не в UTF-8",
-                "the file name is not valid UTF-8",
+                Message::new(
+                    words!(
+                        "файл не учтён: имя файла не в UTF-8",
+                        "file not counted: the file name is not valid UTF-8",
+                    ),
+                    [],
+                ),
             ));
             continue;
         };
@@ -312,45 +320,48 @@ fn scan_applicant(
             .then(|| docs.retired(stem))
             .flatten()
         {
-            findings.push(Finding {
-                rule: "docs.retired",
-                severity: Severity::Warning,
-                member_id: None,
-                field: None,
-                source: Some(Source::Path(at.clone())),
-                message: Text::new(
-                    format!(
-                        "документ больше не нужен, файл не учтён: {}",
-                        r.note.get(Lang::Ru)
+            findings.push(
+                Finding::new(
+                    "docs.retired",
+                    Message::new(
+                        words!(
+                            "документ больше не нужен, файл не учтён: {0}",
+                            "no longer needed, file not counted: {0}",
+                        ),
+                        [Arg::both(r.note.get(Lang::Ru), r.note.get(Lang::En))],
                     ),
-                    format!(
-                        "no longer needed, file not counted: {}",
-                        r.note.get(Lang::En)
-                    ),
-                ),
-                verified: true,
-            });
+                )
+                .at(Some(Source::Path(at.clone()))),
+            );
             continue;
         }
         if spec.is_none() && !is_receipt {
             findings.push(unrecognized(
                 &at,
-                "имя файла не соответствует ни одному коду документа (см. `resettle init`, README)",
-                "the file name matches no document code (see the batch README)",
+                Message::new(
+                    words!(
+                        "файл не учтён: имя файла не соответствует ни одному коду документа (см. `resettle init`, README)",
+                        "file not counted: the file name matches no document code (see the batch README)",
+                    ),
+                    [],
+                ),
             ));
             continue;
         }
         if !docs.accepts_extension(ext) {
+            let accepted = docs.extensions().join(", ");
             findings.push(unreadable(
                 &at,
-                &format!("принимаются только файлы {}", docs.extensions().join(", ")),
-                &format!("only {} files are accepted", docs.extensions().join(", ")),
+                Arg::both(
+                    format!("принимаются только файлы {accepted}"),
+                    format!("only {accepted} files are accepted"),
+                ),
             ));
             continue;
         }
         if let Err(flaw) = scan::check(&target) {
             let (ru, en) = flaw.text();
-            findings.push(unreadable(&at, &ru, &en));
+            findings.push(unreadable(&at, Arg::both(ru, en)));
             continue;
         }
         files.push(name.replace('\\', "/"));
@@ -361,21 +372,25 @@ fn scan_applicant(
             (true, Some(m)) => {
                 findings.push(unrecognized(
                     &at,
-                    &format!("в family.csv нет члена семьи «{}»", show(m)),
-                    &format!("family.csv has no member «{}»", show(m)),
+                    Message::new(
+                        words!(
+                            "файл не учтён: в family.csv нет члена семьи «{0}»",
+                            "file not counted: family.csv has no member «{0}»",
+                        ),
+                        [Arg::value(show(m))],
+                    ),
                 ));
                 continue;
             }
             (_, None) => {
                 findings.push(unrecognized(
                     &at,
-                    &format!(
-                        "документ члена семьи: назовите файл {}-<ID члена семьи>.{ext}",
-                        spec.code
-                    ),
-                    &format!(
-                        "a family member's document: name the file {}-<member_id>.{ext}",
-                        spec.code
+                    Message::new(
+                        words!(
+                            "файл не учтён: документ члена семьи: назовите файл {0}-<ID члена семьи>.{1}",
+                            "file not counted: a family member's document: name the file {0}-<member_id>.{1}",
+                        ),
+                        [Arg::plain(spec.code), Arg::plain(ext)],
                     ),
                 ));
                 continue;
@@ -384,13 +399,12 @@ fn scan_applicant(
             (false, Some(_)) => {
                 findings.push(unrecognized(
                     &at,
-                    &format!(
-                        "документ самого заявителя: назовите файл {}.{ext}",
-                        spec.code
-                    ),
-                    &format!(
-                        "the applicant's own document: name the file {}.{ext}",
-                        spec.code
+                    Message::new(
+                        words!(
+                            "файл не учтён: документ самого заявителя: назовите файл {0}.{1}",
+                            "file not counted: the applicant's own document: name the file {0}.{1}",
+                        ),
+                        [Arg::plain(spec.code), Arg::plain(ext)],
                     ),
                 ));
                 continue;
@@ -420,32 +434,18 @@ fn join_rel(rel: &str, inner: &Path) -> String {
 
 /// A file that does not count as a scan. A warning: if the document is required, its
 /// absence is reported (`docs.missing.<code>`) and decides the status.
-fn unreadable(at: &str, ru: &str, en: &str) -> Finding {
-    Finding {
-        rule: "docs.unreadable",
-        severity: Severity::Warning,
-        member_id: None,
-        field: None,
-        source: Some(Source::Path(at.to_string())),
-        message: Text::new(
-            format!("скан не принят: {ru}"),
-            format!("scan not accepted: {en}"),
+/// A `docs.unreadable` finding: `why` the scan at `at` was not accepted.
+fn unreadable(at: &str, why: Arg) -> Finding {
+    Finding::new(
+        "docs.unreadable",
+        Message::new(
+            words!("скан не принят: {0}", "scan not accepted: {0}"),
+            [why],
         ),
-        verified: true,
-    }
+    )
+    .at(Some(Source::Path(at.to_string())))
 }
 
-fn unrecognized(at: &str, ru: &str, en: &str) -> Finding {
-    Finding {
-        rule: "docs.unrecognized",
-        severity: Severity::Warning,
-        member_id: None,
-        field: None,
-        source: Some(Source::Path(at.to_string())),
-        message: Text::new(
-            format!("файл не учтён: {ru}"),
-            format!("file not counted: {en}"),
-        ),
-        verified: true,
-    }
+fn unrecognized(at: &str, message: Message) -> Finding {
+    Finding::new("docs.unrecognized", message).at(Some(Source::Path(at.to_string())))
 }

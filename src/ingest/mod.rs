@@ -18,7 +18,7 @@ pub mod table;
 
 use crate::columns::FileKind;
 use crate::error::Error;
-use crate::findings::{RowError, Source, Text};
+use crate::findings::{Arg, Message, RowError, Source};
 use crate::model::{Batch, RowCounts};
 use crate::schema::Schemas;
 use crate::source::{self, Content, SourceError};
@@ -87,13 +87,12 @@ fn read_table(
                 return Ok(Read::Empty(RowError {
                     rule: "data.unknown_column",
                     source: Source::in_table(file, Some(&grid.sheet), 1, None),
-                    message: Text::new(
-                        format!(
-                            "лист «{sheet}» книги {book} пустой (нет даже заголовка) и не прочитан"
+                    message: Message::new(
+                        crate::findings::words!(
+                            "лист «{0}» книги {1} пустой (нет даже заголовка) и не прочитан",
+                            "the sheet «{0}» of {1} is empty (not even a header row) and was ignored",
                         ),
-                        format!(
-                            "the sheet «{sheet}» of {book} is empty (not even a header row) and was ignored"
-                        ),
+                        [Arg::value(sheet.as_str()), Arg::plain(book.as_str())],
                     ),
                 }));
             }
@@ -112,15 +111,12 @@ fn read_table(
         return Ok(Read::Empty(RowError {
             rule: "data.unknown_column",
             source: Source::Row { file, row: 1 },
-            message: Text::new(
-                format!(
-                    "{} пустой (нет даже заголовка) и не прочитан",
-                    file.file_name()
+            message: Message::new(
+                crate::findings::words!(
+                    "{0} пустой (нет даже заголовка) и не прочитан",
+                    "{0} is empty (not even a header row) and was ignored",
                 ),
-                format!(
-                    "{} is empty (not even a header row) and was ignored",
-                    file.file_name()
-                ),
+                [Arg::plain(file.file_name())],
             ),
         }));
     }

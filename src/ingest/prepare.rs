@@ -17,7 +17,7 @@ use super::table::Table;
 use super::{Limits, Read, optional, read_table};
 use crate::columns::{Col, FileKind};
 use crate::error::Error;
-use crate::findings::{Finding, RowError, Source, Text};
+use crate::findings::{Finding, Message, RowError, Source};
 use crate::model::Batch;
 use crate::schema::Schemas;
 use crate::source;
@@ -100,9 +100,12 @@ pub fn prepare<'s>(
         meta.errors.push(RowError {
             rule: "data.required",
             source: Source::in_table(FileKind::Applicants, applicants.columns.sheet(), 1, None),
-            message: Text::new(
-                "в applicants.csv нет ни одного заявителя",
-                "applicants.csv holds no applicant",
+            message: Message::new(
+                crate::findings::words!(
+                    "в applicants.csv нет ни одного заявителя",
+                    "applicants.csv holds no applicant",
+                ),
+                [],
             ),
         });
     }

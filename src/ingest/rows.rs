@@ -9,7 +9,7 @@ mod paper;
 pub use cells::{Bound, Cells, MAX_AMOUNT, MAX_WEIGHT};
 
 use crate::columns::Col;
-use crate::findings::{Severity, Text};
+use crate::findings::{Arg, Message};
 use crate::model::{
     Applicant, Education, Expense, ExpenseKind, FamilyMember, FareClass, IdDocType, LegalCapacity,
     MaritalStatus, Relation, RussianLanguage, Sex,
@@ -121,19 +121,17 @@ pub fn expense(c: &mut Cells<'_>) -> Expense {
     }
     let receipt = c.text(Col::Receipt);
     if !receipt.is_empty() && !is_plain_file_name(&receipt) {
-        let h = c.header(Col::Receipt);
-        let shown = values::show(&receipt);
-        c.push(
-            "data.format",
-            Severity::Error,
-            Col::Receipt,
-            Text::new(
-                format!(
-                    "{h}: «{shown}» — укажите только имя файла в папке documents/<ID заявителя>/"
-                ),
-                format!("{h}: «{shown}» — give just a file name inside documents/<applicant_id>/"),
+        let message = Message::new(
+            crate::findings::words!(
+                "{0}: «{1}» — укажите только имя файла в папке documents/<ID заявителя>/",
+                "{0}: «{1}» — give just a file name inside documents/<applicant_id>/",
             ),
+            [
+                Arg::plain(c.header(Col::Receipt)),
+                Arg::value(values::show(&receipt)),
+            ],
         );
+        c.push("data.format", Col::Receipt, message);
     }
     Expense {
         row: c.row,
@@ -258,23 +256,29 @@ mod tests {
                 "{amount} {weight}"
             );
             assert!(
-                findings[0].message.en.ends_with(
+                findings[0].message.get(crate::findings::Lang::En).ends_with(
                     "is more than 1,000,000,000 roubles — no expense is that large, check the cell"
                 ),
                 "{:?}",
                 findings[0].message
             );
             assert!(
-                findings[0].message.ru.ends_with(
-                    "больше 1 000 000 000 руб. — таких расходов не бывает, проверьте ячейку"
-                ),
+                findings[0]
+                    .message
+                    .get(crate::findings::Lang::Ru)
+                    .ends_with(
+                        "больше 1 000 000 000 руб. — таких расходов не бывает, проверьте ячейку"
+                    ),
                 "{:?}",
                 findings[0].message
             );
             assert!(
-                findings[1].message.en.ends_with(
-                    "is more than 1,000,000 kg — no baggage is that heavy, check the cell"
-                ),
+                findings[1]
+                    .message
+                    .get(crate::findings::Lang::En)
+                    .ends_with(
+                        "is more than 1,000,000 kg — no baggage is that heavy, check the cell"
+                    ),
                 "{:?}",
                 findings[1].message
             );
@@ -313,7 +317,7 @@ mod tests {
             |c| member(c, "F1"),
         );
         assert_eq!(findings.len(), 1);
-        let msg = &findings[0].message.en;
+        let msg = &findings[0].message.get(crate::findings::Lang::En);
         assert!(!msg.contains("85021530012"), "{msg}");
         assert!(msg.contains("0012"), "{msg}");
     }

@@ -9,7 +9,8 @@ mod header;
 
 use crate::columns::{ColumnMap, FileKind};
 use crate::error::Error;
-use crate::findings::{RowError, Source, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Message, RowError, Source};
 use crate::ingest::Limits;
 use crate::ingest::decode::Decoded;
 use crate::schema::FieldSchema;
@@ -211,19 +212,16 @@ pub fn read_limited(
                 file,
                 row: decoded.first_replaced_line.unwrap_or(1) as u64,
             },
-            message: Text::new(
-                format!(
-                    "{} байт(а) не являются допустимым текстом {} и заменены знаком �; первая замена в строке {}",
-                    decoded.replaced,
-                    decoded.encoding.label(),
-                    decoded.first_replaced_line.unwrap_or(1)
+            message: Message::new(
+                words!(
+                    "{0} байт(а) не являются допустимым текстом {1} и заменены знаком �; первая замена в строке {2}",
+                    "{0} byte sequence(s) are not valid {1} and were replaced by �; the first on line {2}",
                 ),
-                format!(
-                    "{} byte sequence(s) are not valid {} and were replaced by �; the first on line {}",
-                    decoded.replaced,
-                    decoded.encoding.label(),
-                    decoded.first_replaced_line.unwrap_or(1)
-                ),
+                [
+                    Arg::num(decoded.replaced),
+                    Arg::plain(decoded.encoding.label()),
+                    Arg::num(decoded.first_replaced_line.unwrap_or(1)),
+                ],
             ),
         });
     }
@@ -318,14 +316,11 @@ pub fn read_limited(
         records.push(record);
     }
     if let Some(row) = first_unlabeled {
-        warnings.push(RowError {
-            rule: "data.unknown_column",
-            source: Source::Row { file, row },
-            message: Text::new(
-                format!("{unlabeled_values} значение(й) стоят в столбцах без заголовка и не прочитаны; первое в строке {row}"),
-                format!("{unlabeled_values} value(s) stand in columns without a header and were ignored; the first on row {row}"),
-            ),
-        });
+        warnings.push(stray_values(
+            Source::Row { file, row },
+            unlabeled_values,
+            row,
+        ));
     }
     let notes = undecodable(&full, &split.parts, &records, decoded.encoding.label());
     Ok(Table {
@@ -395,15 +390,30 @@ fn misplaced_quote(
     Some(RowError {
         rule: "data.format",
         source: Source::Row { file, row },
-        message: Text::new(
-            format!(
-                "в строке {row} есть кавычка (\") и {values} значений вместо {header}: похоже, кавычка сдвинула значения — проверьте кавычки в этой строке"
+        message: Message::new(
+            words!(
+                "в строке {0} есть кавычка (\") и {1} значений вместо {2}: похоже, кавычка сдвинула значения — проверьте кавычки в этой строке",
+                "row {0} holds a quote (\") and {1} values instead of {2}: a quote seems to have shifted the values — check the quotes on this row",
             ),
-            format!(
-                "row {row} holds a quote (\") and {values} values instead of {header}: a quote seems to have shifted the values — check the quotes on this row"
-            ),
+            [Arg::num(row), Arg::num(values), Arg::num(header)],
         ),
     })
+}
+
+/// The warning for `count` values standing in columns without a header, the first on
+/// row `row`.
+fn stray_values(source: Source, count: usize, row: u64) -> RowError {
+    RowError {
+        rule: "data.unknown_column",
+        source,
+        message: Message::new(
+            words!(
+                "{0} значение(й) стоят в столбцах без заголовка и не прочитаны; первое в строке {1}",
+                "{0} value(s) stand in columns without a header and were ignored; the first on row {1}",
+            ),
+            [Arg::num(count), Arg::num(row)],
+        ),
+    }
 }
 
 /// Whether the raw text of a record (from its start to the next record's) runs over
@@ -435,13 +445,17 @@ fn unclosed_quote(
     Some(RowError {
         rule: "data.format",
         source: Source::Row { file, row },
-        message: Text::new(
-            format!(
-                "кавычка (\"), открытая в строке {row}, похоже, не закрыта: {lines} строк(и) файла прочитаны как одна строка с {values} значениями вместо {header}; строки после неё не прочитаны — закройте или удалите кавычку"
+        message: Message::new(
+            words!(
+                "кавычка (\"), открытая в строке {0}, похоже, не закрыта: {1} строк(и) файла прочитаны как одна строка с {2} значениями вместо {3}; строки после неё не прочитаны — закройте или удалите кавычку",
+                "a quote (\") opened on row {0} seems never closed: {1} lines of the file were read as one row of {2} values instead of {3}; the rows after it were not read — close or remove the quote",
             ),
-            format!(
-                "a quote (\") opened on row {row} seems never closed: {lines} lines of the file were read as one row of {values} values instead of {header}; the rows after it were not read — close or remove the quote"
-            ),
+            [
+                Arg::num(row),
+                Arg::num(lines),
+                Arg::num(values),
+                Arg::num(header),
+            ],
         ),
     })
 }
@@ -499,7 +513,12 @@ mod tests {
         assert_eq!(t.records.len(), 2);
         assert_eq!(t.errors.len(), 1, "{:?}", t.errors);
         assert_eq!(t.errors[0].source.to_string(), "expenses.csv:3");
-        assert!(t.errors[0].message.en.contains("never closed"));
+        assert!(
+            t.errors[0]
+                .message
+                .get(crate::findings::Lang::En)
+                .contains("never closed")
+        );
         // A quote that is closed, and a literal quote in an unquoted cell, are fine.
         let t = table(
             FileKind::Expenses,
@@ -557,6 +576,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
-        assert!(t.warnings[0].message.en.contains("without a header"));
+        assert!(
+            t.warnings[0]
+                .message
+                .get(crate::findings::Lang::En)
+                .contains("without a header")
+        );
     }
 }

@@ -390,7 +390,7 @@ pub fn data(a: &Applicant, outcome: &Outcome, status: Status, cx: &Context<'_>) 
                 "severity": f.severity,
                 "severity_label": f.severity.label(Lang::Ru),
                 "rule": f.rule,
-                "message": f.message.ru,
+                "message": f.message.get(Lang::Ru),
                 "at": f.source.as_ref().map(|s| s.to_string()),
             })
         })

@@ -90,7 +90,7 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                     .as_ref()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
-                f.message.get(lang),
+                &f.message.get(lang),
                 if f.verified { "yes" } else { "no" },
             ]);
         }
@@ -106,7 +106,7 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
                 "",
                 "",
                 &e.source.to_string(),
-                e.message.get(lang),
+                &e.message.get(lang),
                 "yes",
             ]);
         }

@@ -5,7 +5,7 @@
 
 use crate::benefits::{Allowance, Fees, PersonAllowance, Territory};
 use crate::consulate::Consulate;
-use crate::findings::{Finding, Text};
+use crate::findings::{Finding, Lang, Message, Text};
 
 use super::ApplicantReport;
 
@@ -157,17 +157,26 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b",\"source\":");
     or_null(out, f.source.as_ref(), |out, s| string(out, &s.to_string()));
     out.extend_from_slice(b",\"message\":");
-    text(out, &f.message);
+    message(out, &f.message);
     out.extend_from_slice(b",\"verified\":");
     boolean(out, f.verified);
     out.push(b'}');
 }
 
 fn text(out: &mut Vec<u8>, t: &Text) {
+    pair(out, &t.ru, &t.en);
+}
+
+/// A message in both languages, worded here.
+fn message(out: &mut Vec<u8>, m: &Message) {
+    pair(out, &m.get(Lang::Ru), &m.get(Lang::En));
+}
+
+fn pair(out: &mut Vec<u8>, ru: &str, en: &str) {
     out.extend_from_slice(b"{\"ru\":");
-    string(out, &t.ru);
+    string(out, ru);
     out.extend_from_slice(b",\"en\":");
-    string(out, &t.en);
+    string(out, en);
     out.push(b'}');
 }
 

@@ -287,7 +287,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::Text;
+    use crate::findings::Message;
 
     fn f(severity: Severity) -> Finding {
         Finding {
@@ -296,7 +296,7 @@ mod tests {
             member_id: None,
             field: None,
             source: None,
-            message: Text::new("", ""),
+            message: Message::new(crate::findings::words!("", ""), []),
             verified: true,
         }
     }

@@ -4,12 +4,14 @@
 //!
 //! - an applicant is shown by the id and the initials of the name, «К. А. В.» for
 //!   Кузнецов Андрей Викторович (the id stands beside it everywhere);
-//! - no cell value is quoted: in every message the quoted part, from the first `«` to the
-//!   last `»`, becomes `«•••»` (a value, a name, an address, a phone, an e-mail, a file
-//!   name, a wrong id), except the valid id of a `data.orphan` message, which names an
-//!   applicant or member and no person;
-//! - any run of 9 or more digits left in a message is masked to its last four (personal
-//!   numbers are masked so already: IIN, ID document, bank account, SNILS, INN);
+//! - no value from the batch is shown: a message is data (its words and typed values,
+//!   [`crate::findings::Message`]), and every value that came from a cell or a file name
+//!   (a value, a name, an address, a phone, an e-mail, a file name, a sheet's name, a
+//!   member's name) becomes `•••`; an id stays when it is a valid one (it names an
+//!   applicant or member and no person), a wrong one is hidden like a value;
+//! - any run of 9 or more digits left in a message's values is masked to its last four
+//!   (personal numbers are masked so already: IIN, ID document, bank account, SNILS,
+//!   INN);
 //! - the file name of a scan is shown only when it is a document code
 //!   (`documents/A001/id_card.pdf`, or `birth_certificate-F2.jpg` for a member the report
 //!   names), else as `•••` with its extension; a folder in `documents/` only when it is
@@ -25,14 +27,14 @@ use std::sync::Arc;
 
 use super::Report;
 use crate::columns::Sheet;
-use crate::findings::{Source, Text};
+use crate::findings::{Arg, Message, Source};
 use crate::model::TableRead;
 use crate::schema::DocumentSchema;
 use crate::source::is_table_sheet;
 use crate::values::{is_valid_id, mask_digit_runs};
 
 /// What stands for a value that is not shown.
-pub const HIDDEN: &str = "•••";
+pub use crate::findings::HIDDEN;
 
 /// The initials of a full name: the first letter of each word, with a dot, `К. А. В.`;
 /// a hyphenated word gives one initial.
@@ -44,36 +46,33 @@ pub fn initials(name: &str) -> String {
         .join(" ")
 }
 
-/// A message with its quoted part hidden and long digit runs masked; `keep_id` keeps a
-/// quoted part that is a valid id.
-fn redact_message(m: &str, keep_id: bool) -> String {
-    let quoted = match (m.find('«'), m.rfind('»')) {
-        (Some(open), Some(close)) if open < close => Some((open, close)),
-        _ => None,
-    };
-    let out = match quoted {
-        Some((open, close)) => {
-            let inner = &m[open + '«'.len_utf8()..close];
-            if keep_id && is_valid_id(inner) {
-                m.to_string()
-            } else {
-                format!("{}«{HIDDEN}»{}", &m[..open], &m[close + '»'.len_utf8()..])
+/// A message with its values masked: a value from the batch (a cell, a name, a file
+/// name, a member's name) hidden, an id kept when it is a valid one, and runs of 9 or
+/// more digits masked in whatever is left.
+fn redact_message(m: &mut Message) {
+    for arg in m.args_mut() {
+        match arg {
+            Arg::Value(_) => *arg = Arg::Hidden,
+            Arg::Id(id) if !is_valid_id(id) => *arg = Arg::Hidden,
+            Arg::Plain(s) | Arg::Id(s) => mask_boxed(s),
+            Arg::Both { ru, en } => {
+                mask_boxed(ru);
+                mask_boxed(en);
             }
+            Arg::Member { name, id } => {
+                *name = HIDDEN.into();
+                mask_boxed(id);
+            }
+            Arg::Part(part) => redact_message(part),
+            Arg::Hidden => {}
         }
-        // A lone « or »: everything after it may be a value.
-        None => match m.find(['«', '»']) {
-            Some(at) => format!("{}{HIDDEN}", &m[..at]),
-            None => m.to_string(),
-        },
-    };
-    mask_digit_runs(&out).into_owned()
+    }
 }
 
-fn redact_text(t: &Text, keep_id: bool) -> Text {
-    Text::new(
-        redact_message(&t.ru, keep_id),
-        redact_message(&t.en, keep_id),
-    )
+fn mask_boxed(s: &mut Box<str>) {
+    if let std::borrow::Cow::Owned(masked) = mask_digit_runs(s) {
+        *s = masked.into();
+    }
 }
 
 /// A file name shown only when it is a document code, `code` or `code-<member_id>` of a
@@ -203,7 +202,7 @@ impl Report {
                 .collect();
             let members: HashSet<&str> = members.iter().map(String::as_str).collect();
             for f in &mut a.findings {
-                f.message = redact_text(&f.message, f.rule == "data.orphan");
+                redact_message(&mut f.message);
                 if let Some(s) = &mut f.source {
                     redact_source(s, &ids, docs, &members);
                 }
@@ -223,7 +222,7 @@ impl Report {
             a.outputs.iter_mut().for_each(mask_in_place);
         }
         for e in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
-            e.message = redact_text(&e.message, e.rule == "data.orphan");
+            redact_message(&mut e.message);
             redact_source(&mut e.source, &ids, docs, &none);
         }
         self.redacted = true;
@@ -244,30 +243,61 @@ mod tests {
         assert_eq!(initials(""), "");
     }
 
+    fn redacted(mut m: Message) -> String {
+        redact_message(&mut m);
+        m.get(crate::findings::Lang::En)
+    }
+
     #[test]
-    fn quoted_values_are_hidden() {
+    fn values_are_hidden_ids_kept_and_long_numbers_masked() {
+        let value = |v: &str| {
+            Message::new(
+                crate::findings::words!("{0}: значение «{1}»", "{0}: value «{1}» holds a NUL"),
+                [Arg::plain("address"), Arg::value(v)],
+            )
+        };
         assert_eq!(
-            redact_message("address: value «ул. Абая, 1» holds a NUL character", false),
-            "address: value «•••» holds a NUL character"
+            redacted(value("ул. Абая, 1")),
+            "address: value «•••» holds a NUL"
         );
         // A value holding the quotes themselves is hidden whole.
         assert_eq!(
-            redact_message("last_name: value «a» b «c»» not understood", false),
-            "last_name: value «•••» not understood"
+            redacted(value("a» b «c")),
+            "address: value «•••» holds a NUL"
+        );
+        let orphan = |id: &str| {
+            Message::new(
+                crate::findings::words!("нет «{0}»{1}", "no applicant «{0}»{1}"),
+                [
+                    Arg::id(id),
+                    Arg::part(Some(Message::new(
+                        crate::findings::words!(" (есть «{0}»)", " (there is «{0}»)"),
+                        [Arg::id("a099")],
+                    ))),
+                ],
+            )
+        };
+        assert_eq!(
+            redacted(orphan("A099")),
+            "no applicant «A099» (there is «a099»)"
         );
         assert_eq!(
-            redact_message("last_name: value «Иван» not understood", true),
-            "last_name: value «•••» not understood"
+            redacted(orphan("Иванов")),
+            "no applicant «•••» (there is «a099»)"
         );
-        assert_eq!(redact_message("x: «Иван", false), "x: •••");
-        assert_eq!(
-            redact_message("no applicant «A099» in applicants.csv", true),
-            "no applicant «A099» in applicants.csv"
+        let numbers = Message::new(
+            crate::findings::words!("{0} {1}", "IIN {0} and {1}"),
+            [Arg::plain("850412300123"), Arg::plain("12345678")],
         );
-        assert_eq!(
-            redact_message("IIN 850412300123 and 12345678", false),
-            "IIN ••••••••0123 and 12345678"
+        assert_eq!(redacted(numbers), "IIN ••••••••0123 and 12345678");
+        let member = Message::new(
+            crate::findings::words!("{0}", "member {0}"),
+            [Arg::Member {
+                name: "Иванов Иван".into(),
+                id: "F1".into(),
+            }],
         );
+        assert_eq!(redacted(member), "member «•••» (F1)");
     }
 
     #[test]

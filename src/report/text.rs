@@ -113,7 +113,7 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
                     8
                 ),
                 esc(f.rule),
-                esc(f.message.get(lang))
+                esc(&f.message.get(lang))
             );
         }
     }
@@ -145,7 +145,7 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
                 "  {}  {}: {}",
                 esc(&e.source.to_string()),
                 esc(e.rule),
-                esc(e.message.get(lang))
+                esc(&e.message.get(lang))
             );
         }
     }

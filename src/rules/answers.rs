@@ -5,7 +5,8 @@
 use jiff::civil::Date;
 
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Message};
 use crate::model::{Applicant, Batch, FamilyMember};
 use crate::schema::Schemas;
 
@@ -31,22 +32,13 @@ pub fn unanswered(batch: &Batch, schemas: &Schemas, a: &Applicant) -> Option<Fin
         .map(|&c| batch.header(FileKind::Applicants, c))
         .collect();
     let names = names.join(", ");
-    Some(Finding {
-        rule: rule.id,
-        severity: rule.severity,
-        member_id: None,
-        field: Some(first),
-        source: Some(batch.source(FileKind::Applicants, a.row, first)),
-        message: Text::new(
-            format!(
-                "Нет ответа на вопросы об основаниях отказа: {names} — спросите заявителя до подачи (пустая ячейка не означает «нет»)"
+    Some(Finding::new(rule.id, Message::new(
+            words!(
+                "Нет ответа на вопросы об основаниях отказа: {0} — спросите заявителя до подачи (пустая ячейка не означает «нет»)",
+                "No answer to the ground questions: {0} — ask the applicant before filing (an empty cell is not «no»)",
             ),
-            format!(
-                "No answer to the ground questions: {names} — ask the applicant before filing (an empty cell is not «no»)"
-            ),
-        ),
-        verified: true,
-    })
+            [Arg::plain(names)],
+        )).on(first).at(Some(batch.source(FileKind::Applicants, a.row, first))))
 }
 
 /// Whether the applicant's answer in column `c` is empty.
@@ -120,20 +112,12 @@ fn future(
 ) -> Finding {
     let h = batch.header(file, col);
     let (shown, today) = (d.strftime("%d.%m.%Y"), as_of.strftime("%d.%m.%Y"));
-    Finding {
-        rule: "data.format",
-        severity: crate::findings::Severity::Error,
-        member_id: member.map(str::to_string),
-        field: Some(col),
-        source: Some(batch.source(file, row, col)),
-        message: Text::new(
-            format!(
-                "{h}: {shown} — дата в будущем (расчётная дата {today}); такой даты здесь быть не может, проверьте ячейку"
+    let day = |ru: &dyn std::fmt::Display, en: Date| Arg::both(ru.to_string(), en.to_string());
+    Finding::new("data.format", Message::new(
+            words!(
+                "{0}: {1} — дата в будущем (расчётная дата {2}); такой даты здесь быть не может, проверьте ячейку",
+                "{0}: {1} is in the future (as of {2}); no such date can be here, check the cell",
             ),
-            format!(
-                "{h}: {d} is in the future (as of {as_of}); no such date can be here, check the cell"
-            ),
-        ),
-        verified: true,
-    }
+            [Arg::plain(h), day(&shown, d), day(&today, as_of)],
+        )).member(member.map(str::to_string)).on(col).at(Some(batch.source(file, row, col)))
 }

@@ -3,29 +3,26 @@
 
 use crate::benefits;
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Message};
 use crate::model::{Applicant, Batch, Vocabulary};
-use crate::schema::{Rates, Schemas};
+use crate::schema::Rates;
 
 use super::facts::MemberFacts;
 
 /// The claim findings of `a`'s expenses.
 pub fn claims(
     batch: &Batch,
-    schemas: &Schemas,
     rates: &Rates,
     a: &Applicant,
     members: &[MemberFacts],
     findings: &mut Vec<Finding>,
 ) {
-    let finding = |rule: &'static str, member: Option<&str>, row: u64, col: Col, message| Finding {
-        rule,
-        severity: schemas.rules.severity(rule),
-        member_id: member.map(str::to_string),
-        field: Some(col),
-        source: Some(batch.source(FileKind::Expenses, row, col)),
-        message,
-        verified: true,
+    let finding = |rule: &'static str, member: Option<&str>, row: u64, col: Col, message| {
+        Finding::new(rule, message)
+            .member(member.map(str::to_string))
+            .on(col)
+            .at(Some(batch.source(FileKind::Expenses, row, col)))
     };
     for e in &a.expenses {
         let member = e.member_id.as_deref();
@@ -34,16 +31,24 @@ pub fn claims(
                 f.eq_ignore_ascii_case(&e.receipt) || f.to_lowercase() == e.receipt.to_lowercase()
             });
         if !present {
-            let (ru, en) = if e.receipt.is_empty() {
-                (
-                    "квитанция не указана".to_string(),
-                    "no receipt is given".to_string(),
+            let message = if e.receipt.is_empty() {
+                Message::new(
+                    words!(
+                        "Расход без квитанции: квитанция не указана — не будет компенсирован без неё",
+                        "Expense without a receipt: no receipt is given — it will not be compensated without one",
+                    ),
+                    [],
                 )
             } else {
-                let r = crate::values::show(&e.receipt);
-                (
-                    format!("файла «{r}» нет в documents/{}/", a.applicant_id),
-                    format!("«{r}» is not in documents/{}/", a.applicant_id),
+                Message::new(
+                    words!(
+                        "Расход без квитанции: файла «{0}» нет в documents/{1}/ — не будет компенсирован без неё",
+                        "Expense without a receipt: «{0}» is not in documents/{1}/ — it will not be compensated without one",
+                    ),
+                    [
+                        Arg::value(crate::values::show(&e.receipt)),
+                        Arg::id(a.applicant_id.as_str()),
+                    ],
                 )
             };
             findings.push(finding(
@@ -51,12 +56,7 @@ pub fn claims(
                 member,
                 e.row,
                 Col::Receipt,
-                Text::new(
-                    format!("Расход без квитанции: {ru} — не будет компенсирован без неё"),
-                    format!(
-                        "Expense without a receipt: {en} — it will not be compensated without one"
-                    ),
-                ),
+                message,
             ));
         }
         if !benefits::expense_qualifies(member, members)
@@ -67,24 +67,29 @@ pub fn claims(
                 member,
                 e.row,
                 Col::MemberId,
-                Text::new(
-                    "Расход члена семьи, который не переезжает: не компенсируется",
-                    "An expense of a family member who does not relocate: not compensated",
+                Message::new(
+                    words!(
+                        "Расход члена семьи, который не переезжает: не компенсируется",
+                        "An expense of a family member who does not relocate: not compensated",
+                    ),
+                    [],
                 ),
             ));
         }
         if let Some(class) = e.fare_class
             && !rates.compensation.fares.compensates(class)
         {
-            let c = class.canonical();
             findings.push(finding(
                 "claim.fare_class",
                 member,
                 e.row,
                 Col::FareClass,
-                Text::new(
-                    format!("Класс проезда «{c}» выше компенсируемого (авиа — эконом, ж/д — купе, речной — II категория): разница может не быть компенсирована"),
-                    format!("Fare class «{c}» is above the compensated one (air economy, rail compartment, river category II): the difference may not be compensated"),
+                Message::new(
+                    words!(
+                        "Класс проезда «{0}» выше компенсируемого (авиа — эконом, ж/д — купе, речной — II категория): разница может не быть компенсирована",
+                        "Fare class «{0}» is above the compensated one (air economy, rail compartment, river category II): the difference may not be compensated",
+                    ),
+                    [Arg::plain(class.canonical())],
                 ),
             ));
         }

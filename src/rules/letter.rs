@@ -53,11 +53,11 @@ pub(super) fn points(
             let m = member.and_then(|i| a.family.get(i));
             t.render(&mctx, &|d| match d {
                 Display::Field => field_words(schemas, f.field),
-                d => display(a, m, region, ctx.run, d, Lang::Ru),
+                d => display(a, m, region, ctx.run, d).get(Lang::Ru),
             })
         });
         let point = Point {
-            severity: rules.severity_of(f),
+            severity: schemas.severity_of(f),
             member_id: f.member_id.clone(),
             text,
         };

@@ -21,10 +21,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::benefits::{self, Allowance, Fees, Minimum, Territory};
 use crate::columns::{Col, FileKind};
 use crate::consulate::{self, Consulate};
-use crate::findings::{Finding, Lang, Severity, Source, Text};
+use crate::findings::{Arg, Finding, Fixed, Lang, Message, Severity, Source};
 use crate::model::{Applicant, Batch, FamilyMember};
 use crate::schema::regions::{Participation, Russia};
-use crate::schema::rules::{Display, render};
+use crate::schema::rules::Display;
 use crate::schema::{Rates, SchemaError, Schemas};
 use facts::{AppFacts, Ctx, MemberFacts, RegionFacts, RunFacts};
 pub use letter::Point;
@@ -174,17 +174,25 @@ fn format_date(d: Date, lang: Lang) -> String {
     }
 }
 
-fn data_format(batch: &Batch, a: &Applicant, col: Col, ru: String, en: String) -> Finding {
+/// A `data.format` finding on `col` of `a`: `words`, whose `{0}` is the column's
+/// header and whose `{1}` is `value`.
+fn data_format(
+    batch: &Batch,
+    a: &Applicant,
+    col: Col,
+    words: &'static Fixed,
+    value: &str,
+) -> Finding {
     let h = batch.header(FileKind::Applicants, col);
-    Finding {
-        rule: "data.format",
-        severity: Severity::Error,
-        member_id: None,
-        field: Some(col),
-        source: Some(batch.source(FileKind::Applicants, a.row, col)),
-        message: Text::new(format!("{h}: {ru}"), format!("{h}: {en}")),
-        verified: true,
-    }
+    Finding::new(
+        "data.format",
+        Message::new(
+            words,
+            [Arg::plain(h), Arg::value(crate::values::show(value))],
+        ),
+    )
+    .on(col)
+    .at(Some(batch.source(FileKind::Applicants, a.row, col)))
 }
 
 /// The source of a finding about `col`: its cell in applicants.csv, or the first
@@ -221,13 +229,15 @@ fn target_region<'s>(
         .copied()
         .flatten();
     if r.is_none() {
-        let shown = crate::values::show(&a.target_region);
         findings.push(data_format(
             batch,
             a,
             Col::TargetRegion,
-            format!("«{shown}» — не субъект РФ из regions.toml; укажите название или код региона"),
-            format!("«{shown}» is not a subject of the Russian Federation in regions.toml; give its name or code"),
+            crate::findings::words!(
+                "{0}: «{1}» — не субъект РФ из regions.toml; укажите название или код региона",
+                "{0}: «{1}» is not a subject of the Russian Federation in regions.toml; give its name or code",
+            ),
+            &a.target_region,
         ));
     }
     r.map(|i| (i, &schemas.regions.russia[i]))
@@ -247,19 +257,21 @@ fn mission(
     }
     let k = lookups.kz.get(a.kz_region.as_str()).copied().flatten();
     if k.is_none() {
-        let shown = crate::values::show(&a.kz_region);
         findings.push(data_format(
             batch,
             a,
             Col::KzRegion,
-            format!("«{shown}» — не область или город Казахстана из regions.toml"),
-            format!("«{shown}» is not a region or city of Kazakhstan in regions.toml"),
+            crate::findings::words!(
+                "{0}: «{1}» — не область или город Казахстана из regions.toml",
+                "{0}: «{1}» is not a region or city of Kazakhstan in regions.toml",
+            ),
+            &a.kz_region,
         ));
     }
     k.and_then(|k| lookups.consulates.get(k, priority))
 }
 
-/// The text of a message placeholder, for `a` (and the family member `m` of a
+/// The value of a message placeholder, for `a` (and the family member `m` of a
 /// per-member message).
 fn display(
     a: &Applicant,
@@ -267,18 +279,19 @@ fn display(
     region: Option<&Russia>,
     run: &RunFacts,
     d: Display,
-    lang: Lang,
-) -> String {
-    let date = |x: Option<Date>| x.map_or("—".to_string(), |x| format_date(x, lang));
+) -> Arg {
+    let date = |x: Option<Date>| match x {
+        Some(x) => Arg::both(format_date(x, Lang::Ru), format_date(x, Lang::En)),
+        None => Arg::plain("—"),
+    };
     match d {
-        Display::TargetRegion => a.target_region.clone(),
-        Display::Region => match (region, lang) {
-            (Some(r), Lang::Ru) => r.ru.clone(),
-            (Some(r), Lang::En) => r.en.clone(),
-            (None, _) => a.target_region.clone(),
+        Display::TargetRegion => Arg::value(a.target_region.as_str()),
+        Display::Region => match region {
+            Some(r) => Arg::both(r.ru.as_str(), r.en.as_str()),
+            None => Arg::value(a.target_region.as_str()),
         },
-        Display::KzRegion => a.kz_region.clone(),
-        Display::Profession => a.profession.clone(),
+        Display::KzRegion => Arg::value(a.kz_region.as_str()),
+        Display::Profession => Arg::value(a.profession.as_str()),
         Display::IdDocExpiryDate => date(a.id_doc_expiry_date),
         Display::DeportationDate => date(a.deportation_date),
         Display::FilingDate => date(Some(facts::filing_date(a, run.as_of))),
@@ -288,14 +301,14 @@ fn display(
             a.certificate_date,
             run.certificate_validity_years,
         )),
-        Display::Member => m.map_or_else(String::new, |m| {
-            let name = crate::model::join_name([&m.last_name, &m.first_name, &m.patronymic]);
-            format!("«{name}» ({})", m.member_id)
+        Display::Member => m.map_or(Arg::plain(""), |m| Arg::Member {
+            name: crate::model::join_name([&m.last_name, &m.first_name, &m.patronymic]).into(),
+            id: m.member_id.as_str().into(),
         }),
         Display::MemberIdDocExpiryDate => date(m.and_then(|m| m.id_doc_expiry_date)),
         Display::MemberDeportationDate => date(m.and_then(|m| m.deportation_date)),
         // Only letters name a column, and they say which (letter::points).
-        Display::Field => String::new(),
+        Display::Field => Arg::plain(""),
     }
 }
 
@@ -311,22 +324,19 @@ fn rule_findings(
 ) {
     let run = ctx.run;
     for rule in &schemas.rules.rules {
-        if let Some(when) = &rule.when
+        // Every rule with a condition has a message (rules.toml does not load otherwise).
+        if let (Some(when), Some(said)) = (&rule.when, &rule.message)
             && when.holds(ctx)
         {
-            let show = |d, lang| display(a, None, region, run, d, lang);
-            findings.push(Finding {
-                rule: rule.id,
-                severity: rule.severity,
-                member_id: None,
-                field: rule.field,
-                source: Some(match rule.field {
-                    Some(col) => source_for(batch, a, col),
-                    None => batch.row_source(FileKind::Applicants, a.row),
-                }),
-                message: rule.message(ctx, &show),
-                verified: true,
-            });
+            let show = |d| display(a, None, region, run, d);
+            findings.push(
+                Finding::new(rule.id, said.message(ctx, &show))
+                    .on(rule.field)
+                    .at(Some(match rule.field {
+                        Some(col) => source_for(batch, a, col),
+                        None => batch.row_source(FileKind::Applicants, a.row),
+                    })),
+            );
         }
         let Some(mr) = &rule.member else { continue };
         for (m, facts) in a.family.iter().zip(members) {
@@ -338,22 +348,19 @@ fn rule_findings(
             if !mr.when.holds(&mctx) {
                 continue;
             }
-            let show = |d, lang| display(a, Some(m), region, run, d, lang);
+            let show = |d| display(a, Some(m), region, run, d);
             let column = rule
                 .field
                 .filter(|c| FileKind::Family.columns().contains(c));
-            findings.push(Finding {
-                rule: rule.id,
-                severity: mr.severity,
-                member_id: Some(m.member_id.clone()),
-                field: column,
-                source: Some(match column {
-                    Some(col) => batch.source(FileKind::Family, m.row, col),
-                    None => batch.row_source(FileKind::Family, m.row),
-                }),
-                message: render(&mr.message, &mctx, &show),
-                verified: true,
-            });
+            findings.push(
+                Finding::new(rule.id, mr.message.message(&mctx, &show))
+                    .member(Some(m.member_id.clone()))
+                    .on(column)
+                    .at(Some(match column {
+                        Some(col) => batch.source(FileKind::Family, m.row, col),
+                        None => batch.row_source(FileKind::Family, m.row),
+                    })),
+            );
         }
     }
 }
@@ -415,7 +422,7 @@ fn evaluate_one(
     );
     let documents = required::required_documents(schemas, a, &members, &ctx);
     required::missing_documents(schemas, a, &documents, &mut findings);
-    claims::claims(batch, schemas, rates, a, &members, &mut findings);
+    claims::claims(batch, rates, a, &members, &mut findings);
 
     let allowance = allowance(schemas, rates, run, a, region, &members, &findings);
     let fees = benefits::fees(app.age, &members, rates);
@@ -466,7 +473,10 @@ fn allowance(
         return Allowance::none(None, reason);
     };
     // A refused applicant can claim nothing; the territory is still shown.
-    if findings.iter().any(|f| f.severity == Severity::Refusal) {
+    if findings
+        .iter()
+        .any(|f| schemas.severity_of(f) == Severity::Refusal)
+    {
         return Allowance::none(Some(t), None);
     }
     // A member with a finding of a rule about members (a ground, not a family member)
@@ -478,7 +488,7 @@ fn allowance(
                     .rules
                     .get(f.rule)
                     .is_some_and(|r| r.member.is_some())
-                && f.severity >= Severity::Error
+                && schemas.severity_of(f) >= Severity::Error
         })
     };
     let counted: Vec<&MemberFacts> = members

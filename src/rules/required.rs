@@ -2,7 +2,7 @@
 //! from `documents.toml`), which of them were handed in, and a `docs.missing.<code>`
 //! finding for each that was not.
 
-use crate::findings::{Finding, Severity, Source, Text};
+use crate::findings::{Arg, Finding, Message, Source};
 use crate::model::{Applicant, Evidence};
 use crate::schema::Schemas;
 
@@ -112,8 +112,11 @@ pub fn missing_documents(
         let Some(doc) = schemas.documents.by_code(r.code) else {
             continue;
         };
-        let (source, who) = match r.member_id(a) {
-            None => (format!("{folder}/{}.*", doc.code), String::new()),
+        let (source, message) = match r.member_id(a) {
+            None => (
+                format!("{folder}/{}.*", doc.code),
+                Message::shared(&doc.missing, []),
+            ),
             Some(m) => {
                 let name = a
                     .family
@@ -121,23 +124,20 @@ pub fn missing_documents(
                     .find(|f| f.member_id == m)
                     .map(|f| format!("{} {}", f.last_name, f.first_name))
                     .unwrap_or_default();
+                let member = Arg::Member {
+                    name: name.into(),
+                    id: m.into(),
+                };
                 (
                     format!("{folder}/{}-{m}.*", doc.code),
-                    format!(" — «{name}» ({m})"),
+                    Message::shared(&doc.missing_member, [member]),
                 )
             }
         };
-        findings.push(Finding {
-            rule: doc.missing_rule,
-            severity: Severity::Missing,
-            member_id: r.member_id(a).map(str::to_string),
-            field: None,
-            source: Some(Source::Path(source)),
-            message: Text::new(
-                format!("Нет документа: {}{who}", doc.title.ru),
-                format!("Missing: {}{who}", doc.title.en),
-            ),
-            verified: true,
-        });
+        findings.push(
+            Finding::new(doc.missing_rule, message)
+                .member(r.member_id(a).map(str::to_string))
+                .at(Some(Source::Path(source))),
+        );
     }
 }

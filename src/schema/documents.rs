@@ -3,6 +3,8 @@
 //! Russian) by which scans are recognised, who needs no proof of Russian, and the basis
 //! of each with whether an official source confirms it.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
@@ -11,7 +13,7 @@ use toml::Spanned;
 use super::rules::{compile_condition, intern};
 use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::cond::{Condition, Scope};
-use crate::findings::Text;
+use crate::findings::{Text, Words};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +137,10 @@ pub struct DocSpec {
     pub source: Sourced,
     /// The public rule id of its absence, `docs.missing.<code>`.
     pub missing_rule: &'static str,
+    /// The words of its absence, shared by every finding of it: the applicant's, and a
+    /// family member's (`{0}`: the member).
+    pub missing: Arc<Words>,
+    pub missing_member: Arc<Words>,
 }
 
 impl DocSpec {
@@ -272,6 +278,14 @@ impl DocumentSchema {
             let at = d.code.span().start;
             docs.push(DocSpec {
                 missing_rule: intern(&format!("docs.missing.{code}")),
+                missing: Arc::new(Words::new(
+                    format!("Нет документа: {}", d.title.ru),
+                    format!("Missing: {}", d.title.en),
+                )),
+                missing_member: Arc::new(Words::new(
+                    format!("Нет документа: {} — {{0}}", d.title.ru),
+                    format!("Missing: {} — {{0}}", d.title.en),
+                )),
                 code: intern(code),
                 letter: d.letter.unwrap_or_else(|| d.title.ru.clone()),
                 title: Text::new(d.title.ru, d.title.en),

@@ -174,6 +174,27 @@ pub struct Schemas {
 }
 
 impl Schemas {
+    /// The severity of `f`, decided here and nowhere else: rules.toml's (its rule's, or
+    /// its `member` part's for a finding about a family member), and for a missing
+    /// document of documents.toml (`docs.missing.<code>`) `missing`, the severity that
+    /// means a required document is absent. The pipeline asks it of every finding
+    /// before statuses are decided, so an edited rules.toml (or `--schemas`) changes
+    /// statuses; an id neither schema holds (a test holds every id the code emits to
+    /// an entry) keeps the blocking severity it was made with.
+    pub fn severity_of(&self, f: &crate::findings::Finding) -> crate::findings::Severity {
+        if let Some(s) = self.rules.severity_of(f) {
+            return s;
+        }
+        let missing = f
+            .rule
+            .strip_prefix("docs.missing.")
+            .and_then(|code| self.documents.by_code(code));
+        match missing {
+            Some(_) => crate::findings::Severity::Missing,
+            None => f.severity,
+        }
+    }
+
     /// Loads every schema, from `dir` where it has the file, else the built-in copy.
     pub fn load(dir: Option<&Path>) -> Result<Schemas, SchemaError> {
         if let Some(dir) = dir

@@ -11,12 +11,12 @@ use toml::Spanned;
 
 use super::{SchemaError, SchemaText, Sourced, sourced};
 use crate::columns::Col;
-use crate::cond::{Condition, Ctx, Scope};
-use crate::findings::{Finding, Lang, Severity, Text};
+use crate::cond::{Condition, Scope};
+use crate::findings::{Finding, Severity, Text};
 
 mod template;
 
-pub use template::{Display, Template, Use};
+pub use template::{Display, Said, Template, Use};
 
 /// One rule of `rules.toml`.
 #[derive(Debug)]
@@ -30,7 +30,8 @@ pub struct Rule {
     /// The same rule for each family member, when it applies to them.
     pub member: Option<MemberRule>,
     pub field: Option<Col>,
-    pub message: Option<(Template, Template)>,
+    /// The message of the applicant's finding (every rule with a condition has one).
+    pub message: Option<Said>,
     /// The point in the family's words (`letter`, Russian), for the letter to a family
     /// that is not ready; `None`: the letter does not show the rule's findings (an
     /// error or missing answer among them is left to the caseworker to explain).
@@ -63,30 +64,9 @@ pub struct MemberRule {
     pub when: Condition,
     pub when_src: String,
     pub severity: Severity,
-    pub message: (Template, Template),
+    pub message: Said,
     /// The member's point in the family's words (`member.letter`).
     pub letter: Option<Template>,
-}
-
-/// Renders a pair of templates.
-pub fn render(
-    (ru, en): &(Template, Template),
-    ctx: &Ctx<'_>,
-    display: &dyn Fn(Display, Lang) -> String,
-) -> Text {
-    Text::new(
-        ru.render(ctx, &|d| display(d, Lang::Ru)),
-        en.render(ctx, &|d| display(d, Lang::En)),
-    )
-}
-
-impl Rule {
-    pub fn message(&self, ctx: &Ctx<'_>, display: &dyn Fn(Display, Lang) -> String) -> Text {
-        match &self.message {
-            Some(m) => render(m, ctx, display),
-            None => self.description.clone(),
-        }
-    }
 }
 
 /// A rule id of edition 1 that is no longer emitted, with what replaced it and why.
@@ -248,17 +228,22 @@ impl RuleSchema {
                 Template::compile(t.get_ref(), scope, usage)
                     .map_err(|(o, m)| src.error_at(Some(t.span().start + 1 + o), m))
             };
-            let template = |t: &Spanned<String>, scope| compile(t, scope, Use::Message);
+            let said = |m: &RawText, scope| -> Result<Said, SchemaError> {
+                let ru = compile(&m.ru, scope, Use::Message)?;
+                let en = compile(&m.en, scope, Use::Message)?;
+                let said = Said::of(&ru, &en);
+                if said.slots() > 10 {
+                    return Err(at(&m.ru, "a message shows at most ten values".into()));
+                }
+                Ok(said)
+            };
             let letter = |t: &Option<Spanned<String>>, scope| {
                 t.as_ref()
                     .map(|t| compile(t, scope, Use::Letter))
                     .transpose()
             };
             let message = match (&r.when, &r.message) {
-                (Some(_), Some(m)) => Some((
-                    template(&m.ru, Scope::Applicant)?,
-                    template(&m.en, Scope::Applicant)?,
-                )),
+                (Some(_), Some(m)) => Some(said(m, Scope::Applicant)?),
                 (Some(_), None) => {
                     return Err(at(
                         &r.id,
@@ -272,10 +257,7 @@ impl RuleSchema {
                     when: compile_condition(src, &m.when, Scope::Member)?,
                     when_src: m.when.get_ref().clone(),
                     severity: m.severity.unwrap_or(r.severity),
-                    message: (
-                        template(&m.message.ru, Scope::Member)?,
-                        template(&m.message.en, Scope::Member)?,
-                    ),
+                    message: said(&m.message, Scope::Member)?,
                     letter: letter(&m.letter, Scope::Member)?,
                 }),
                 None => None,
@@ -342,18 +324,15 @@ impl RuleSchema {
     }
 
     /// The severity of `f` as rules.toml gives it: its rule's, or its rule's `member`
-    /// severity for a finding about a family member of a rule with one. A finding of an
-    /// id rules.toml does not hold (`docs.missing.*`, of documents.toml) keeps its own.
-    /// The one place a finding's severity is decided: the pipeline asks it of every
-    /// finding, so an edited rules.toml (or `--schemas`) changes statuses.
-    pub fn severity_of(&self, f: &Finding) -> Severity {
-        match self.get(f.rule) {
-            Some(r) => match (&r.member, &f.member_id) {
-                (Some(m), Some(_)) => m.severity,
-                _ => r.severity,
-            },
-            None => f.severity,
-        }
+    /// severity for a finding about a family member of a rule with one; `None` for an
+    /// id rules.toml does not hold (`docs.missing.*`, of documents.toml). See
+    /// [`super::Schemas::severity_of`], the one place a finding's severity is decided.
+    pub fn severity_of(&self, f: &Finding) -> Option<Severity> {
+        let r = self.get(f.rule)?;
+        Some(match (&r.member, &f.member_id) {
+            (Some(m), Some(_)) => m.severity,
+            _ => r.severity,
+        })
     }
 
     /// The family's words for `f` (its rule's `letter`, or its `member.letter` for a
@@ -365,12 +344,6 @@ impl RuleSchema {
             (Some(m), Some(_)) => m.letter.as_ref(),
             _ => r.letter.as_ref(),
         }
-    }
-
-    /// The severity of a rule the program checks itself: from rules.toml, like every
-    /// other (a test holds every id the code emits to an entry).
-    pub fn severity(&self, id: &str) -> Severity {
-        self.get(id).map_or(Severity::Error, |r| r.severity)
     }
 
     /// Whether a finding of rule `id` stops `claim`.

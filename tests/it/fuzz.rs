@@ -753,8 +753,8 @@ fn fast_path(kind: FileKind, bytes: &[u8]) -> Result<Fast, TestCaseError> {
         };
         for w in &table.warnings {
             check_source("warning", &w.source, kind, lines)?;
-            check_message("warning", &w.message.en)?;
-            check_message("warning", &w.message.ru)?;
+            check_message("warning", &w.message.get(resettle::findings::Lang::En))?;
+            check_message("warning", &w.message.get(resettle::findings::Lang::Ru))?;
         }
         let mut last = 0;
         for rec in &table.records {
@@ -793,8 +793,14 @@ fn fast_path(kind: FileKind, bytes: &[u8]) -> Result<Fast, TestCaseError> {
                 let row = check_source(f.rule, src, kind, lines)?;
                 prop_assert_eq!(row, rec.row, "{}: finding on another row", f.rule);
                 let h = f.field.map_or("", |c| table.columns.header(c));
-                check_message(f.rule, &as_checked(&f.message.en, h, f.field))?;
-                check_message(f.rule, &as_checked(&f.message.ru, h, f.field))?;
+                check_message(
+                    f.rule,
+                    &as_checked(&f.message.get(resettle::findings::Lang::En), h, f.field),
+                )?;
+                check_message(
+                    f.rule,
+                    &as_checked(&f.message.get(resettle::findings::Lang::Ru), h, f.field),
+                )?;
             }
         }
         Ok(true)

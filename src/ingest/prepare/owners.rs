@@ -10,7 +10,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Event, Rows};
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, RowError, Severity, Source, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Message, RowError, Source};
 use crate::ingest::rows::Cells;
 use crate::ingest::table::Table;
 use crate::model::{Batch, RowCounts};
@@ -67,8 +68,8 @@ pub(super) fn group_by_applicant(
     (events.into_iter().map(|(_, e)| e).collect(), starts)
 }
 
-/// Why a row cannot be used: rule, Russian and English message.
-type Refusal = (&'static str, String, String);
+/// Why a row cannot be used: rule and message.
+type Refusal = (&'static str, Message);
 
 /// The accepted applicants of applicants.csv: each one's record and id, and an index
 /// from id (ignoring case) to its number and exact spelling.
@@ -126,7 +127,7 @@ impl<'s> Rows<'s> {
             let row = table.records[r].row;
             let id = match id {
                 Ok(id) => id,
-                Err((rule, ru, en)) => return reject(meta, &mut counts, rule, source, ru, en),
+                Err((rule, message)) => return reject(meta, &mut counts, rule, source, message),
             };
             let Some(&first) = ids.index.get(&Caseless(id)) else {
                 ids.index.insert(Caseless(id), ids.accepted.len());
@@ -139,31 +140,32 @@ impl<'s> Rows<'s> {
             let (first_record, first_id) = ids.accepted[first];
             let first_row = table.records[first_record as usize].row;
             let source = meta.source(FileKind::Applicants, row, Col::ApplicantId);
-            let (as_ru, as_en) = spelled_as(first_id, id, Names::Folder);
-            let (first_ru, first_en) = spelled_as(id, first_id, Names::Folder);
-            let finding = Finding {
-                rule: "data.duplicate",
-                severity: Severity::Error,
-                member_id: None,
-                field: Some(Col::ApplicantId),
-                source: Some(source.clone()),
-                message: Text::new(
-                    format!("ID {first_id} повторяется в строке {row}{as_ru}; повтор не обработан"),
-                    format!(
-                        "id {first_id} is repeated on row {row}{as_en}; the repeat was not processed"
+            let spelled = spelled_as(first_id, id, Names::Folder);
+            let first_spelled = spelled_as(id, first_id, Names::Folder);
+            let finding = Finding::new(
+                "data.duplicate",
+                Message::new(
+                    words!(
+                        "ID {0} повторяется в строке {1}{2}; повтор не обработан",
+                        "id {0} is repeated on row {1}{2}; the repeat was not processed",
                     ),
+                    [Arg::id(first_id), Arg::num(row), Arg::part(spelled)],
                 ),
-                verified: true,
-            };
+            )
+            .on(Col::ApplicantId)
+            .at(Some(source.clone()));
             events.push((first as u32, Event::Finding(Box::new(finding))));
             reject(
                 meta,
                 &mut counts,
                 "data.duplicate",
                 source,
-                format!("ID {id} уже есть в строке {first_row}{first_ru}; строка не обработана"),
-                format!(
-                    "id {id} is already used on row {first_row}{first_en}; the row was not processed"
+                Message::new(
+                    words!(
+                        "ID {0} уже есть в строке {1}{2}; строка не обработана",
+                        "id {0} is already used on row {1}{2}; the row was not processed",
+                    ),
+                    [Arg::id(id), Arg::num(first_row), Arg::part(first_spelled)],
                 ),
             );
         });
@@ -192,14 +194,15 @@ impl<'s> Rows<'s> {
                 Ok(())
             }
             Some(first) => {
-                let (as_ru, as_en) = spelled_as(m, first, Names::Files);
+                let spelled = spelled_as(m, first, Names::Files);
                 Err((
                     "data.duplicate",
-                    format!(
-                        "член семьи {m} уже указан у этого заявителя{as_ru}; строка не обработана"
-                    ),
-                    format!(
-                        "member {m} is already listed for this applicant{as_en}; the row was not processed"
+                    Message::new(
+                        words!(
+                            "член семьи {0} уже указан у этого заявителя{1}; строка не обработана",
+                            "member {0} is already listed for this applicant{1}; the row was not processed",
+                        ),
+                        [Arg::id(m), Arg::part(spelled)],
                     ),
                 ))
             }
@@ -292,49 +295,51 @@ fn reject(
     counts: &mut RowCounts,
     rule: &'static str,
     source: Source,
-    ru: String,
-    en: String,
+    message: Message,
 ) {
     counts.rejected += 1;
     batch.errors.push(RowError {
         rule,
         source,
-        message: Text::new(ru, en),
+        message,
     });
 }
 
-/// The id in `col` of a row, or why the row cannot be used (rule, ru, en).
+/// The id in `col` of a row, or why the row cannot be used.
 fn row_id<'a>(cells: &Cells<'a>, col: Col) -> Result<&'a str, Refusal> {
     let id = cells.raw(col);
-    let h = cells.header(col);
+    let h = Arg::plain(cells.header(col));
     if id.is_empty() {
         Err((
             "data.required",
-            format!("{h}: не заполнен — строка не может быть обработана"),
-            format!("{h}: empty — the row cannot be processed"),
+            Message::new(
+                words!(
+                    "{0}: не заполнен — строка не может быть обработана",
+                    "{0}: empty — the row cannot be processed",
+                ),
+                [h],
+            ),
         ))
     } else if is_device_name(id) {
         Err((
             "data.format",
-            format!(
-                "{h}: «{}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
-                show(id)
-            ),
-            format!(
-                "{h}: «{}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
-                show(id)
+            Message::new(
+                words!(
+                    "{0}: «{1}» — зарезервированное имя устройства Windows (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ID называет папки и файлы, выберите другой; строка не обработана",
+                    "{0}: «{1}» — a name Windows reserves for a device (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9): ids name folders and files, choose another; the row was not processed",
+                ),
+                [h, Arg::value(show(id))],
             ),
         ))
     } else if !is_valid_id(id) {
         Err((
             "data.format",
-            format!(
-                "{h}: «{}» — допустимы только латинские буквы, цифры, _ и - (до 64 знаков); строка не обработана",
-                show(id)
-            ),
-            format!(
-                "{h}: «{}» — only Latin letters, digits, _ and - are allowed (up to 64); the row was not processed",
-                show(id)
+            Message::new(
+                words!(
+                    "{0}: «{1}» — допустимы только латинские буквы, цифры, _ и - (до 64 знаков); строка не обработана",
+                    "{0}: «{1}» — only Latin letters, digits, _ and - are allowed (up to 64); the row was not processed",
+                ),
+                [h, Arg::value(show(id))],
             ),
         ))
     } else {
@@ -351,20 +356,22 @@ enum Names {
 }
 
 /// For id `this`, equal but for case to `other`: nothing when the spellings are the
-/// same, else a clause naming the spelling `other` and why it counts as the same id
-/// (Russian, English).
-fn spelled_as(this: &str, other: &str, names: Names) -> (String, String) {
+/// same, else a clause naming the spelling `other` and why it counts as the same id.
+fn spelled_as(this: &str, other: &str, names: Names) -> Option<Message> {
     if this == other {
-        return (String::new(), String::new());
+        return None;
     }
-    let (ru, en) = match names {
-        Names::Folder => ("называют одну и ту же папку", "name the same folder"),
-        Names::Files => ("дают одни и те же имена файлов", "give the same file names"),
+    let why = match names {
+        Names::Folder => Arg::both("называют одну и ту же папку", "name the same folder"),
+        Names::Files => Arg::both("дают одни и те же имена файлов", "give the same file names"),
     };
-    (
-        format!(" как «{other}» (ID, различающиеся только регистром букв, {ru} в Windows и macOS)"),
-        format!(" as «{other}» (ids differing only in case {en} on Windows and macOS)"),
-    )
+    Some(Message::new(
+        words!(
+            " как «{0}» (ID, различающиеся только регистром букв, {1} в Windows и macOS)",
+            " as «{0}» (ids differing only in case {1} on Windows and macOS)",
+        ),
+        [Arg::id(other), why],
+    ))
 }
 
 /// The applicant id of a family or expense row, checked, with the cell it is in.
@@ -385,8 +392,8 @@ fn owner_of(
 ) -> Option<usize> {
     let (id, found) = match owner {
         Ok(owner) => owner,
-        Err((rule, ru, en)) => {
-            reject(batch, counts, rule, source, ru, en);
+        Err((rule, message)) => {
+            reject(batch, counts, rule, source, message);
             return None;
         }
     };
@@ -396,25 +403,27 @@ fn owner_of(
         _ => {}
     }
     // An applicant spelled in another case is named: the likely mistake.
-    let (hint_ru, hint_en) = match found {
-        Some(i) => {
-            let other = ids.accepted[i].1;
-            (
-                format!(" (есть «{other}»: ID пишется везде одинаково, с тем же регистром букв)"),
-                format!(
-                    " (there is «{other}»: an id is spelled the same everywhere, in the same case)"
-                ),
-            )
-        }
-        None => (String::new(), String::new()),
-    };
+    let hint = found.map(|i| {
+        Message::new(
+            words!(
+                " (есть «{0}»: ID пишется везде одинаково, с тем же регистром букв)",
+                " (there is «{0}»: an id is spelled the same everywhere, in the same case)",
+            ),
+            [Arg::id(ids.accepted[i].1)],
+        )
+    });
     reject(
         batch,
         counts,
         "data.orphan",
         source,
-        format!("нет заявителя «{id}» в applicants.csv{hint_ru}; строка не обработана"),
-        format!("no applicant «{id}» in applicants.csv{hint_en}; the row was not processed"),
+        Message::new(
+            words!(
+                "нет заявителя «{0}» в applicants.csv{1}; строка не обработана",
+                "no applicant «{0}» in applicants.csv{1}; the row was not processed",
+            ),
+            [Arg::id(id), Arg::part(hint)],
+        ),
     );
     None
 }
@@ -427,19 +436,13 @@ fn refuse_member_row(
     ai: usize,
     counts: &mut RowCounts,
     source: Source,
-    (rule, ru, en): Refusal,
+    (rule, message): Refusal,
 ) {
-    let finding = Finding {
-        rule,
-        severity: Severity::Error,
-        member_id: None,
-        field: Some(Col::MemberId),
-        source: Some(source.clone()),
-        message: Text::new(ru.clone(), en.clone()),
-        verified: true,
-    };
+    let finding = Finding::new(rule, message.clone())
+        .on(Col::MemberId)
+        .at(Some(source.clone()));
     events.push((ai as u32, Event::Finding(Box::new(finding))));
-    reject(batch, counts, rule, source, ru, en);
+    reject(batch, counts, rule, source, message);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::{Event, Prepared};
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Severity, Text};
+use crate::findings::{Arg, Finding, Message};
 use crate::ingest::rows;
 use crate::model::Applicant;
 use crate::values::show;
@@ -43,24 +43,21 @@ impl Prepared<'_> {
                         && !a.family.iter().any(|f| &f.member_id == m)
                     {
                         let h = table.columns.header(Col::MemberId);
-                        a.findings.push(Finding {
-                            rule: "data.orphan",
-                            severity: Severity::Error,
-                            member_id: Some(m.clone()),
-                            field: Some(Col::MemberId),
-                            source: Some(cells.source(Col::MemberId)),
-                            message: Text::new(
-                                format!(
-                                    "{h}: в family.csv нет члена семьи «{}» этого заявителя",
-                                    show(m)
+                        a.findings.push(
+                            Finding::new(
+                                "data.orphan",
+                                Message::new(
+                                    crate::findings::words!(
+                                        "{0}: в family.csv нет члена семьи «{1}» этого заявителя",
+                                        "{0}: family.csv has no member «{1}» of this applicant",
+                                    ),
+                                    [Arg::plain(h), Arg::id(show(m))],
                                 ),
-                                format!(
-                                    "{h}: family.csv has no member «{}» of this applicant",
-                                    show(m)
-                                ),
-                            ),
-                            verified: true,
-                        });
+                            )
+                            .member(Some(m.clone()))
+                            .on(Col::MemberId)
+                            .at(Some(cells.source(Col::MemberId))),
+                        );
                     }
                     a.findings.append(&mut cells.findings);
                     a.expenses.push(expense);
@@ -82,21 +79,24 @@ impl Prepared<'_> {
                 let m = held.doc.member_id.as_ref().filter(|m| !in_family(a, m))?;
                 let code = held.doc.code;
                 let h = self.meta.header(FileKind::Applicants, Col::Documents);
-                Some(Finding {
-                    rule: "data.orphan",
-                    severity: Severity::Error,
-                    member_id: None,
-                    field: Some(Col::Documents),
-                    source: Some(
-                        self.meta
-                            .source(FileKind::Applicants, a.row, Col::Documents),
-                    ),
-                    message: Text::new(
-                        format!("{h}: «{code}-{m}» — в family.csv нет члена семьи {m}"),
-                        format!("{h}: «{code}-{m}» — family.csv has no member {m}"),
-                    ),
-                    verified: true,
-                })
+                Some(
+                    Finding::new(
+                        "data.orphan",
+                        Message::new(
+                            crate::findings::words!(
+                                "{0}: «{1}-{2}» — в family.csv нет члена семьи {2}",
+                                "{0}: «{1}-{2}» — family.csv has no member {2}",
+                            ),
+                            [Arg::plain(h), Arg::plain(code), Arg::id(m.as_str())],
+                        ),
+                    )
+                    .on(Col::Documents)
+                    .at(Some(self.meta.source(
+                        FileKind::Applicants,
+                        a.row,
+                        Col::Documents,
+                    ))),
+                )
             })
             .collect();
         if !orphans.is_empty() {

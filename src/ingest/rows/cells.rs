@@ -10,7 +10,8 @@ use jiff::civil::Date;
 
 use crate::columns::ColumnMap;
 use crate::columns::{Col, FileKind};
-use crate::findings::{Finding, Severity, Source, Text, mask};
+use crate::findings::words;
+use crate::findings::{Arg, Finding, Message, Source, mask};
 use crate::ingest::table::Fields;
 use crate::model::{Citizenship, CitizenshipWord, Vocabulary, YesNo};
 use crate::schema::FieldSchema;
@@ -158,15 +159,13 @@ impl<'a> Cells<'a> {
         let (len, max) = (show_size(len as u64), show_size(max as u64));
         self.push(
             "data.format",
-            Severity::Error,
             col,
-            Text::new(
-                format!(
-                    "{h}: значение длиной {len} больше предела {max} (--max-cell) и не прочитано — исправьте ячейку"
+            Message::new(
+                words!(
+                    "{0}: значение длиной {1} больше предела {2} (--max-cell) и не прочитано — исправьте ячейку",
+                    "{0}: a value of {1} is longer than the limit of {2} (--max-cell) and was not read — correct the cell",
                 ),
-                format!(
-                    "{h}: a value of {len} is longer than the limit of {max} (--max-cell) and was not read — correct the cell"
-                ),
+                [Arg::plain(h), Arg::plain(len), Arg::plain(max)],
             ),
         );
         self.withhold(col);
@@ -225,16 +224,13 @@ impl<'a> Cells<'a> {
         self.member_id = Some(member_id.to_string());
     }
 
-    pub fn push(&mut self, rule: &'static str, severity: Severity, col: Col, message: Text) {
-        self.findings.push(Finding {
-            rule,
-            severity,
-            member_id: self.member_id.clone(),
-            field: Some(col),
-            source: Some(self.source(col)),
-            message,
-            verified: true,
-        });
+    pub fn push(&mut self, rule: &'static str, col: Col, message: Message) {
+        self.findings.push(
+            Finding::new(rule, message)
+                .member(self.member_id.clone())
+                .on(col)
+                .at(Some(self.source(col))),
+        );
     }
 
     /// A `data.required` finding for an empty required value.
@@ -242,11 +238,13 @@ impl<'a> Cells<'a> {
         let h = self.header(col);
         self.push(
             "data.required",
-            Severity::Error,
             col,
-            Text::new(
-                format!("{h}: обязательное поле не заполнено"),
-                format!("{h}: required value is empty"),
+            Message::new(
+                words!(
+                    "{0}: обязательное поле не заполнено",
+                    "{0}: required value is empty",
+                ),
+                [Arg::plain(h)],
             ),
         );
     }
@@ -282,11 +280,13 @@ impl<'a> Cells<'a> {
             let (ru, en) = expected.hint();
             self.push(
                 "data.format",
-                Severity::Error,
                 col,
-                Text::new(
-                    format!("{h}: значение «{shown}» не распознано — {ru}"),
-                    format!("{h}: value «{shown}» not understood — {en}"),
+                Message::new(
+                    words!(
+                        "{0}: значение «{1}» не распознано — {2}",
+                        "{0}: value «{1}» not understood — {2}",
+                    ),
+                    [Arg::plain(h), Arg::value(shown), Arg::both(ru, en)],
                 ),
             );
         }
@@ -311,11 +311,13 @@ impl<'a> Cells<'a> {
         };
         self.push(
             "data.format",
-            Severity::Error,
             col,
-            Text::new(
-                format!("{h}: значение «{shown}» содержит нулевой символ (NUL) — исправьте ячейку"),
-                format!("{h}: value «{shown}» holds a NUL character — correct the cell"),
+            Message::new(
+                words!(
+                    "{0}: значение «{1}» содержит нулевой символ (NUL) — исправьте ячейку",
+                    "{0}: value «{1}» holds a NUL character — correct the cell",
+                ),
+                [Arg::plain(h), Arg::value(shown)],
             ),
         );
         v.replace('\0', "")
@@ -354,15 +356,18 @@ impl<'a> Cells<'a> {
         let (ru, en) = script.name();
         self.push(
             "data.format",
-            Severity::Error,
             col,
-            Text::new(
-                format!(
-                    "{h}: в «{shown}» буквы не того алфавита ({letters}) — столбец пишется {ru}, как в документе; наберите эти буквы заново (латинская «o» выглядит как русская «о», но это другое имя)"
+            Message::new(
+                words!(
+                    "{0}: в «{1}» буквы не того алфавита ({2}) — столбец пишется {3}, как в документе; наберите эти буквы заново (латинская «o» выглядит как русская «о», но это другое имя)",
+                    "{0}: «{1}» holds letters of another script ({2}) — the column is written in {3}, as in the document; type them again (a Latin «o» looks like a Cyrillic «о» and is another name)",
                 ),
-                format!(
-                    "{h}: «{shown}» holds letters of another script ({letters}) — the column is written in {en}, as in the document; type them again (a Latin «o» looks like a Cyrillic «о» and is another name)"
-                ),
+                [
+                    Arg::plain(h),
+                    Arg::value(shown),
+                    Arg::value(letters),
+                    Arg::both(ru, en),
+                ],
             ),
         );
     }
@@ -410,17 +415,18 @@ impl<'a> Cells<'a> {
         let (ru, en) = (bound.ru(), bound.en());
         self.push(
             "data.format",
-            Severity::Error,
             col,
-            Text::new(
-                format!(
-                    "{h}: значение «{shown}» больше {ru} {unit_ru} — {} не бывает, проверьте ячейку",
-                    bound.what_ru
+            Message::new(
+                words!(
+                    "{0}: значение «{1}» больше {2} — {3} не бывает, проверьте ячейку",
+                    "{0}: value «{1}» is more than {2} — {3}, check the cell",
                 ),
-                format!(
-                    "{h}: value «{shown}» is more than {en} {unit_en} — {}, check the cell",
-                    bound.what_en
-                ),
+                [
+                    Arg::plain(h),
+                    Arg::value(shown),
+                    Arg::both(format!("{ru} {unit_ru}"), format!("{en} {unit_en}")),
+                    Arg::both(bound.what_ru, bound.what_en),
+                ],
             ),
         );
         None
@@ -465,11 +471,13 @@ impl<'a> Cells<'a> {
             let h = self.header(Col::Iin);
             self.push(
                 "data.required",
-                Severity::Error,
                 Col::Iin,
-                Text::new(
-                    format!("{h}: ИИН обязателен для граждан Казахстана"),
-                    format!("{h}: an IIN is required for citizens of Kazakhstan"),
+                Message::new(
+                    words!(
+                        "{0}: ИИН обязателен для граждан Казахстана",
+                        "{0}: an IIN is required for citizens of Kazakhstan",
+                    ),
+                    [Arg::plain(h)],
                 ),
             );
         }

@@ -2,7 +2,7 @@
 //! paper, each code checked against `documents.toml` (retired codes warned about).
 
 use crate::columns::Col;
-use crate::findings::{Lang, Severity, Text};
+use crate::findings::{Arg, Lang, Message};
 use crate::model::{DocRef, Evidence, Held};
 use crate::schema::DocumentSchema;
 use crate::values;
@@ -26,13 +26,18 @@ pub(super) fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<H
             None => (None, None),
         };
         if let Some(r) = spec.is_none().then(|| docs.retired(item)).flatten() {
-            let (h, shown) = (c.header(Col::Documents), values::show(item));
-            let (ru, en) = (r.note.get(Lang::Ru), r.note.get(Lang::En));
-            let text = Text::new(
-                format!("{h}: «{shown}» больше не нужен и не учтён: {ru}"),
-                format!("{h}: «{shown}» is no longer needed and not counted: {en}"),
+            let text = Message::new(
+                crate::findings::words!(
+                    "{0}: «{1}» больше не нужен и не учтён: {2}",
+                    "{0}: «{1}» is no longer needed and not counted: {2}",
+                ),
+                [
+                    Arg::plain(c.header(Col::Documents)),
+                    Arg::value(values::show(item)),
+                    Arg::both(r.note.get(Lang::Ru), r.note.get(Lang::En)),
+                ],
             );
-            c.push("docs.retired", Severity::Warning, Col::Documents, text);
+            c.push("docs.retired", Col::Documents, text);
             continue;
         }
         let parsed = match (spec, member) {
@@ -63,17 +68,15 @@ pub(super) fn paper_documents(c: &mut Cells<'_>, docs: &DocumentSchema) -> Vec<H
                 evidence: Evidence::Paper(source.clone()),
             }),
             Err((ru, en)) => {
-                let h = c.header(Col::Documents);
-                let shown = values::show(item);
-                c.push(
-                    "data.format",
-                    Severity::Error,
-                    Col::Documents,
-                    Text::new(
-                        format!("{h}: «{shown}» — {ru}"),
-                        format!("{h}: «{shown}» — {en}"),
-                    ),
+                let message = Message::new(
+                    crate::findings::words!("{0}: «{1}» — {2}", "{0}: «{1}» — {2}"),
+                    [
+                        Arg::plain(c.header(Col::Documents)),
+                        Arg::value(values::show(item)),
+                        Arg::both(ru, en),
+                    ],
                 );
+                c.push("data.format", Col::Documents, message);
             }
         }
     }

@@ -12,10 +12,10 @@ mod cell;
 use std::sync::Arc;
 
 use super::header::{map_header, repeated_header, repeats_header};
-use super::{Record, Table, too_many_rows};
+use super::{Record, Table, stray_values, too_many_rows};
 use crate::columns::{Col, ColumnMap, FileKind, Sheet};
 use crate::error::Error;
-use crate::findings::{RowError, Source, Text};
+use crate::findings::{RowError, Source};
 use crate::ingest::Limits;
 use crate::ingest::split::{At, Fields, Part};
 use crate::schema::FieldSchema;
@@ -255,14 +255,8 @@ pub fn read_grid(
         });
     }
     if let Some(row) = first_stray {
-        warnings.push(RowError {
-            rule: "data.unknown_column",
-            source: Source::in_table(file, Some(&sheet), row, None),
-            message: Text::new(
-                format!("{stray} значение(й) стоят в столбцах без заголовка и не прочитаны; первое в строке {row}"),
-                format!("{stray} value(s) stand in columns without a header and were ignored; the first on row {row}"),
-            ),
-        });
+        let source = Source::in_table(file, Some(&sheet), row, None);
+        warnings.push(stray_values(source, stray, row));
     }
     Ok(Table {
         file,
@@ -367,7 +361,7 @@ mod tests {
         let w: Vec<String> = table
             .warnings
             .iter()
-            .map(|w| format!("{} {}", w.source, w.message.en))
+            .map(|w| format!("{} {}", w.source, w.message.get(crate::findings::Lang::En)))
             .collect();
         assert_eq!(
             w,

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use crate::columns::{Col, ColumnMap, FileKind, Sheet};
 use crate::error::Error;
-use crate::findings::{RowError, Source, Text};
+use crate::findings::words;
+use crate::findings::{Arg, Message, RowError, Source};
 use crate::ingest::split::Fields;
 use crate::schema::FieldSchema;
 use crate::values::show;
@@ -52,13 +53,12 @@ pub(super) fn repeated_header(source: Source, row: u64) -> RowError {
     RowError {
         rule: "data.format",
         source,
-        message: Text::new(
-            format!(
-                "строка {row} повторяет строку заголовков (таблицу вставили дважды?) — это не заявитель, строка не прочитана; удалите её"
+        message: Message::new(
+            words!(
+                "строка {0} повторяет строку заголовков (таблицу вставили дважды?) — это не заявитель, строка не прочитана; удалите её",
+                "row {0} repeats the header row (a table pasted twice?) — it is no applicant and was not read; delete it",
             ),
-            format!(
-                "row {row} repeats the header row (a table pasted twice?) — it is no applicant and was not read; delete it"
-            ),
+            [Arg::num(row)],
         ),
     }
 }
@@ -85,25 +85,23 @@ fn retired_columns(
         .map(|r| r.1.name())
         .collect();
     new.dedup();
-    let (ru, en) = if old.len() > 1 {
-        (
-            "столбцы {old} больше ничего не решают",
-            "columns {old} no longer decide",
+    let words = if old.len() > 1 {
+        words!(
+            "столбцы {0} больше ничего не решают (правила редакции 2): заполните вместо этого {1}",
+            "columns {0} no longer decide anything (rules of edition 2): fill in {1} instead",
         )
     } else {
-        (
-            "столбец {old} больше ничего не решает",
-            "column {old} no longer decides",
+        words!(
+            "столбец {0} больше ничего не решает (правила редакции 2): заполните вместо этого {1}",
+            "column {0} no longer decides anything (rules of edition 2): fill in {1} instead",
         )
     };
-    let (old, new) = (old.join(", "), new.join(", "));
-    let (ru, en) = (ru.replace("{old}", &old), en.replace("{old}", &old));
     RowError {
         rule: "data.column_retired",
         source: Source::in_table(file, sheet, row, Some((first + 1) as u32)),
-        message: Text::new(
-            format!("{ru} (правила редакции 2): заполните вместо этого {new}"),
-            format!("{en} anything (rules of edition 2): fill in {new} instead"),
+        message: Message::new(
+            words,
+            [Arg::value(old.join(", ")), Arg::plain(new.join(", "))],
         ),
     }
 }
@@ -163,9 +161,12 @@ pub(super) fn map_header(
                     warnings.push(RowError {
                         rule: "data.unknown_column",
                         source,
-                        message: Text::new(
-                            format!("неизвестный столбец «{}» не прочитан", show(h)),
-                            format!("unknown column «{}» was ignored", show(h)),
+                        message: Message::new(
+                            words!(
+                                "неизвестный столбец «{0}» не прочитан",
+                                "unknown column «{0}» was ignored",
+                            ),
+                            [Arg::value(show(h))],
                         ),
                     });
                 }
@@ -180,9 +181,12 @@ pub(super) fn map_header(
         warnings.push(RowError {
             rule: "data.unknown_column",
             source: Source::in_table(file, sheet, row, None),
-            message: Text::new(
-                format!("и ещё {more} неизвестных столбцов не прочитаны (всего {unknown})"),
-                format!("{more} more unknown columns were ignored ({unknown} in all)"),
+            message: Message::new(
+                words!(
+                    "и ещё {0} неизвестных столбцов не прочитаны (всего {1})",
+                    "{0} more unknown columns were ignored ({1} in all)",
+                ),
+                [Arg::num(more), Arg::num(unknown)],
             ),
         });
     }

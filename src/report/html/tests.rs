@@ -78,7 +78,7 @@ fn every_finding_and_error_appears() {
         assert!(html.contains(&a.applicant_id));
         for f in &a.findings {
             // Messages hold no markup characters except « » and quotes in the sample.
-            let msg = tera::escape_html(f.message.get(Lang::Ru));
+            let msg = tera::escape_html(&f.message.get(Lang::Ru));
             assert!(html.contains(&msg), "{}: {msg}", a.applicant_id);
         }
     }

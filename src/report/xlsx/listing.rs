@@ -130,9 +130,9 @@ pub fn write(
                 ws.write_string(row, 5, m)?;
             }
             let message = f.message.get(lang);
-            ws.write_string_with_format(row, 6, message, &ctx.styles.wrap)?;
+            ws.write_string_with_format(row, 6, &message, &ctx.styles.wrap)?;
             if message.chars().count() > MESSAGE_CHARS {
-                ws.set_row_height(row, wrapped_height(message, MESSAGE_CHARS))?;
+                ws.set_row_height(row, wrapped_height(&message, MESSAGE_CHARS))?;
             }
             let source = f
                 .source

@@ -17,14 +17,14 @@
 use std::collections::HashMap;
 
 use crate::columns::FileKind;
-use crate::findings::{Lang, RowError, Severity, Source};
+use crate::findings::{Lang, Message, RowError, Severity, Source};
 use crate::report::{Report, Status};
 
 /// One finding (or row error) on a cell or a status cell.
 #[derive(Debug, Clone, Copy)]
 pub struct Mark<'r> {
     pub severity: Severity,
-    pub message: &'r str,
+    pub message: &'r Message,
 }
 
 /// The marks on one row of a table.
@@ -64,7 +64,7 @@ pub struct Marks<'r> {
 }
 
 impl<'r> Marks<'r> {
-    pub fn new(report: &'r Report, lang: Lang) -> Marks<'r> {
+    pub fn new(report: &'r Report) -> Marks<'r> {
         let mut marks = Marks {
             rows: HashMap::new(),
             unplaced: HashMap::new(),
@@ -80,7 +80,7 @@ impl<'r> Marks<'r> {
             for f in &a.findings {
                 let mark = Mark {
                     severity: f.severity,
-                    message: f.message.get(lang),
+                    message: &f.message,
                 };
                 match f.source.as_ref().and_then(place) {
                     Some((file, row, column)) => marks.add(file, row, column, mark),
@@ -97,7 +97,7 @@ impl<'r> Marks<'r> {
             (&report.warnings, Severity::Warning),
         ] {
             for e in list {
-                marks.add_row_error(e, severity, lang);
+                marks.add_row_error(e, severity);
             }
         }
         marks
@@ -111,13 +111,13 @@ impl<'r> Marks<'r> {
         }
     }
 
-    fn add_row_error(&mut self, e: &'r RowError, severity: Severity, lang: Lang) {
+    fn add_row_error(&mut self, e: &'r RowError, severity: Severity) {
         let Some((file, row, column)) = place(&e.source) else {
             return;
         };
         let mark = Mark {
             severity,
-            message: e.message.get(lang),
+            message: &e.message,
         };
         if severity == Severity::Error {
             // A row that was not processed: said on its status cell, whatever cell
@@ -179,10 +179,10 @@ impl<'r> Marks<'r> {
 /// severity for several.
 pub fn note_text(marks: &[Mark<'_>], lang: Lang) -> String {
     match marks {
-        [one] => one.message.to_string(),
+        [one] => one.message.get(lang),
         _ => marks
             .iter()
-            .map(|m| format!("• {}: {}", m.severity.label(lang), m.message))
+            .map(|m| format!("• {}: {}", m.severity.label(lang), m.message.get(lang)))
             .collect::<Vec<_>>()
             .join("\n"),
     }
@@ -194,13 +194,18 @@ mod tests {
 
     #[test]
     fn one_mark_is_its_message_and_several_are_listed() {
+        let wrong = Message::new(crate::findings::words!("неверный ИИН", "wrong IIN"), []);
+        let check = Message::new(
+            crate::findings::words!("проверьте дату", "check the date"),
+            [],
+        );
         let a = Mark {
             severity: Severity::Error,
-            message: "wrong IIN",
+            message: &wrong,
         };
         let b = Mark {
             severity: Severity::Warning,
-            message: "check the date",
+            message: &check,
         };
         assert_eq!(note_text(&[a], Lang::En), "wrong IIN");
         assert_eq!(

@@ -130,7 +130,7 @@ pub fn findings_xlsx(
             .set_creation_datetime(&created),
     );
     let mut ctx = Ctx {
-        marks: Marks::new(report, lang),
+        marks: Marks::new(report),
         styles: Styles::new(),
         lang,
         redact: report.redacted,

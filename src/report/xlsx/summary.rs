@@ -125,8 +125,8 @@ fn row_errors(
         ws.write_string(row, 1, e.rule)?;
         // The message over the columns to the right, wrapped.
         let message = e.message.get(ctx.lang);
-        ws.merge_range(row, 2, row, 6, message, &ctx.styles.wrap)?;
-        ws.set_row_height(row, wrapped_height(message, MESSAGE_CHARS))?;
+        ws.merge_range(row, 2, row, 6, &message, &ctx.styles.wrap)?;
+        ws.set_row_height(row, wrapped_height(&message, MESSAGE_CHARS))?;
         row += 1;
     }
     Ok(row + 1)

@@ -2,7 +2,10 @@
 //! placeholder may name (facts, and the displays the engine formats), compiled once
 //! when the schema loads and rendered per finding.
 
+use std::sync::Arc;
+
 use crate::cond::{Ctx, FactDef, Getter, Scope, lookup};
+use crate::findings::{Arg, Message, Words};
 
 /// Values a message may show besides facts, formatted by the engine per language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,18 @@ enum Part {
     Display(Display),
 }
 
+/// The same placeholder: the same display, or the same fact of the table.
+impl PartialEq for Part {
+    fn eq(&self, other: &Part) -> bool {
+        match (self, other) {
+            (Part::Lit(a), Part::Lit(b)) => a == b,
+            (Part::Fact(a), Part::Fact(b)) => std::ptr::eq(*a, *b),
+            (Part::Display(a), Part::Display(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// A message with `{placeholders}`, resolved when the schema loads.
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -116,24 +131,90 @@ impl Template {
         Ok(Template { parts })
     }
 
-    /// Renders the message; `display` formats the non-fact values.
+    /// Renders the template; `display` formats the non-fact values.
     pub fn render(&self, ctx: &Ctx<'_>, display: &dyn Fn(Display) -> String) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
                 Part::Display(d) => out.push_str(&display(*d)),
-                Part::Fact(f) => match f.getter {
-                    Getter::Int(g) => out.push_str(&g(ctx).map_or("—".into(), |v| v.to_string())),
-                    Getter::Str(g) => out.push_str(g(ctx).unwrap_or("—")),
-                    Getter::Bool(g) => out.push_str(match g(ctx) {
-                        Some(true) => "yes",
-                        Some(false) => "no",
-                        None => "—",
-                    }),
-                },
+                Part::Fact(f) => out.push_str(&fact(f, ctx)),
             }
         }
         out
+    }
+}
+
+/// A fact's value as a message shows it: a number, a word, yes or no, `—` when unknown.
+fn fact(f: &FactDef, ctx: &Ctx<'_>) -> String {
+    match f.getter {
+        Getter::Int(g) => g(ctx).map_or("—".into(), |v| v.to_string()),
+        Getter::Str(g) => g(ctx).unwrap_or("—").to_string(),
+        Getter::Bool(g) => match g(ctx) {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "—",
+        }
+        .to_string(),
+    }
+}
+
+/// A message of rules.toml as data: the two templates as one pattern of numbered slots
+/// (the words every finding of the rule shares), and what fills each slot.
+#[derive(Debug)]
+pub struct Said {
+    words: Arc<Words>,
+    slots: Vec<Part>,
+}
+
+impl Said {
+    /// The pattern of the pair: each placeholder a slot, one slot per distinct
+    /// placeholder of either language.
+    pub fn of(ru: &Template, en: &Template) -> Said {
+        let mut slots: Vec<Part> = Vec::new();
+        let mut pattern = |t: &Template| {
+            let mut out = String::new();
+            for p in &t.parts {
+                match p {
+                    Part::Lit(s) => out.push_str(s),
+                    slot => {
+                        let i = match slots.iter().position(|x| x == slot) {
+                            Some(i) => i,
+                            None => {
+                                slots.push(slot.clone());
+                                slots.len() - 1
+                            }
+                        };
+                        out.push_str(&format!("{{{i}}}"));
+                    }
+                }
+            }
+            out
+        };
+        let (ru, en) = (pattern(ru), pattern(en));
+        Said {
+            words: Arc::new(Words::new(ru, en)),
+            slots,
+        }
+    }
+
+    /// The finding's message: the shared words and each slot's value; `display` gives
+    /// the non-fact values.
+    pub fn message(&self, ctx: &Ctx<'_>, display: &dyn Fn(Display) -> Arg) -> Message {
+        let args: Vec<Arg> = self
+            .slots
+            .iter()
+            .map(|p| match p {
+                Part::Display(d) => display(*d),
+                Part::Fact(f) => Arg::plain(fact(f, ctx)),
+                Part::Lit(_) => Arg::Hidden,
+            })
+            .collect();
+        Message::shared(&self.words, args)
+    }
+
+    /// How many slots the pattern has (at most ten: `{0}`…`{9}`).
+    pub fn slots(&self) -> usize {
+        self.slots.len()
     }
 }

@@ -8,13 +8,27 @@
 
 use super::{Cells, PERSONAL};
 use crate::columns::Col;
-use crate::findings::{Severity, Text, mask};
+use crate::findings::{Arg, Message, mask};
 use crate::ingest::table::{Note, NoteKind};
 use crate::values;
 
-/// The fix for a number Excel stored without the digits that matter.
-const FIX_RU: &str = "сделайте столбец текстовым (Формат ячеек → Текстовый) и введите номер заново";
-const FIX_EN: &str = "format the column as Text and type the number again";
+/// The fix for a number Excel stored without the digits that matter, in Russian
+/// (`fix!(ru)`) and English (`fix!(en)`).
+macro_rules! fix {
+    (ru) => {
+        "сделайте столбец текстовым (Формат ячеек → Текстовый) и введите номер заново"
+    };
+    (en) => {
+        "format the column as Text and type the number again"
+    };
+}
+
+/// Words whose `{0}` is the column's header.
+macro_rules! said {
+    ($ru:expr, $en:expr, [$($arg:expr),*] $(,)?) => {
+        Message::new(crate::findings::words!($ru, $en), [$($arg),*])
+    };
+}
 
 impl Cells<'_> {
     /// Reports the `notes` of this record's cells (see the module documentation).
@@ -32,7 +46,7 @@ impl Cells<'_> {
     }
 
     fn note(&mut self, col: Col, kind: &NoteKind) {
-        let h = self.header(col);
+        let h = Arg::plain(self.header(col));
         let shown = |v: &str| {
             if PERSONAL.contains(&col) {
                 mask(&values::show(v))
@@ -40,31 +54,29 @@ impl Cells<'_> {
                 values::show(v)
             }
         };
-        let (rule, severity, message) = match kind {
+        let (rule, message) = match kind {
             NoteKind::ErrorCell(code) => (
                 "data.format",
-                Severity::Error,
-                Text::new(
-                    format!(
-                        "{h}: в ячейке ошибка Excel {code} (формула не вычислилась) — исправьте формулу или введите значение"
-                    ),
-                    format!(
-                        "{h}: the cell holds the Excel error {code} (a formula that could not be computed) — correct the formula or type the value"
-                    ),
+                said!(
+                    "{0}: в ячейке ошибка Excel {1} (формула не вычислилась) — исправьте формулу или введите значение",
+                    "{0}: the cell holds the Excel error {1} (a formula that could not be computed) — correct the formula or type the value",
+                    [h, Arg::plain(code.as_str())],
                 ),
             ),
             NoteKind::Inexact(v) => {
                 let v = shown(v);
                 (
                     "data.format",
-                    Severity::Error,
-                    Text::new(
-                        format!(
-                            "{h}: «{v}» хранится как число, а Excel хранит в числе не больше 15 цифр: цифры номера потеряны — {FIX_RU}"
+                    said!(
+                        concat!(
+                            "{0}: «{1}» хранится как число, а Excel хранит в числе не больше 15 цифр: цифры номера потеряны — ",
+                            fix!(ru)
                         ),
-                        format!(
-                            "{h}: «{v}» is stored as a number, and Excel keeps no more than 15 digits of a number: digits of the number are lost — {FIX_EN}"
+                        concat!(
+                            "{0}: «{1}» is stored as a number, and Excel keeps no more than 15 digits of a number: digits of the number are lost — ",
+                            fix!(en)
                         ),
+                        [h, Arg::value(v)],
                     ),
                 )
             }
@@ -72,14 +84,16 @@ impl Cells<'_> {
                 let (n, v) = (digits.len(), shown(digits));
                 (
                     "data.format",
-                    Severity::Error,
-                    Text::new(
-                        format!(
-                            "{h}: «{v}» хранится как число из {n} цифр вместо {len}: Excel отбросил ведущие нули — {FIX_RU}"
+                    said!(
+                        concat!(
+                            "{0}: «{1}» хранится как число из {2} цифр вместо {3}: Excel отбросил ведущие нули — ",
+                            fix!(ru)
                         ),
-                        format!(
-                            "{h}: «{v}» is stored as a number of {n} digits instead of {len}: Excel dropped its leading zeros — {FIX_EN}"
+                        concat!(
+                            "{0}: «{1}» is stored as a number of {2} digits instead of {3}: Excel dropped its leading zeros — ",
+                            fix!(en)
                         ),
+                        [h, Arg::value(v), Arg::num(n), Arg::num(len)],
                     ),
                 )
             }
@@ -87,14 +101,18 @@ impl Cells<'_> {
                 let (v, restored) = (shown(stored), shown(&format!("0{stored}")));
                 (
                     "data.excel_number",
-                    Severity::Warning,
-                    Text::new(
-                        format!(
-                            "{h}: ИИН хранится как число из 11 цифр «{v}»; с восстановленным ведущим 0 («{restored}») он верен и прочитан так — сверьте его с документом; {FIX_RU}, чтобы Excel сохранил 0"
+                    said!(
+                        concat!(
+                            "{0}: ИИН хранится как число из 11 цифр «{1}»; с восстановленным ведущим 0 («{2}») он верен и прочитан так — сверьте его с документом; ",
+                            fix!(ru),
+                            ", чтобы Excel сохранил 0"
                         ),
-                        format!(
-                            "{h}: the IIN is stored as the 11-digit number «{v}»; with its leading 0 restored («{restored}») it is valid and was read so — check it against the document; {FIX_EN} so that Excel keeps the 0"
+                        concat!(
+                            "{0}: the IIN is stored as the 11-digit number «{1}»; with its leading 0 restored («{2}») it is valid and was read so — check it against the document; ",
+                            fix!(en),
+                            " so that Excel keeps the 0"
                         ),
+                        [h, Arg::value(v), Arg::value(restored)],
                     ),
                 )
             }
@@ -102,14 +120,10 @@ impl Cells<'_> {
                 let v = shown(self.raw_unwithheld(col));
                 (
                     "data.format",
-                    Severity::Error,
-                    Text::new(
-                        format!(
-                            "{h}: в значении «{v}» есть байты, которые не читаются как {encoding} (показаны знаком �): эта строка сохранена в другой кодировке — исправьте значение или сохраните файл заново целиком в одной кодировке"
-                        ),
-                        format!(
-                            "{h}: the value «{v}» holds bytes that do not read as {encoding} (shown as �): this row was saved in another encoding — correct the value, or save the whole file again in one encoding"
-                        ),
+                    said!(
+                        "{0}: в значении «{1}» есть байты, которые не читаются как {2} (показаны знаком �): эта строка сохранена в другой кодировке — исправьте значение или сохраните файл заново целиком в одной кодировке",
+                        "{0}: the value «{1}» holds bytes that do not read as {2} (shown as �): this row was saved in another encoding — correct the value, or save the whole file again in one encoding",
+                        [h, Arg::value(v), Arg::plain(encoding.to_string())],
                     ),
                 )
             }
@@ -117,20 +131,23 @@ impl Cells<'_> {
                 let v = shown(digits);
                 (
                     "data.excel_number",
-                    Severity::Warning,
-                    Text::new(
-                        format!(
-                            "{h}: номер «{v}» хранится как число: если номер документа начинается с 0, Excel его отбросил — сверьте с документом; {FIX_RU}"
+                    said!(
+                        concat!(
+                            "{0}: номер «{1}» хранится как число: если номер документа начинается с 0, Excel его отбросил — сверьте с документом; ",
+                            fix!(ru)
                         ),
-                        format!(
-                            "{h}: «{v}» is stored as a number: if the document's number starts with 0, Excel dropped it — check it against the document; {FIX_EN}"
+                        concat!(
+                            "{0}: «{1}» is stored as a number: if the document's number starts with 0, Excel dropped it — check it against the document; ",
+                            fix!(en)
                         ),
+                        [h, Arg::value(v)],
                     ),
                 )
             }
         };
-        self.push(rule, severity, col, message);
-        if severity == Severity::Error {
+        self.push(rule, col, message);
+        // A value that cannot be used is read as empty; a warning's value is used.
+        if rule == "data.format" {
             self.withhold(col);
         }
     }

@@ -1,11 +1,17 @@
 //! Findings: what is wrong with an applicant, how severe it is, and exactly where in the
-//! batch it comes from. Also the masking of personal numbers in messages.
+//! batch it comes from, and what it says (`message`: words as data). Also the masking of
+//! personal numbers in messages.
 
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
 use crate::columns::{Col, FileKind, Sheet, column_letters};
+
+mod message;
+
+pub(crate) use message::words;
+pub use message::{Arg, Fixed, HIDDEN, Message, Words};
 
 /// How much a finding blocks an application. Ordered from least to most severe.
 #[derive(
@@ -232,10 +238,48 @@ pub struct Finding {
     /// The column concerned, if any.
     pub field: Option<Col>,
     pub source: Option<Source>,
-    pub message: Text,
+    pub message: Message,
     /// Whether an official source confirms the rule (`verified` of rules.toml or
     /// documents.toml), set when the applicant's entry is finished.
     pub verified: bool,
+}
+
+impl Finding {
+    /// A finding of `rule` saying `message`, about the applicant, at no cell yet.
+    ///
+    /// Its severity is not the code's to say: the pipeline sets rules.toml's (or
+    /// documents.toml's, for a missing document) before anything reads it
+    /// (`Schemas::severity_of`); until then it is `Error`, the severity that blocks, so
+    /// a finding that escaped the pipeline would stop an applicant rather than pass one.
+    pub fn new(rule: &'static str, message: Message) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Error,
+            member_id: None,
+            field: None,
+            source: None,
+            message,
+            verified: true,
+        }
+    }
+
+    /// The finding about family member `id` (`None`: the applicant).
+    pub fn member(mut self, id: Option<String>) -> Finding {
+        self.member_id = id;
+        self
+    }
+
+    /// The finding on column `field`.
+    pub fn on(mut self, field: impl Into<Option<Col>>) -> Finding {
+        self.field = field.into();
+        self
+    }
+
+    /// The finding pointing at `source`.
+    pub fn at(mut self, source: impl Into<Option<Source>>) -> Finding {
+        self.source = source.into();
+        self
+    }
 }
 
 /// A row that could not be attached to any applicant, or a batch-wide problem.
@@ -243,7 +287,7 @@ pub struct Finding {
 pub struct RowError {
     pub rule: &'static str,
     pub source: Source,
-    pub message: Text,
+    pub message: Message,
 }
 
 /// Masks a personal number (IIN, document number, bank account) for messages and logs:
