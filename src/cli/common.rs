@@ -288,11 +288,16 @@ fn today() -> Date {
 /// memory is left to the OS rather than freed allocation by allocation (a second or more
 /// for a million applicants).
 pub(super) fn exit_for(report: Report) -> ExitCode {
-    let code = if report.all_ready() {
+    let code = exit_code(&report);
+    std::mem::forget(report);
+    code
+}
+
+/// The exit status `report` gives: 0 when every applicant is ready, 1 otherwise.
+pub(super) fn exit_code(report: &Report) -> ExitCode {
+    if report.all_ready() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    };
-    std::mem::forget(report);
-    code
+    }
 }

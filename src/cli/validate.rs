@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::common::{Common, Setup, exit_for, findings_workbook, open_source, resolved, setup};
+use super::common::{
+    Common, Setup, exit_code, exit_for, findings_workbook, open_source, resolved, setup,
+};
 use crate::error::Error;
 use crate::report::{Report, html, text};
 
@@ -124,9 +126,13 @@ pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
                     _ => Path::new("."),
                 };
                 let mut book = findings_workbook(&args.batch, &report, &setup, dir)?;
+                // The workbook holds all it needs: the report and what was read go
+                // before it is saved, when rust_xlsxwriter's notes take the most memory.
+                let code = exit_code(&report);
+                drop((report, formats));
                 crate::outdir::write_file_at(path, |w| crate::report::xlsx::save(&mut book, w))?;
                 super::term::say(&format!("wrote {}", path.display()));
-                return Ok(exit_for(report));
+                return Ok(code);
             }
             Format::Text => {
                 let plain = text::Style { color: false };
