@@ -383,7 +383,9 @@ impl Packets<'_> {
         Ok(w)
     }
 
-    /// Renders and writes the documents of applicant `a`.
+    /// Renders and writes the documents of applicant `a`. The packet is laid out once:
+    /// the forms that are its pages are written from them (see [`render::split`]); the
+    /// others (the letter, a form whose pages cannot be told) are rendered alone.
     fn render_applicant(&self, a: &Applicant, o: &Outcome, status: Status) -> Done {
         let (engine, out, bar) = (self.engine, self.out, &self.bar);
         let mut done = Done {
@@ -392,6 +394,7 @@ impl Packets<'_> {
             errors: Vec::new(),
             lost: BTreeSet::new(),
         };
+        let mut todo: Vec<Todo> = Vec::new();
         for d in forms::documents(a, o, status, &self.cx) {
             let file = format!("{}/{}", a.applicant_id, d.file);
             let mut data = d.data;
@@ -403,13 +406,28 @@ impl Packets<'_> {
                 (file, bytes)
             });
             done.lost.extend(engine.make_printable(&mut data));
+            let title = data["title"].as_str().map(str::to_string);
             let job = Job {
                 data: serde_json::to_vec(&data).unwrap_or_default(),
                 ident: file.trim_end_matches(".pdf").to_string(),
             };
-            let result = render::render_one(engine, &job)
-                .map_err(|e| e.to_string())
-                .and_then(|pdf| self.write(&file, &pdf));
+            todo.push(Todo {
+                file,
+                job,
+                title,
+                part: d.part,
+                docx,
+                pdf: None,
+            });
+        }
+        split_packet(engine, &mut todo);
+        for t in todo {
+            let file = t.file;
+            let pdf = match t.pdf {
+                Some(pdf) => pdf,
+                None => render::render_one(engine, &t.job).map_err(|e| e.to_string()),
+            };
+            let result = pdf.and_then(|pdf| self.write(&file, &pdf));
             let pdf_written = result.is_ok();
             match result {
                 Ok(w) => {
@@ -423,7 +441,7 @@ impl Packets<'_> {
                 }
             }
             bar.inc(1);
-            if let Some((file, bytes)) = docx {
+            if let Some((file, bytes)) = t.docx {
                 if pdf_written {
                     let written = bytes.and_then(|b| self.write(&file, &b));
                     match written {
@@ -444,6 +462,44 @@ impl Packets<'_> {
             }
         }
         done
+    }
+}
+
+/// A document of an applicant to write: its job, and its PDF once made.
+struct Todo {
+    file: String,
+    job: Job,
+    title: Option<String>,
+    /// Its marker in the packet, when its pages are the packet's.
+    part: Option<String>,
+    /// The Word copy beside it: file and bytes.
+    docx: Option<(String, Result<Vec<u8>, String>)>,
+    pdf: Option<Result<Vec<u8>, String>>,
+}
+
+/// Lays out the packet among `todo`, if there is one, and gives it and every document
+/// that is its pages their PDFs; the others are left to be rendered alone.
+fn split_packet(engine: &Engine, todo: &mut [Todo]) {
+    let Some(p) = todo.iter().position(|t| t.file.ends_with("/packet.pdf")) else {
+        return;
+    };
+    let parts: Vec<(usize, render::split::Part<'_>)> = todo
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let part = render::split::Part {
+                mark: t.part.as_deref()?,
+                ident: &t.job.ident,
+                title: t.title.as_deref(),
+            };
+            Some((i, part))
+        })
+        .collect();
+    let (indices, parts): (Vec<usize>, Vec<_>) = parts.into_iter().unzip();
+    let split = render::split::render_split(engine, &todo[p].job, &parts);
+    todo[p].pdf = Some(split.whole.map_err(|e| e.to_string()));
+    for (i, pdf) in indices.into_iter().zip(split.parts) {
+        todo[i].pdf = pdf.map(Ok);
     }
 }
 

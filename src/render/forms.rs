@@ -22,6 +22,11 @@ pub struct Document {
     pub file: String,
     /// The data the template reads, `forms` and `title` included.
     pub data: Value,
+    /// The `<form-start>` marker of its pages in `packet.pdf` (`application`,
+    /// `consent-F2`), when those are its pages: the same data but for `forms`, `title`
+    /// and the other consents. The letter has none: in a draft's packet it is marked
+    /// DRAFT and shows the id unmasked.
+    pub part: Option<String>,
 }
 
 /// Everything the forms of a run share.
@@ -128,6 +133,7 @@ pub fn documents_named(
         Document {
             file: "letter.pdf".into(),
             data,
+            part: None,
         }
     };
     if draft && !cx.drafts {
@@ -176,23 +182,33 @@ pub fn documents_named(
         if let Some(c) = consents {
             data["consents"] = Value::Array(c);
         }
-        Document { file, data }
+        Document {
+            file,
+            data,
+            part: None,
+        }
     };
     let mut docs: Vec<Document> = plan
         .iter()
         .filter(|(_, file, _)| wanted(file))
-        .map(|(form, file, title)| doc(&[form], file.clone(), title, None))
+        .map(|(form, file, title)| Document {
+            part: Some(form.to_string()),
+            ..doc(&[form], file.clone(), title, None)
+        })
         .collect();
     for c in &consents {
         let id = c["child"]["member_id"].as_str().unwrap_or_default();
         let file = format!("consent-{id}.pdf");
         if wanted(&file) {
-            docs.push(doc(
-                &["consent"],
-                file,
-                "Согласие второго родителя на переезд ребёнка",
-                Some(vec![c.clone()]),
-            ));
+            docs.push(Document {
+                part: Some(format!("consent-{id}")),
+                ..doc(
+                    &["consent"],
+                    file,
+                    "Согласие второго родителя на переезд ребёнка",
+                    Some(vec![c.clone()]),
+                )
+            });
         }
     }
     if let Some(l) = letter_data.as_ref().filter(|_| wanted("letter.pdf")) {

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod docx;
 pub mod forms;
+pub mod split;
 pub mod words;
 
 use std::path::Path;
@@ -274,16 +275,20 @@ impl Engine {
 
     /// Renders one job to PDF bytes.
     pub fn render(&self, job: &Job) -> Result<Vec<u8>, RenderError> {
-        let document = self.layout(job)?;
+        self.export(&self.layout(job)?, &job.ident)
+    }
+
+    /// Writes a laid-out document as PDF/A-2b, identified by `ident` (see [`Job::ident`]).
+    pub fn export(&self, document: &PagedDocument, ident: &str) -> Result<Vec<u8>, RenderError> {
         let options = PdfOptions {
-            ident: Smart::Custom(job.ident.clone()),
+            ident: Smart::Custom(ident.to_string()),
             timestamp: Some(self.timestamp),
             standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| RenderError {
                 messages: vec![e.message().to_string()],
             })?,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|e| self.errors(&e))
+        typst_pdf::pdf(document, &options).map_err(|e| self.errors(&e))
     }
 
     /// Typst diagnostics as `templates/<file>:<line>:<col>: message`.
@@ -371,33 +376,39 @@ fn not_found(id: FileId) -> FileError {
 /// memory stays flat. A panic inside Typst becomes this document's error: the batch
 /// goes on.
 pub fn render_one(engine: &Engine, job: &Job) -> Result<Vec<u8>, RenderError> {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.render(job)))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(RenderError {
-                messages: vec![format!("Typst failed unexpectedly: {what}")],
-            })
-        });
-    evict_now_and_then();
+    let result = caught(|| engine.render(job));
+    evict_now_and_then(1);
     result
 }
 
-/// Evicts Typst's caches after every [`EVICT_EVERY`]th document of this thread, keeping
-/// what was used since the evictions before: the fixed texts of the forms stay laid
-/// out, while one applicant's values leave within a few documents. An eviction walks
-/// every cache, so doing it after each document cost more than it freed (BENCHMARKS.md).
-fn evict_now_and_then() {
+/// `f`'s result, or a panic inside Typst as an error.
+fn caught<T>(f: impl FnOnce() -> Result<T, RenderError>) -> Result<T, RenderError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(RenderError {
+            messages: vec![format!("Typst failed unexpectedly: {what}")],
+        })
+    })
+}
+
+/// Evicts Typst's caches after every [`EVICT_EVERY`]th PDF of this thread (`documents`
+/// is how many PDFs the last layout gave), keeping what was used since the evictions
+/// before: the fixed texts of the forms stay laid out, while one applicant's values
+/// leave within a few documents. An eviction walks every cache, so doing it after each
+/// document cost more than it freed (BENCHMARKS.md).
+fn evict_now_and_then(documents: usize) {
     use std::cell::Cell;
     thread_local!(static DOCUMENTS: Cell<usize> = const { Cell::new(0) });
-    let n = DOCUMENTS.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
+    let (before, after) = DOCUMENTS.with(|c| {
+        let before = c.get();
+        c.set(before + documents);
+        (before, before + documents)
     });
-    if n.is_multiple_of(EVICT_EVERY) {
+    if after / EVICT_EVERY > before / EVICT_EVERY {
         typst::comemo::evict(2);
     }
 }

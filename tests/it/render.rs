@@ -245,3 +245,124 @@ fn application_docx_beside_the_pdf_holds_the_same_items_and_words() {
         assert!(!pdf.contains(neutral), "{neutral:?} in the PDF");
     }
 }
+
+/// The pages of `pdf` as `pdftotext -layout` gives them, and its title and page count as
+/// `pdfinfo` gives them.
+fn pdf_content(dir: &Path, name: &str, pdf: &[u8]) -> (String, String) {
+    let file = dir.join(name);
+    std::fs::write(&file, pdf).unwrap();
+    let mut info = common::pdfinfo(&file);
+    info.retain(|k, _| {
+        ["Title", "Author", "Pages", "PDF version", "Page size"].contains(&k.as_str())
+    });
+    (pdftotext(&file), format!("{info:?}"))
+}
+
+/// The `<form-start>` mark of a single document's data (see render/split.rs), or `None`
+/// for the letter, which is never cut from a packet.
+fn mark_of(data: &serde_json::Value) -> Option<String> {
+    let form = data["forms"][0].as_str()?;
+    match form {
+        "letter" => None,
+        "consent" => Some(format!(
+            "consent-{}",
+            data["consents"][0]["child"]["member_id"].as_str()?
+        )),
+        _ => Some(form.to_string()),
+    }
+}
+
+#[test]
+fn forms_cut_from_the_laid_out_packet_are_the_forms_alone() {
+    use resettle::render::{Engine, Job, Templates, split};
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    let status = Command::new(env!("CARGO_BIN_EXE_resettle"))
+        .args([
+            "templates",
+            "data",
+            "samples/batch",
+            "--as-of",
+            common::AS_OF,
+            "--org",
+            common::ORG,
+            "--out",
+        ])
+        .arg(&data)
+        .current_dir(repo())
+        .output()
+        .expect("resettle runs");
+    assert!(status.status.code().is_some_and(|c| c <= 1), "{status:?}");
+    let engine = Engine::new(&Templates::embedded(), jiff::civil::date(2026, 11, 24)).unwrap();
+    let job = |path: &Path| Job {
+        data: std::fs::read(path).unwrap(),
+        ident: path.display().to_string(),
+    };
+    let (mut packets, mut cut, mut consents) = (0, 0, 0);
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let folder = entry.unwrap().path();
+        let packet = folder.join("packet.json");
+        if !packet.exists() {
+            continue;
+        }
+        packets += 1;
+        let mut singles = Vec::new();
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            let value: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            if file != packet
+                && let Some(mark) = mark_of(&value)
+            {
+                let title = value["title"].as_str().map(str::to_string);
+                singles.push((file, mark, title));
+            }
+        }
+        let parts: Vec<split::Part<'_>> = singles
+            .iter()
+            .map(|(file, mark, title)| split::Part {
+                mark,
+                ident: file.to_str().unwrap(),
+                title: title.as_deref(),
+            })
+            .collect();
+        let packet_job = job(&packet);
+        let done = resettle::render::on_deep_stack(|| {
+            let split = split::render_split(&engine, &packet_job, &parts);
+            let alone: Vec<Vec<u8>> = singles
+                .iter()
+                .map(|(file, _, _)| engine.render(&job(file)).unwrap())
+                .collect();
+            (split, alone, engine.render(&packet_job).unwrap())
+        });
+        let (split, alone, packet_alone) = done.expect("rendered");
+        let whole = split.whole.expect("the packet renders");
+        assert!(
+            whole == packet_alone,
+            "{}: the packet differs",
+            packet.display()
+        );
+        for (((file, mark, _), part), alone) in singles.iter().zip(split.parts).zip(alone) {
+            let part =
+                part.unwrap_or_else(|| panic!("{}: not cut from the packet", file.display()));
+            assert_eq!(
+                pdf_content(t.path(), "part.pdf", &part),
+                pdf_content(t.path(), "alone.pdf", &alone),
+                "{}: its pages of the packet are not the form alone",
+                file.display()
+            );
+            // And byte for byte: the same pages, title and identity give the same PDF.
+            assert!(
+                part == alone,
+                "{}: not the bytes of the form alone",
+                file.display()
+            );
+            cut += 1;
+            consents += usize::from(mark.starts_with("consent-"));
+        }
+    }
+    assert!(
+        packets >= 10 && cut >= 2 * packets && consents >= 2,
+        "{packets} packets, {cut} forms cut, {consents} consents"
+    );
+}
