@@ -124,6 +124,91 @@ fn sub_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::{Templates, on_deep_stack};
+
+    /// An engine whose application and inventory are `application` and `inventory`
+    /// (pages of fixed text), and whose main.typ is `main` when given.
+    fn engine(application: &str, main: Option<&str>) -> Engine {
+        let mut t = Templates::embedded();
+        let mut set = |name: &str, text: String| {
+            t.files.retain(|(n, _)| n != name);
+            t.files.push((name.to_string(), text));
+        };
+        set(
+            "application.typ",
+            format!("#let application(d) = [{application}]"),
+        );
+        set(
+            "inventory.typ",
+            "#let inventory(d) = [Опись #pagebreak() вторая страница]".into(),
+        );
+        if let Some(main) = main {
+            set("main.typ", main.to_string());
+        }
+        Engine::new(&t, jiff::civil::date(2026, 11, 24)).unwrap()
+    }
+
+    fn job(forms: &[&str], title: &str) -> Job {
+        let data = serde_json::json!({
+            "forms": forms, "title": title, "footer": "A1", "org": "НКО", "draft": false,
+            "applicant": {"id": "A1"},
+        });
+        Job {
+            data: serde_json::to_vec(&data).unwrap(),
+            ident: format!("A1/{title}"),
+        }
+    }
+
+    /// The packet of both forms split, and each form rendered alone.
+    fn split_and_alone(e: &Engine) -> (Split, Vec<Vec<u8>>) {
+        let parts = [
+            Part {
+                mark: "application",
+                ident: "A1/a",
+                title: Some("a"),
+            },
+            Part {
+                mark: "inventory",
+                ident: "A1/i",
+                title: Some("i"),
+            },
+        ];
+        on_deep_stack(|| {
+            let split = render_split(e, &job(&["application", "inventory"], "p"), &parts);
+            let alone = [("application", "a"), ("inventory", "i")]
+                .iter()
+                .filter_map(|(form, title)| e.render(&job(&[form], title)).ok())
+                .collect();
+            (split, alone)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn each_form_cut_from_the_packet_is_the_form_alone() {
+        let (split, alone) = split_and_alone(&engine("Заявление", None));
+        assert!(split.whole.is_ok());
+        let parts: Vec<Vec<u8>> = split.parts.into_iter().map(Option::unwrap).collect();
+        assert_eq!(parts, alone);
+    }
+
+    #[test]
+    fn without_markers_or_with_a_failing_packet_the_forms_go_alone() {
+        // A user's main.typ that places no markers.
+        let main = "#import \"/templates/common.typ\": *\n\
+            #import \"/templates/application.typ\": application\n\
+            #import \"/templates/inventory.typ\": inventory\n\
+            #let d = json(\"/data.json\")\n#show: setup.with(d)\n\
+            #for name in d.forms { start-form(); (application: application, inventory: inventory).at(name)(d); end-form() }\n";
+        let (split, alone) = split_and_alone(&engine("Заявление", Some(main)));
+        assert!(split.whole.is_ok());
+        assert!(split.parts.iter().all(Option::is_none));
+        assert_eq!(alone.len(), 2);
+        // A form that fails fails the packet; each form is then left to go alone.
+        let (split, _) = split_and_alone(&engine("#panic(\"boom\")", None));
+        assert!(split.whole.is_err());
+        assert!(split.parts.iter().all(Option::is_none));
+    }
 
     fn m(v: &[(&str, usize)]) -> Vec<(Option<String>, usize)> {
         v.iter().map(|(s, p)| (Some(s.to_string()), *p)).collect()
