@@ -25,7 +25,8 @@ use crate::error::Error;
 use crate::findings::Finding;
 use crate::ingest::{self, Limits, Prepared};
 use crate::model::{Applicant, Batch, TableRead};
-use crate::report::{ApplicantReport, Report, Status};
+use crate::report::spill::Keep;
+use crate::report::{ApplicantReport, Report, Status, Summary};
 use crate::rules::{self, Outcome};
 use crate::schema::Schemas;
 use crate::source::Source;
@@ -167,8 +168,24 @@ pub fn process(
     window: usize,
     sink: &mut dyn Sink,
 ) -> Result<(Report, Vec<TableRead>), Error> {
+    let mut entries = Vec::with_capacity(sorted.len());
+    let (mut report, formats) = process_into(sorted, as_of, window, sink, &mut entries)?;
+    report.applicants = entries;
+    Ok((report, formats))
+}
+
+/// [`process`], each window's finished entries handed to `keep` as they are made
+/// instead of kept in the report: the report returned has no applicants, and its
+/// summary counts those `keep` was given.
+pub fn process_into(
+    sorted: Sorted<'_>,
+    as_of: jiff::civil::Date,
+    window: usize,
+    sink: &mut dyn Sink,
+    keep: &mut dyn Keep,
+) -> Result<(Report, Vec<TableRead>), Error> {
     let n = sorted.len();
-    let mut entries = Vec::with_capacity(n);
+    let mut summary = Summary::default();
     let mut engine =
         rules::Engine::new(sorted.prepared.schemas(), as_of)?.with_letters(sink.letters());
     // The applicants of one window, with the columns that point findings at cells.
@@ -205,11 +222,16 @@ pub fn process(
             .zip(outputs)
             .map(|(((a, outcome), status), files)| ApplicantReport::new(a, outcome, status, files))
             .collect_into_vec(&mut reports);
-        entries.append(&mut reports);
+        reports.iter().for_each(|r| summary.count(r.status));
+        keep.keep(reports)
+            .map_err(|e| Error::io("the report's temporary file", e))?;
     }
     let mut meta = sorted.into_meta();
     let formats = std::mem::take(&mut meta.formats);
-    Ok((Report::assemble(entries, meta, as_of), formats))
+    Ok((
+        Report::with_summary(Vec::new(), summary, meta, as_of),
+        formats,
+    ))
 }
 
 /// Reads the batch of `source` and validates every applicant as of `as_of`, `window`
@@ -259,6 +281,20 @@ mod tests {
                 assert!(
                     report.to_json() == expected,
                     "window {window} in {}",
+                    dir.display()
+                );
+                // The same report with the entries spilled as they come
+                // (`validate --format json`).
+                let sorted = Sorted::open(&source, &schemas, &limits).unwrap();
+                let mut spill = crate::report::spill::Spill::new(None).unwrap();
+                let (head, _) =
+                    process_into(sorted, as_of, window, &mut Check, &mut spill).unwrap();
+                assert!(head.applicants.is_empty());
+                let mut streamed = Vec::new();
+                spill.finish(&head, &mut streamed).unwrap();
+                assert!(
+                    streamed == expected.as_bytes(),
+                    "spilled, window {window} in {}",
                     dir.display()
                 );
             }

@@ -12,6 +12,8 @@ use super::common::{
     Common, Setup, exit_code, exit_for, findings_workbook, open_source, resolved, setup,
 };
 use crate::error::Error;
+use crate::pipeline::{Check, Sorted, WINDOW, process_into};
+use crate::report::spill::Spill;
 use crate::report::{Report, html, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,9 +106,42 @@ fn out_file(args: &ValidateArgs) -> Result<Option<&Path>, Error> {
     Ok(Some(out))
 }
 
+/// `validate --format json` (without `--redact`, which reads the whole report): each
+/// window's entries are written as they are made, to a spill beside the output (or in
+/// the temporary folder for stdout), and report.json is written around them at the end.
+fn json_streamed(
+    args: &ValidateArgs,
+    out: Option<&Path>,
+    setup: &Setup,
+) -> Result<ExitCode, Error> {
+    let sorted = Sorted::open(&*open_source(&args.batch)?, &setup.schemas, &setup.limits)?;
+    let dir = out.map(|p| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    });
+    let spill_error = |e| Error::io(dir.unwrap_or(&std::env::temp_dir()), e);
+    let mut spill = Spill::new(dir).map_err(spill_error)?;
+    let (report, _) = process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut spill)?;
+    match out {
+        Some(path) => {
+            crate::outdir::write_file_at(path, |w| spill.finish(&report, w))?;
+            super::term::say(&format!("wrote {}", path.display()));
+        }
+        None => {
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+            let _ = spill.finish(&report, &mut w).and_then(|()| w.flush());
+        }
+    }
+    Ok(exit_for(report))
+}
+
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let out = out_file(args)?;
     let setup = setup(&args.common)?;
+    if args.format == Format::Json && !args.common.redact {
+        return json_streamed(args, out, &setup);
+    }
     let (mut report, mut formats) = load(&args.batch, &setup)?;
     if args.common.redact {
         report.redact(&setup.schemas.documents);

@@ -14,6 +14,7 @@ mod labels;
 pub mod letter;
 pub mod messages;
 pub mod redact;
+pub mod spill;
 pub mod text;
 pub mod xlsx;
 
@@ -84,6 +85,19 @@ pub struct Summary {
     pub incomplete: usize,
     pub refused: usize,
     pub invalid: usize,
+}
+
+impl Summary {
+    /// Counts one more applicant of `status`.
+    pub fn count(&mut self, status: Status) {
+        self.applicants += 1;
+        *match status {
+            Status::Ready => &mut self.ready,
+            Status::Incomplete => &mut self.incomplete,
+            Status::Invalid => &mut self.invalid,
+            Status::Refused => &mut self.refused,
+        } += 1;
+    }
 }
 
 /// One applicant in the report.
@@ -180,14 +194,19 @@ impl Report {
     pub fn assemble(applicants: Vec<ApplicantReport>, meta: Batch, as_of: Date) -> Report {
         let mut summary = Summary::default();
         for a in &applicants {
-            summary.applicants += 1;
-            *match a.status {
-                Status::Ready => &mut summary.ready,
-                Status::Incomplete => &mut summary.incomplete,
-                Status::Invalid => &mut summary.invalid,
-                Status::Refused => &mut summary.refused,
-            } += 1;
+            summary.count(a.status);
         }
+        Report::with_summary(applicants, summary, meta, as_of)
+    }
+
+    /// The report of `applicants` (all of them, or none when they were written as they
+    /// came, [`spill::Spill`]) whose statuses `summary` counts.
+    pub fn with_summary(
+        applicants: Vec<ApplicantReport>,
+        summary: Summary,
+        meta: Batch,
+        as_of: Date,
+    ) -> Report {
         Report {
             as_of,
             summary,
@@ -215,9 +234,14 @@ impl Report {
     /// million applicants stays usable with line tools); applicants are serialised in
     /// parallel and streamed in order.
     pub fn write_json(&self, w: &mut (dyn Write + Send)) -> std::io::Result<()> {
-        fn ser<T: Serialize + ?Sized>(w: &mut dyn Write, v: &T) -> std::io::Result<()> {
-            serde_json::to_writer(w, v).map_err(std::io::Error::other)
-        }
+        self.write_json_head(w)?;
+        write_applicants(w, &self.applicants, 0)?;
+        self.write_json_tail(w)
+    }
+
+    /// What report.json holds before its applicants: the day, the summary, what
+    /// changed, and the opening of the applicants' list.
+    pub fn write_json_head(&self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(b"{\"as_of\":")?;
         ser(w, &self.as_of.to_string())?;
         if self.redacted {
@@ -230,42 +254,11 @@ impl Report {
             changes::write_json(&mut buf, changes).map_err(std::io::Error::other)?;
             w.write_all(&buf)?;
         }
-        w.write_all(b",\n\"applicants\":[")?;
-        const GROUP: usize = 4 * 1024;
-        const CHUNK: usize = 256;
-        // Two sets of buffers, one per chunk, reused from group to group (no fresh pages
-        // per group): one group is written while the next is serialised.
-        let mut ready: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
-        let mut next: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
-        let mut used = 0;
-        let groups = self.applicants.chunks(GROUP);
-        for (g, group) in groups.enumerate() {
-            let (written, serialised) = rayon::join(
-                || ready[..used].iter().try_for_each(|buf| w.write_all(buf)),
-                || {
-                    group
-                        .par_chunks(CHUNK)
-                        .zip(next.par_iter_mut())
-                        .enumerate()
-                        .try_for_each(|(c, (chunk, buf))| {
-                            buf.clear();
-                            for (i, a) in chunk.iter().enumerate() {
-                                let first = g == 0 && c == 0 && i == 0;
-                                buf.extend_from_slice(if first { b"\n" } else { b",\n" });
-                                json::applicant(buf, a).map_err(std::io::Error::other)?;
-                            }
-                            Ok::<(), std::io::Error>(())
-                        })
-                },
-            );
-            written?;
-            serialised?;
-            std::mem::swap(&mut ready, &mut next);
-            used = group.len().div_ceil(CHUNK);
-        }
-        for buf in &ready[..used] {
-            w.write_all(buf)?;
-        }
+        w.write_all(b",\n\"applicants\":[")
+    }
+
+    /// What report.json holds after its applicants: the rows read, errors, warnings.
+    pub fn write_json_tail(&self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(b"\n],\n\"rows\":")?;
         ser(w, &self.rows)?;
         w.write_all(b",\n\"errors\":")?;
@@ -282,6 +275,55 @@ impl Report {
         let _ = self.write_json(&mut buf);
         String::from_utf8(buf).unwrap_or_default()
     }
+}
+
+fn ser<T: Serialize + ?Sized>(w: &mut dyn Write, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(w, v).map_err(std::io::Error::other)
+}
+
+/// Writes the entries `list` of report.json's applicants, the first of them its
+/// `index`th: each on its own line, after a comma but for the very first. Serialised in
+/// parallel, a group at a time, and written in order while the next group is.
+pub fn write_applicants(
+    w: &mut (dyn Write + Send),
+    list: &[ApplicantReport],
+    index: usize,
+) -> std::io::Result<()> {
+    const GROUP: usize = 4 * 1024;
+    const CHUNK: usize = 256;
+    // Two sets of buffers, one per chunk, reused from group to group (no fresh pages
+    // per group): one group is written while the next is serialised.
+    let mut ready: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
+    let mut next: Vec<Vec<u8>> = vec![Vec::new(); GROUP / CHUNK];
+    let mut used = 0;
+    for (g, group) in list.chunks(GROUP).enumerate() {
+        let (written, serialised) = rayon::join(
+            || ready[..used].iter().try_for_each(|buf| w.write_all(buf)),
+            || {
+                group
+                    .par_chunks(CHUNK)
+                    .zip(next.par_iter_mut())
+                    .enumerate()
+                    .try_for_each(|(c, (chunk, buf))| {
+                        buf.clear();
+                        for (i, a) in chunk.iter().enumerate() {
+                            let first = index == 0 && g == 0 && c == 0 && i == 0;
+                            buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+                            json::applicant(buf, a).map_err(std::io::Error::other)?;
+                        }
+                        Ok::<(), std::io::Error>(())
+                    })
+            },
+        );
+        written?;
+        serialised?;
+        std::mem::swap(&mut ready, &mut next);
+        used = group.len().div_ceil(CHUNK);
+    }
+    for buf in &ready[..used] {
+        w.write_all(buf)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
