@@ -72,20 +72,22 @@ fn is_blank(v: &Value) -> bool {
 
 /// The fields of one row as a part of their own (the header row, read as text).
 fn row_part(cells: &[GridCell]) -> (Part, At) {
-    let mut part = Part::default();
+    let (mut part, mut ends) = (Part::default(), Vec::new());
     for c in cells {
-        while part.ends.len() < c.col as usize {
-            part.ends.push(part.unescaped.len() as u32);
+        while ends.len() < c.col as usize {
+            ends.push(part.unescaped.len() as u32);
         }
         cell::render(&c.value, None, &mut part.unescaped);
-        part.ends.push(part.unescaped.len() as u32);
+        ends.push(part.unescaped.len() as u32);
     }
+    let (first, wide) = part.push_ends(0, &ends);
     let at = At {
         part: 0,
         base: 0,
-        first: 0,
-        count: part.ends.len() as u32,
+        first,
+        count: ends.len() as u32,
         raw: false,
+        wide,
     };
     (part, at)
 }
@@ -185,6 +187,8 @@ pub fn read_grid(
     }
     let unlabeled = |i: usize| columns.header_at(i).is_none_or(str::is_empty);
     let mut part = Part::default();
+    // The field ends of the row being read.
+    let mut ends = Vec::new();
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
@@ -213,7 +217,8 @@ pub fn read_grid(
             let at = Source::in_table(file, Some(&sheet), line, None);
             return Err(too_many_rows(at, limits.max_rows));
         }
-        let (base, first) = (part.unescaped.len(), part.ends.len());
+        let base = part.unescaped.len();
+        ends.clear();
         for c in row_cells {
             let i = c.col as usize;
             if i >= labelled || unlabeled(i) {
@@ -225,8 +230,8 @@ pub fn read_grid(
                     continue;
                 }
             }
-            while part.ends.len() - first < i {
-                part.ends.push(part.unescaped.len() as u32);
+            while ends.len() < i {
+                ends.push(part.unescaped.len() as u32);
             }
             if let Some(kind) = cell::render(&c.value, of_field[i], &mut part.unescaped) {
                 notes.push(Note {
@@ -235,7 +240,7 @@ pub fn read_grid(
                     kind,
                 });
             }
-            part.ends.push(part.unescaped.len() as u32);
+            ends.push(part.unescaped.len() as u32);
         }
         if part.unescaped.len() > crate::ingest::split::MAX_TEXT {
             return Err(Error::input(
@@ -243,14 +248,16 @@ pub fn read_grid(
                 "the sheet's text is larger than 2 GiB: split the batch into smaller ones",
             ));
         }
+        let (first, wide) = part.push_ends(base as u32, &ends);
         records.push(Record {
             row: line,
             at: At {
                 part: 0,
                 base: base as u32,
-                first: first as u32,
-                count: (part.ends.len() - first) as u32,
+                first,
+                count: ends.len() as u32,
                 raw: false,
+                wide,
             },
         });
     }
