@@ -1,15 +1,15 @@
 //! The bounds of a workbook that is a zip (`.xlsx`, `.xlsm`, `.ods`), checked before
 //! calamine opens it. A few kilobytes of zip can unpack to gigabytes (a zip bomb), a
 //! sheet can declare a million rows of sixteen thousand formatted empty cells, and
-//! calamine reads the shared strings whole. So every part is unpacked once here,
-//! streaming into a small buffer, its bytes counted against the batch's file-size limit
-//! (`--max-file-size`: the unpacked sheets are what a CSV file of the batch would be) as
-//! they come — a part's declared size is not trusted — and the shared strings are counted
-//! while they pass. This unpacks every part a second time: for the 100,000-applicant
-//! workbook of BENCHMARKS.md about 1.1 s of its 4.3 s (measured with `unzip -p`). The
-//! zip reader calamine uses fails a part that unpacks past its declared size, so
-//! summing the declared sizes and scanning only the shared strings could replace the
-//! second pass, once that check is shown to hold on every reading path.
+//! calamine reads the shared strings whole. So the parts' declared sizes are summed here
+//! against the batch's file-size limit (`--max-file-size`: the unpacked sheets are what a
+//! CSV file of the batch would be), and only the shared strings and an OpenDocument
+//! manifest are unpacked, streaming into a small buffer, to count the strings and find
+//! an encryption. A declared size can lie, but the zip reader calamine uses (the `zip`
+//! crate, read through its central directory) fails a part once it unpacks past its
+//! declared size, whether it is read in pieces or whole; a test here holds it to that.
+//! Unpacking every part a second time to count it, as this did before, cost the
+//! 100,000-applicant workbook of BENCHMARKS.md about 1.1 s of its 4.3 s.
 //!
 //! A workbook encrypted with a password is an OLE file (`workbook.rs` says so); an
 //! OpenDocument file encrypted with one names its `encryption-data` in its manifest, and
@@ -71,8 +71,19 @@ fn check_with(bytes: &[u8], max_unpacked: u64, max_strings: u64) -> Result<(), R
             .name()
             .map(|n| n.to_ascii_lowercase())
             .unwrap_or_default();
+        // What the part unpacks to at most: the reader fails it past its declared size.
+        unpacked = unpacked.saturating_add(part.size());
+        if unpacked > max_unpacked {
+            return Err(Refusal::Other(format!(
+                "the workbook unpacks to more than {} (--max-file-size): a zip bomb, or sheets of millions of formatted empty cells — delete the empty rows and columns below and right of the table (select them, Delete) and save again",
+                show_size(max_unpacked)
+            )));
+        }
         let shared = name.ends_with("sharedstrings.xml");
         let manifest = name == "meta-inf/manifest.xml";
+        if !shared && !manifest {
+            continue;
+        }
         let mut strings = Count::new(b"<si");
         let mut encryption = Count::new(b"encryption-data");
         loop {
@@ -82,13 +93,6 @@ fn check_with(bytes: &[u8], max_unpacked: u64, max_strings: u64) -> Result<(), R
                 // Damaged data: calamine says so when it reads the part.
                 Err(_) => break,
             };
-            unpacked += n as u64;
-            if unpacked > max_unpacked {
-                return Err(Refusal::Other(format!(
-                    "the workbook unpacks to more than {} (--max-file-size): a zip bomb, or sheets of millions of formatted empty cells — delete the empty rows and columns below and right of the table (select them, Delete) and save again",
-                    show_size(max_unpacked)
-                )));
-            }
             let chunk = &buf[..n];
             if shared && strings.feed(chunk) > max_strings {
                 return Err(Refusal::Other(format!(
@@ -191,6 +195,42 @@ mod tests {
             m.contains("unpacks to more than 3145727 bytes (2.9 MiB)"),
             "{m}"
         );
+    }
+
+    /// `zip` with the declared (uncompressed) size of its one part set to `size`, in its
+    /// local header and in the central directory.
+    fn declaring(mut zip: Vec<u8>, size: u32) -> Vec<u8> {
+        let mut patched = 0;
+        for (signature, at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let start = memchr::memmem::find(&zip, signature).unwrap();
+            zip[start + at..start + at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+        assert_eq!(patched, 2);
+        zip
+    }
+
+    /// What the bound rests on: a part that unpacks past its declared size cannot be
+    /// read past it, in pieces or whole (the reader calamine uses).
+    #[test]
+    fn a_part_that_lies_about_its_size_is_not_read_past_it() {
+        let big = vec![b'x'; 1 << 20];
+        let zip = declaring(zip_of(&[("xl/worksheets/sheet1.xml", &big)]), 1000);
+        assert_eq!(refusal(check(&zip, 2000)), "accepted");
+        let mut archive = zip::ZipArchive::new(Cursor::new(zip.as_slice())).unwrap();
+        let mut whole = Vec::new();
+        let r = archive.by_index(0).unwrap().read_to_end(&mut whole);
+        assert!(r.is_err() && whole.len() <= 1001, "{r:?}, {}", whole.len());
+        let mut part = archive.by_index(0).unwrap();
+        let (mut read, mut buf) = (0, [0u8; 300]);
+        let failed = loop {
+            match part.read(&mut buf) {
+                Ok(0) => break false,
+                Ok(n) => read += n,
+                Err(_) => break true,
+            }
+        };
+        assert!(failed && read <= 1001, "read {read}");
     }
 
     #[test]
