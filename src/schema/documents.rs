@@ -276,6 +276,13 @@ impl DocumentSchema {
                 ));
             }
             let at = d.code.span().start;
+            // The title is part of the words of its absence, where `{` opens a value.
+            if d.title.ru.contains('{') || d.title.en.contains('{') {
+                return Err(src.error_at(
+                    Some(at),
+                    format!("the title of document `{code}` cannot hold `{{`"),
+                ));
+            }
             docs.push(DocSpec {
                 missing_rule: intern(&format!("docs.missing.{code}")),
                 missing: Arc::new(Words::new(
@@ -540,6 +547,15 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.message.contains("a-z"), "{e}");
+    }
+
+    #[test]
+    fn a_title_holds_no_brace() {
+        let e = load(&format!(
+            "{HEAD}[[document]]\ncode=\"a\"\napplicant='true'\ntitle={{ru=\"а {{0}}\",en=\"a\"}}\nbasis=\"x\"\nverified=true\n"
+        ))
+        .unwrap_err();
+        assert!(e.message.contains("cannot hold `{`"), "{e}");
     }
 
     #[test]
