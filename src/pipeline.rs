@@ -298,6 +298,24 @@ mod tests {
                     dir.display()
                 );
             }
+            // Redacted entry by entry as they are spilled (`validate --format json
+            // --redact`): the report redacted whole.
+            let docs = &schemas.documents;
+            let (mut whole, _) =
+                validate_in_windows(&source, &schemas, as_of, &limits, usize::MAX).unwrap();
+            whole.redact(docs);
+            let sorted = Sorted::open(&source, &schemas, &limits).unwrap();
+            let mut spill = crate::report::spill::Spill::new(None).unwrap();
+            let mut redacting = crate::report::spill::Redacting::new(&mut spill, docs);
+            let (mut head, _) = process_into(sorted, as_of, 7, &mut Check, &mut redacting).unwrap();
+            head.redact_rows(docs, &redacting.ids);
+            let mut streamed = Vec::new();
+            spill.finish(&head, &mut streamed).unwrap();
+            assert!(
+                streamed == whole.to_json().as_bytes(),
+                "redacted in {}",
+                dir.display()
+            );
         }
     }
 

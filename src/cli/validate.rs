@@ -13,7 +13,7 @@ use super::common::{
 };
 use crate::error::Error;
 use crate::pipeline::{Check, Sorted, WINDOW, process_into};
-use crate::report::spill::Spill;
+use crate::report::spill::{Redacting, Spill};
 use crate::report::{Report, html, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,9 +106,9 @@ fn out_file(args: &ValidateArgs) -> Result<Option<&Path>, Error> {
     Ok(Some(out))
 }
 
-/// `validate --format json` (without `--redact`, which reads the whole report): each
-/// window's entries are written as they are made, to a spill beside the output (or in
-/// the temporary folder for stdout), and report.json is written around them at the end.
+/// `validate --format json`: each window's entries are written as they are made
+/// (redacted first with `--redact`), to a spill beside the output (or in the temporary
+/// folder for stdout), and report.json is written around them at the end.
 fn json_streamed(
     args: &ValidateArgs,
     out: Option<&Path>,
@@ -121,7 +121,16 @@ fn json_streamed(
     });
     let spill_error = |e| Error::io(dir.unwrap_or(&std::env::temp_dir()), e);
     let mut spill = Spill::new(dir).map_err(spill_error)?;
-    let (report, _) = process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut spill)?;
+    let (report, _) = if args.common.redact {
+        let docs = &setup.schemas.documents;
+        let mut redacting = Redacting::new(&mut spill, docs);
+        let (mut report, formats) =
+            process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut redacting)?;
+        report.redact_rows(docs, &redacting.ids);
+        (report, formats)
+    } else {
+        process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut spill)?
+    };
     match out {
         Some(path) => {
             crate::outdir::write_file_at(path, |w| spill.finish(&report, w))?;
@@ -139,7 +148,7 @@ fn json_streamed(
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let out = out_file(args)?;
     let setup = setup(&args.common)?;
-    if args.format == Format::Json && !args.common.redact {
+    if args.format == Format::Json {
         return json_streamed(args, out, &setup);
     }
     let (mut report, mut formats) = load(&args.batch, &setup)?;

@@ -1,6 +1,8 @@
 //! `--redact`: a report that can be shared (with a coordinator, a donor, a support
-//! desk) without personal data. Applied once to the [`Report`], so report.json,
-//! report.html, findings.csv and the console all show the same redacted content:
+//! desk) without personal data. Applied once to the [`Report`] (or to each entry as it
+//! is finished, when `validate --format json` streams them, and then to the rest), so
+//! report.json, report.html, findings.csv and the console all show the same redacted
+//! content:
 //!
 //! - an applicant is shown by the id and the initials of the name, «К. А. В.» for
 //!   Кузнецов Андрей Викторович (the id stands beside it everywhere);
@@ -25,7 +27,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::Report;
+use super::{ApplicantReport, Report};
 use crate::columns::Sheet;
 use crate::findings::{Arg, Message, Source};
 use crate::model::TableRead;
@@ -183,49 +185,68 @@ impl Report {
             .iter()
             .map(|a| a.applicant_id.clone())
             .collect();
+        for a in &mut self.applicants {
+            a.redact(docs);
+        }
+        self.redact_rows(docs, &ids);
+    }
+
+    /// Removes personal data from what is not an applicant's entry (the rows not
+    /// processed, the batch's warnings), `ids` being every applicant's, and marks the
+    /// report redacted: the rest of [`Report::redact`] when the entries were redacted
+    /// one by one ([`ApplicantReport::redact`]) as they were made.
+    pub fn redact_rows(&mut self, docs: &DocumentSchema, ids: &HashSet<String>) {
         let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
         let none = HashSet::new();
-        for a in &mut self.applicants {
-            a.name = initials(&a.name);
-            // The members the report names for this applicant: a scan `code-<member>`
-            // is shown only for them.
-            let members: HashSet<String> = a
-                .findings
-                .iter()
-                .filter_map(|f| f.member_id.clone())
-                .chain(
-                    a.allowance
-                        .persons
-                        .iter()
-                        .filter_map(|p| p.member_id.clone()),
-                )
-                .collect();
-            let members: HashSet<&str> = members.iter().map(String::as_str).collect();
-            for f in &mut a.findings {
-                redact_message(&mut f.message);
-                if let Some(s) = &mut f.source {
-                    redact_source(s, &ids, docs, &members);
-                }
-            }
-            // Ids too: an IIN used as an applicant or member id is masked like one.
-            mask_in_place(&mut a.applicant_id);
-            for f in &mut a.findings {
-                if let Some(m) = &mut f.member_id {
-                    mask_in_place(m);
-                }
-            }
-            for p in &mut a.allowance.persons {
-                if let Some(m) = &mut p.member_id {
-                    mask_in_place(m);
-                }
-            }
-            a.outputs.iter_mut().for_each(mask_in_place);
-        }
         for e in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
             redact_message(&mut e.message);
             redact_source(&mut e.source, &ids, docs, &none);
         }
         self.redacted = true;
+    }
+}
+
+impl ApplicantReport {
+    /// Removes personal data from one entry. The only folder of `documents/` its
+    /// sources name is its own: shown when it is spelled as the id (a folder spelled
+    /// in another case is no applicant's id, ids equal but for case being refused).
+    pub fn redact(&mut self, docs: &DocumentSchema) {
+        let a = self;
+        let own: HashSet<&str> = HashSet::from([a.applicant_id.as_str()]);
+        a.name = initials(&a.name);
+        // The members the report names for this applicant: a scan `code-<member>`
+        // is shown only for them.
+        let members: HashSet<String> = a
+            .findings
+            .iter()
+            .filter_map(|f| f.member_id.clone())
+            .chain(
+                a.allowance
+                    .persons
+                    .iter()
+                    .filter_map(|p| p.member_id.clone()),
+            )
+            .collect();
+        let members: HashSet<&str> = members.iter().map(String::as_str).collect();
+        for f in &mut a.findings {
+            redact_message(&mut f.message);
+            if let Some(s) = &mut f.source {
+                redact_source(s, &own, docs, &members);
+            }
+        }
+        // Ids too: an IIN used as an applicant or member id is masked like one.
+        mask_in_place(&mut a.applicant_id);
+        for f in &mut a.findings {
+            if let Some(m) = &mut f.member_id {
+                mask_in_place(m);
+            }
+        }
+        for p in &mut a.allowance.persons {
+            if let Some(m) = &mut p.member_id {
+                mask_in_place(m);
+            }
+        }
+        a.outputs.iter_mut().for_each(mask_in_place);
     }
 }
 

@@ -3,13 +3,16 @@
 //! comes before its applicants, so [`Spill`] writes each window's entries, serialised
 //! as report.json has them, to a file no one can name (deleted when it closes, readable
 //! by the owner only), and the report is written around it at the end. A million
-//! applicants then never stand in memory as entries.
+//! applicants then never stand in memory as entries. With `--redact`, [`Redacting`]
+//! redacts each entry on its way.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Seek, Write};
 use std::path::Path;
 
 use super::{ApplicantReport, Report, write_applicants};
+use crate::schema::DocumentSchema;
 
 /// What is done with each window's finished entries, in batch order.
 pub trait Keep {
@@ -60,5 +63,34 @@ impl Keep for Spill {
         write_applicants(&mut self.file, &entries, self.written)?;
         self.written += entries.len();
         Ok(())
+    }
+}
+
+/// Entries redacted one by one (`--redact`) before they go on to `inner`; the ids seen
+/// are kept for the rows not processed and the batch's warnings
+/// ([`Report::redact_rows`]).
+pub struct Redacting<'k> {
+    inner: &'k mut dyn Keep,
+    docs: &'k DocumentSchema,
+    pub ids: HashSet<String>,
+}
+
+impl<'k> Redacting<'k> {
+    pub fn new(inner: &'k mut dyn Keep, docs: &'k DocumentSchema) -> Redacting<'k> {
+        Redacting {
+            inner,
+            docs,
+            ids: HashSet::new(),
+        }
+    }
+}
+
+impl Keep for Redacting<'_> {
+    fn keep(&mut self, mut entries: Vec<ApplicantReport>) -> std::io::Result<()> {
+        for a in &mut entries {
+            self.ids.insert(a.applicant_id.clone());
+            a.redact(self.docs);
+        }
+        self.inner.keep(entries)
     }
 }
