@@ -87,10 +87,11 @@ impl<'k> Redacting<'k> {
 
 impl Keep for Redacting<'_> {
     fn keep(&mut self, mut entries: Vec<ApplicantReport>) -> std::io::Result<()> {
-        for a in &mut entries {
-            self.ids.insert(a.applicant_id.clone());
-            a.redact(self.docs);
-        }
+        use rayon::prelude::*;
+        self.ids
+            .extend(entries.iter().map(|a| a.applicant_id.clone()));
+        let docs = self.docs;
+        entries.par_iter_mut().for_each(|a| a.redact(docs));
         self.inner.keep(entries)
     }
 }
