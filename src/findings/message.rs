@@ -201,11 +201,6 @@ impl Message {
     pub fn args_mut(&mut self) -> &mut [Arg] {
         &mut self.args
     }
-
-    /// The values shown.
-    pub fn args(&self) -> &[Arg] {
-        &self.args
-    }
 }
 
 /// Both languages, `{"ru": …, "en": …}`, as report.json has always written messages.

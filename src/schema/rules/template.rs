@@ -76,13 +76,19 @@ enum Part {
     Display(Display),
 }
 
+/// What fills a slot of a [`Said`]: a fact, or a value the engine formats.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Fact(&'static FactDef),
+    Display(Display),
+}
+
 /// The same placeholder: the same display, or the same fact of the table.
-impl PartialEq for Part {
-    fn eq(&self, other: &Part) -> bool {
+impl PartialEq for Slot {
+    fn eq(&self, other: &Slot) -> bool {
         match (self, other) {
-            (Part::Lit(a), Part::Lit(b)) => a == b,
-            (Part::Fact(a), Part::Fact(b)) => std::ptr::eq(*a, *b),
-            (Part::Display(a), Part::Display(b)) => a == b,
+            (Slot::Fact(a), Slot::Fact(b)) => std::ptr::eq(*a, *b),
+            (Slot::Display(a), Slot::Display(b)) => a == b,
             _ => false,
         }
     }
@@ -164,30 +170,30 @@ fn fact(f: &FactDef, ctx: &Ctx<'_>) -> String {
 #[derive(Debug)]
 pub struct Said {
     words: Arc<Words>,
-    slots: Vec<Part>,
+    slots: Vec<Slot>,
 }
 
 impl Said {
     /// The pattern of the pair: each placeholder a slot, one slot per distinct
     /// placeholder of either language.
     pub fn of(ru: &Template, en: &Template) -> Said {
-        let mut slots: Vec<Part> = Vec::new();
+        let mut slots: Vec<Slot> = Vec::new();
         let mut pattern = |t: &Template| {
             let mut out = String::new();
             for p in &t.parts {
-                match p {
-                    Part::Lit(s) => out.push_str(s),
-                    slot => {
-                        let i = match slots.iter().position(|x| x == slot) {
-                            Some(i) => i,
-                            None => {
-                                slots.push(slot.clone());
-                                slots.len() - 1
-                            }
-                        };
-                        out.push_str(&format!("{{{i}}}"));
+                let slot = match p {
+                    Part::Lit(s) => {
+                        out.push_str(s);
+                        continue;
                     }
-                }
+                    Part::Fact(f) => Slot::Fact(f),
+                    Part::Display(d) => Slot::Display(*d),
+                };
+                let i = slots.iter().position(|x| *x == slot).unwrap_or_else(|| {
+                    slots.push(slot);
+                    slots.len() - 1
+                });
+                out.push_str(&format!("{{{i}}}"));
             }
             out
         };
@@ -204,10 +210,9 @@ impl Said {
         let args: Vec<Arg> = self
             .slots
             .iter()
-            .map(|p| match p {
-                Part::Display(d) => display(*d),
-                Part::Fact(f) => Arg::plain(fact(f, ctx)),
-                Part::Lit(_) => Arg::Hidden,
+            .map(|slot| match slot {
+                Slot::Display(d) => display(*d),
+                Slot::Fact(f) => Arg::plain(fact(f, ctx)),
             })
             .collect();
         Message::shared(&self.words, args)
