@@ -25,3 +25,58 @@ pub(super) fn print(text: &str, console: bool) {
         out.write_all(text.as_bytes())
     };
 }
+
+/// Stdout for text written a part at a time: as [`print`] does, escaped when it is
+/// `console` text or stdout is a terminal (a line at a time: a line break is never
+/// escaped, so the text escaped line by line is the text escaped whole).
+pub(super) struct Stdout {
+    out: std::io::BufWriter<std::io::Stdout>,
+    escape: bool,
+    /// What came after the last line break, when escaping.
+    partial: Vec<u8>,
+}
+
+impl Stdout {
+    pub(super) fn new(console: bool) -> Stdout {
+        let out = std::io::stdout();
+        Stdout {
+            escape: console || out.is_terminal(),
+            out: std::io::BufWriter::with_capacity(1 << 20, out),
+            partial: Vec::new(),
+        }
+    }
+
+    /// Writes what is left and flushes.
+    pub(super) fn finish(mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.partial);
+        self.escaped(&rest)?;
+        self.out.flush()
+    }
+
+    fn escaped(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.out.write_all(terminal_text(&text).as_bytes())
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.escape {
+            return self.out.write(buf);
+        }
+        match buf.iter().rposition(|&b| b == b'\n') {
+            Some(end) => {
+                let mut lines = std::mem::take(&mut self.partial);
+                lines.extend_from_slice(&buf[..=end]);
+                self.escaped(&lines)?;
+                self.partial.extend_from_slice(&buf[end + 1..]);
+            }
+            None => self.partial.extend_from_slice(buf),
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,6 +1,7 @@
-//! `resettle validate`: check a batch window by window and print the report (text, JSON
-//! streamed, HTML or findings CSV) to stdout, or write it to the one file `--out` names
-//! (atomically); findings.xlsx, a workbook, only to a file. Nothing else is written.
+//! `resettle validate`: check a batch window by window and print the report (text, JSON,
+//! HTML or findings CSV, each written as the entries come, none of them held) to
+//! stdout, or write it to the one file `--out` names (atomically); findings.xlsx, a
+//! workbook of the whole report, only to a file. Nothing else is written.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,9 +13,12 @@ use super::common::{
     Common, Setup, exit_code, exit_for, findings_workbook, open_source, resolved, setup,
 };
 use crate::error::Error;
+use crate::model::TableRead;
 use crate::pipeline::{Check, Sorted, WINDOW, process_into};
-use crate::report::spill::{Redacting, Spill};
-use crate::report::{Report, html, text};
+use crate::report::csv::FindingsCsv;
+use crate::report::spill::{Redacting, Spill, Tee, Watch};
+use crate::report::text::TextReport;
+use crate::report::{ApplicantReport, Report, html, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -47,7 +51,7 @@ pub struct ValidateArgs {
     pub common: Common,
 }
 
-fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<crate::model::TableRead>), Error> {
+fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<TableRead>), Error> {
     crate::pipeline::validate_in_windows(
         &*open_source(batch)?,
         &setup.schemas,
@@ -106,40 +110,123 @@ fn out_file(args: &ValidateArgs) -> Result<Option<&Path>, Error> {
     Ok(Some(out))
 }
 
-/// `validate --format json`: each window's entries are written as they are made
-/// (redacted first with `--redact`), to a spill beside the output (or in the temporary
-/// folder for stdout), and report.json is written around them at the end.
-fn json_streamed(
-    args: &ValidateArgs,
-    out: Option<&Path>,
-    setup: &Setup,
-) -> Result<ExitCode, Error> {
+/// What a streamed format writes of each window's entries.
+enum Writer {
+    Json(Spill),
+    Csv(FindingsCsv),
+    Text(TextReport),
+    Html(html::Listing),
+    /// The HTML page, made of the listing once the report is finished.
+    Page(String),
+}
+
+impl Watch for Writer {
+    fn watch(&mut self, entries: &[ApplicantReport]) -> std::io::Result<()> {
+        match self {
+            Writer::Json(w) => w.watch(entries),
+            Writer::Csv(w) => w.watch(entries),
+            Writer::Text(w) => w.watch(entries),
+            Writer::Html(w) => w.watch(entries),
+            Writer::Page(_) => Ok(()),
+        }
+    }
+}
+
+impl Writer {
+    /// Ready to be written once `report` is finished: the HTML page made.
+    fn ready(self, report: &Report) -> Result<Writer, Error> {
+        Ok(match self {
+            Writer::Html(listing) => Writer::Page(html::render_listed(report, listing)?),
+            w => w,
+        })
+    }
+
+    /// The output, written to `w`: `report` (its entries seen, not held) around what was
+    /// written of them.
+    fn finish(
+        self,
+        report: &Report,
+        formats: &[TableRead],
+        w: &mut (dyn Write + Send),
+    ) -> std::io::Result<()> {
+        match self {
+            Writer::Json(spill) => spill.finish(report, w),
+            Writer::Csv(csv) => csv.finish(report, w),
+            Writer::Text(text) => text.finish(report, formats, w),
+            Writer::Html(listing) => {
+                let page = html::render_listed(report, listing).map_err(std::io::Error::other)?;
+                w.write_all(page.as_bytes())
+            }
+            Writer::Page(page) => w.write_all(page.as_bytes()),
+        }
+    }
+}
+
+/// `validate` in every format but xlsx: each window's entries are written as they are
+/// made (redacted first with `--redact`), to a scratch file beside the output (or in the
+/// temporary folder for stdout), and the output is written around them at the end; the
+/// HTML page keeps only what it lists.
+fn streamed(args: &ValidateArgs, out: Option<&Path>, setup: &Setup) -> Result<ExitCode, Error> {
     let sorted = Sorted::open(&*open_source(&args.batch)?, &setup.schemas, &setup.limits)?;
     let dir = out.map(|p| match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     });
-    let spill_error = |e| Error::io(dir.unwrap_or(&std::env::temp_dir()), e);
-    let mut spill = Spill::new(dir).map_err(spill_error)?;
-    let (report, _) = if args.common.redact {
-        let docs = &setup.schemas.documents;
-        let mut redacting = Redacting::new(&mut spill, docs);
-        let (mut report, formats) =
-            process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut redacting)?;
-        report.redact_rows(docs, &redacting.ids);
-        (report, formats)
-    } else {
-        process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut spill)?
+    let scratch_error = |e| Error::io(dir.unwrap_or(&std::env::temp_dir()), e);
+    // Coloured only for a terminal.
+    let style = match out {
+        Some(_) => text::Style { color: false },
+        None => text::Style::for_stdout(),
     };
+    let mut writer = match args.format {
+        Format::Json => Writer::Json(Spill::new(dir).map_err(scratch_error)?),
+        Format::Csv => Writer::Csv(FindingsCsv::new(dir, setup.lang).map_err(scratch_error)?),
+        Format::Text => {
+            Writer::Text(TextReport::new(dir, setup.lang, style).map_err(scratch_error)?)
+        }
+        Format::Html => Writer::Html(html::Listing::html(setup.lang)),
+        // Refused by out_file before anything was read, or written by `validate`.
+        Format::Xlsx => return Err(xlsx_needs_out()),
+    };
+    let (report, mut formats) = {
+        let mut tee = Tee {
+            watchers: vec![&mut writer],
+            then: None,
+        };
+        if args.common.redact {
+            let docs = &setup.schemas.documents;
+            let mut redacting = Redacting::new(&mut tee, docs);
+            let (mut report, formats) =
+                process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut redacting)?;
+            report.redact_rows(docs, &redacting.ids);
+            (report, formats)
+        } else {
+            process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut tee)?
+        }
+    };
+    if args.common.redact {
+        crate::report::redact::redact_reads(&mut formats);
+    }
+    let writer = writer.ready(&report)?;
     match out {
         Some(path) => {
-            crate::outdir::write_file_at(path, |w| spill.finish(&report, w))?;
+            crate::outdir::write_file_at(path, |w| writer.finish(&report, &formats, w))?;
             super::term::say(&format!("wrote {}", path.display()));
         }
         None => {
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-            let _ = spill.finish(&report, &mut w).and_then(|()| w.flush());
+            // A closed pipe (`| head`) is not an error worth reporting; data for a
+            // program (JSON) is written byte for byte, whatever stdout is.
+            let console = args.format == Format::Text;
+            if args.format == Format::Json {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+                let _ = writer.finish(&report, &formats, &mut w);
+                let _ = w.flush();
+            } else {
+                let mut w = super::term::Stdout::new(console);
+                let _ = writer
+                    .finish(&report, &formats, &mut w)
+                    .and_then(|()| w.finish());
+            }
         }
     }
     Ok(exit_for(report))
@@ -148,64 +235,24 @@ fn json_streamed(
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let out = out_file(args)?;
     let setup = setup(&args.common)?;
-    if args.format == Format::Json {
-        return json_streamed(args, out, &setup);
-    }
-    let (mut report, mut formats) = load(&args.batch, &setup)?;
+    let Some(path) = out.filter(|_| args.format == Format::Xlsx) else {
+        return streamed(args, out, &setup);
+    };
+    // findings.xlsx holds the whole report.
+    let (mut report, formats) = load(&args.batch, &setup)?;
     if args.common.redact {
         report.redact(&setup.schemas.documents);
-        crate::report::redact::redact_reads(&mut formats);
     }
-    if let Some(path) = out {
-        let bytes = match args.format {
-            Format::Json => {
-                // Streamed: the JSON of a large batch is never held whole.
-                crate::outdir::write_file_at(path, |w| report.write_json(w))?;
-                super::term::say(&format!("wrote {}", path.display()));
-                return Ok(exit_for(report));
-            }
-            Format::Xlsx => {
-                let dir = match path.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                let mut book = findings_workbook(&args.batch, &report, &setup, dir)?;
-                // The workbook holds all it needs: the report and what was read go
-                // before it is saved, when rust_xlsxwriter's notes take the most memory.
-                let code = exit_code(&report);
-                drop((report, formats));
-                crate::outdir::write_file_at(path, |w| crate::report::xlsx::save(&mut book, w))?;
-                super::term::say(&format!("wrote {}", path.display()));
-                return Ok(code);
-            }
-            Format::Text => {
-                let plain = text::Style { color: false };
-                text::render(&report, &formats, setup.lang, plain).into_bytes()
-            }
-            Format::Html => html::render(&report, setup.lang)?.into_bytes(),
-            Format::Csv => crate::report::csv::findings_csv(&report, setup.lang).into_bytes(),
-        };
-        crate::outdir::write_file_at(path, |w| w.write_all(&bytes))?;
-        super::term::say(&format!("wrote {}", path.display()));
-        return Ok(exit_for(report));
-    }
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let (out, console) = match args.format {
-        Format::Json => {
-            // Streamed: the JSON of a large batch is never held whole.
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
-            let _ = report.write_json(&mut w).and_then(|()| w.flush());
-            return Ok(exit_for(report));
-        }
-        Format::Text => (
-            text::render(&report, &formats, setup.lang, text::Style::for_stdout()),
-            true,
-        ),
-        Format::Html => (html::render(&report, setup.lang)?, false),
-        Format::Csv => (crate::report::csv::findings_csv(&report, setup.lang), false),
-        // Refused by out_file before anything was read.
-        Format::Xlsx => return Err(xlsx_needs_out()),
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
-    super::term::print(&out, console);
-    Ok(exit_for(report))
+    let mut book = findings_workbook(&args.batch, &report, &setup, dir)?;
+    // The workbook holds all it needs: the report and what was read go before it is
+    // saved, when rust_xlsxwriter's notes take the most memory.
+    let code = exit_code(&report);
+    drop((report, formats));
+    crate::outdir::write_file_at(path, |w| crate::report::xlsx::save(&mut book, w))?;
+    super::term::say(&format!("wrote {}", path.display()));
+    Ok(code)
 }

@@ -8,9 +8,12 @@
 //! confirms the rule). Status and severity are the stable codes of
 //! report.json (`refused`, `missing`, …) so that filters do not depend on the language.
 
-use crate::findings::Lang;
+use std::io::Write;
+use std::path::Path;
 
-use super::Report;
+use super::spill::{Scratch, Watch};
+use super::{ApplicantReport, Report};
+use crate::findings::Lang;
 
 /// The header row.
 pub const HEADERS: [&str; 10] = [
@@ -41,19 +44,41 @@ fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
 /// A CSV table for a spreadsheet in a Russian locale: a BOM, `;` between fields, CRLF
 /// line ends, and every cell defused, whatever column it is in (ids and codes as much as
 /// names: the guard holds for cells nobody thought hostile). findings.csv and
-/// messages.csv are written with it.
-pub(crate) struct SheetCsv(::csv::Writer<Vec<u8>>);
+/// messages.csv are written with it, whole or a part at a time into any writer.
+pub(crate) struct SheetCsv<W: Write = Vec<u8>>(::csv::Writer<W>);
 
-impl SheetCsv {
+impl SheetCsv<Vec<u8>> {
     /// A table that starts with `header` (written as it is: the headers are ours).
     pub(crate) fn new(header: &[&str]) -> SheetCsv {
-        let mut w = ::csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer("\u{FEFF}".as_bytes().to_vec());
-        // Writing into memory cannot fail: only I/O errors are possible.
-        let _ = w.write_record(header);
-        SheetCsv(w)
+        SheetCsv::begin(Vec::new(), header)
+    }
+
+    /// The text of the table.
+    pub(crate) fn finish(self) -> String {
+        let bytes = self.into_inner().unwrap_or_default();
+        // Every field written was a &str: the bytes are UTF-8.
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+impl<W: Write> SheetCsv<W> {
+    /// Rows written to `w`, the table's BOM and `header` first.
+    pub(crate) fn begin(mut w: W, header: &[&str]) -> SheetCsv<W> {
+        // Errors of `w` come back from `into_inner`, which flushes.
+        let _ = w.write_all("\u{FEFF}".as_bytes());
+        let mut sheet = SheetCsv::rows(w);
+        let _ = sheet.0.write_record(header);
+        sheet
+    }
+
+    /// Rows written to `w`, more of a table begun elsewhere.
+    pub(crate) fn rows(w: W) -> SheetCsv<W> {
+        SheetCsv(
+            ::csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(::csv::Terminator::CRLF)
+                .from_writer(w),
+        )
     }
 
     /// One row, each cell defused.
@@ -65,36 +90,35 @@ impl SheetCsv {
         let _ = self.0.write_record(std::iter::empty::<&[u8]>());
     }
 
-    /// The text of the table.
-    pub(crate) fn finish(self) -> String {
-        let bytes = self.0.into_inner().unwrap_or_default();
-        // Every field written was a &str: the bytes are UTF-8.
-        String::from_utf8(bytes).unwrap_or_default()
+    /// The writer, every row written to it.
+    pub(crate) fn into_inner(self) -> std::io::Result<W> {
+        self.0.into_inner().map_err(|e| e.into_error())
     }
 }
 
-/// The findings of `report` as CSV text (starting with a BOM), messages in `lang`.
-pub fn findings_csv(report: &Report, lang: Lang) -> String {
-    let mut w = SheetCsv::new(&HEADERS);
-    for a in &report.applicants {
-        for f in &a.findings {
-            w.row([
-                a.applicant_id.as_str(),
-                &a.name,
-                a.status.label(),
-                f.severity.key(),
-                f.rule,
-                f.member_id.as_deref().unwrap_or(""),
-                f.field.map(|c| c.name()).unwrap_or(""),
-                &f.source
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                &f.message.get(lang),
-                if f.verified { "yes" } else { "no" },
-            ]);
-        }
+/// The rows of `a`'s findings, messages in `lang`.
+fn applicant_rows<W: Write>(w: &mut SheetCsv<W>, a: &ApplicantReport, lang: Lang) {
+    for f in &a.findings {
+        w.row([
+            a.applicant_id.as_str(),
+            &a.name,
+            a.status.label(),
+            f.severity.key(),
+            f.rule,
+            f.member_id.as_deref().unwrap_or(""),
+            f.field.map(|c| c.name()).unwrap_or(""),
+            &f.source
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            &f.message.get(lang),
+            if f.verified { "yes" } else { "no" },
+        ]);
     }
+}
+
+/// The rows that belong to no applicant: rows not processed, then the batch's warnings.
+fn batch_rows<W: Write>(w: &mut SheetCsv<W>, report: &Report, lang: Lang) {
     for (sev, list) in [("error", &report.errors), ("warning", &report.warnings)] {
         for e in list {
             w.row([
@@ -111,7 +135,53 @@ pub fn findings_csv(report: &Report, lang: Lang) -> String {
             ]);
         }
     }
+}
+
+/// The findings of `report` as CSV text (starting with a BOM), messages in `lang`.
+pub fn findings_csv(report: &Report, lang: Lang) -> String {
+    let mut w = SheetCsv::new(&HEADERS);
+    for a in &report.applicants {
+        applicant_rows(&mut w, a, lang);
+    }
+    batch_rows(&mut w, report, lang);
     w.finish()
+}
+
+/// findings.csv written as the entries come: each window's rows go to a scratch file,
+/// and the table is written around them at the end ([`FindingsCsv::finish`]).
+pub struct FindingsCsv {
+    rows: Scratch,
+    lang: Lang,
+}
+
+impl FindingsCsv {
+    /// Rows in `lang`, kept in a scratch file in `dir` (or the temporary folder).
+    pub fn new(dir: Option<&Path>, lang: Lang) -> std::io::Result<FindingsCsv> {
+        Ok(FindingsCsv {
+            rows: Scratch::new(dir)?,
+            lang,
+        })
+    }
+
+    /// Writes findings.csv to `w`: the BOM and header, the rows of every entry seen,
+    /// the rows of `report` (a report without its entries) that belong to no applicant.
+    pub fn finish(self, report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+        SheetCsv::begin(&mut *w, &HEADERS).into_inner()?;
+        self.rows.copy_to(w)?;
+        let mut tail = SheetCsv::rows(w);
+        batch_rows(&mut tail, report, self.lang);
+        tail.into_inner()?.flush()
+    }
+}
+
+impl Watch for FindingsCsv {
+    fn watch(&mut self, entries: &[ApplicantReport]) -> std::io::Result<()> {
+        let mut w = SheetCsv::rows(self.rows.writer());
+        for a in entries {
+            applicant_rows(&mut w, a, self.lang);
+        }
+        w.into_inner().map(drop)
+    }
 }
 
 #[cfg(test)]

@@ -18,11 +18,13 @@ mod view;
 use tera::{Context, Tera};
 
 use super::Report;
+use super::spill::Watch;
 use crate::error::Error;
 use crate::findings::Lang;
 pub use crate::format::{
     THIN, date_str_text, date_text, group_digits, group_thousands, rub, rub_kopecks,
 };
+pub use view::Listing;
 use view::View;
 
 /// The embedded template; `templates/report.html` in the repository is its source.
@@ -47,14 +49,47 @@ fn render_limited(
     lang: Lang,
     limit: usize,
 ) -> Result<String, Error> {
+    // Every finding of each applicant listed is shown in the HTML report.
+    render_view(template_source, &View::new(report, lang, limit, usize::MAX))
+}
+
+/// Renders, with the embedded template, the report `report` whose entries `listing`
+/// (made by [`Listing::html`]) has seen as they came: the page [`render`] makes of the
+/// whole report.
+pub fn render_listed(report: &Report, listing: Listing) -> Result<String, Error> {
+    render_view(TEMPLATE, &View::of(report, listing))
+}
+
+fn render_view(template_source: &str, view: &View<'_>) -> Result<String, Error> {
     let mut tera = Tera::default();
     // The default already escapes `.html` templates; say it here, where it matters.
     tera.autoescape_on(vec![".html"]);
     tera.register_filter("thousands", thousands_filter);
     tera.add_raw_template(NAME, template_source)
         .map_err(template_error)?;
-    let ctx = context_limited(report, lang, limit)?;
+    let ctx = Context::from_serialize(view).map_err(template_error)?;
     tera.render(NAME, &ctx).map_err(template_error)
+}
+
+impl Listing {
+    /// What report.html lists: at most [`DETAIL_LIMIT`] applicants per list, each with
+    /// every finding.
+    pub fn html(lang: Lang) -> Listing {
+        Listing::new(lang, DETAIL_LIMIT, usize::MAX)
+    }
+
+    /// What the batch report as PDF lists ([`view_json`]).
+    pub fn pdf(lang: Lang) -> Listing {
+        Listing::new(lang, PDF_DETAIL_LIMIT, PDF_FINDINGS_LIMIT)
+    }
+}
+
+/// The entries listed with no WhatsApp link (`validate`: no messages are made).
+impl Watch for Listing {
+    fn watch(&mut self, entries: &[super::ApplicantReport]) -> std::io::Result<()> {
+        self.add(entries, |_| None);
+        Ok(())
+    }
 }
 
 /// The whole error chain: Tera's top-level message alone ("Failed to render") says little.
@@ -95,6 +130,21 @@ pub const PDF_FINDINGS_LIMIT: usize = 20;
 /// applicant. Digit groups use a no-break space: the
 /// PDF fonts lack the narrow one.
 pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
+    pdf_view_json(&View::new(
+        report,
+        lang,
+        PDF_DETAIL_LIMIT,
+        PDF_FINDINGS_LIMIT,
+    ))
+}
+
+/// [`view_json`] of `report`, whose entries `listing` (made by [`Listing::pdf`]) has
+/// seen as they came.
+pub fn view_json_listed(report: &Report, listing: Listing) -> serde_json::Value {
+    pdf_view_json(&View::of(report, listing))
+}
+
+fn pdf_view_json(view: &View<'_>) -> serde_json::Value {
     fn widen(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::String(s) if s.contains(THIN) => *s = s.replace(THIN, "\u{A0}"),
@@ -103,13 +153,7 @@ pub fn view_json(report: &Report, lang: Lang) -> serde_json::Value {
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(View::new(
-        report,
-        lang,
-        PDF_DETAIL_LIMIT,
-        PDF_FINDINGS_LIMIT,
-    ))
-    .unwrap_or_default();
+    let mut v = serde_json::to_value(view).unwrap_or_default();
     widen(&mut v);
     v
 }

@@ -1,6 +1,6 @@
 //! `--redact`: a report that can be shared (with a coordinator, a donor, a support
 //! desk) without personal data. Applied once to the [`Report`] (or to each entry as it
-//! is finished, when `validate --format json` streams them, and then to the rest), so
+//! is finished, when `validate` streams them, and then to the rest), so
 //! report.json, report.html, findings.csv and the console all show the same redacted
 //! content:
 //!

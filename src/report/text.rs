@@ -4,13 +4,14 @@
 //! it is inserted, so a cell or a file name cannot forge a line or colour one.
 
 use std::fmt::Write;
+use std::path::Path;
 
-use super::{Report, Status};
+use super::spill::{Scratch, Watch};
+use super::{ApplicantReport, Report, Status};
 use crate::findings::Lang;
 use crate::model::TableRead;
 use crate::text::escape_controls as esc;
 
-/// Renders the report for a terminal, in `lang`.
 /// ANSI colours for a terminal; none when output goes elsewhere or NO_COLOR is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -60,6 +61,16 @@ fn severity_color(s: crate::findings::Severity) -> &'static str {
 
 /// Renders the report for a terminal, in `lang`, coloured per `style`.
 pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) -> String {
+    let mut out = head(report, formats, lang);
+    for a in &report.applicants {
+        entry(&mut out, a, lang, style);
+    }
+    out.push_str(&tail(report, lang));
+    out
+}
+
+/// What comes before the applicants: the redaction note, how each table was read.
+fn head(report: &Report, formats: &[TableRead], lang: Lang) -> String {
     let ru = lang == Lang::Ru;
     let mut out = String::new();
     if report.redacted {
@@ -80,43 +91,53 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
     if !formats.is_empty() {
         out.push('\n');
     }
-    for a in &report.applicants {
+    out
+}
+
+/// An applicant's line and its findings' below it.
+fn entry(out: &mut String, a: &ApplicantReport, lang: Lang, style: Style) {
+    let ru = lang == Lang::Ru;
+    let _ = writeln!(
+        out,
+        "{:<10} {} {}",
+        esc(&a.applicant_id),
+        style.paint(status_color(a.status), status_label(a.status, lang), 10),
+        esc(&a.name)
+    );
+    for f in &a.findings {
+        let member = f
+            .member_id
+            .as_deref()
+            .map(|m| format!(" [{}]", esc(m)))
+            .unwrap_or_default();
+        let source = f
+            .source
+            .as_ref()
+            .map(|s| format!("  ({})", esc(&s.to_string())))
+            .unwrap_or_default();
+        let unverified = match (f.verified, ru) {
+            (true, _) => "",
+            (false, true) => " (не подтверждено)",
+            (false, false) => " (unverified)",
+        };
         let _ = writeln!(
             out,
-            "{:<10} {} {}",
-            esc(&a.applicant_id),
-            style.paint(status_color(a.status), status_label(a.status, lang), 10),
-            esc(&a.name)
+            "           {} {}{unverified}{member}: {}{source}",
+            style.paint(
+                severity_color(f.severity),
+                severity_label(f.severity, lang),
+                8
+            ),
+            esc(f.rule),
+            esc(&f.message.get(lang))
         );
-        for f in &a.findings {
-            let member = f
-                .member_id
-                .as_deref()
-                .map(|m| format!(" [{}]", esc(m)))
-                .unwrap_or_default();
-            let source = f
-                .source
-                .as_ref()
-                .map(|s| format!("  ({})", esc(&s.to_string())))
-                .unwrap_or_default();
-            let unverified = match (f.verified, ru) {
-                (true, _) => "",
-                (false, true) => " (не подтверждено)",
-                (false, false) => " (unverified)",
-            };
-            let _ = writeln!(
-                out,
-                "           {} {}{unverified}{member}: {}{source}",
-                style.paint(
-                    severity_color(f.severity),
-                    severity_label(f.severity, lang),
-                    8
-                ),
-                esc(f.rule),
-                esc(&f.message.get(lang))
-            );
-        }
     }
+}
+
+/// What comes after the applicants: the rows that belong to nobody, the summary.
+fn tail(report: &Report, lang: Lang) -> String {
+    let ru = lang == Lang::Ru;
+    let mut out = String::new();
     for (title, list) in [
         (
             if ru {
@@ -165,6 +186,52 @@ pub fn render(report: &Report, formats: &[TableRead], lang: Lang, style: Style) 
         )
     };
     out
+}
+
+/// The console report written as the entries come: each window's lines go to a
+/// scratch file, and the report is written around them at the end
+/// ([`TextReport::finish`]).
+pub struct TextReport {
+    lines: Scratch,
+    lang: Lang,
+    style: Style,
+}
+
+impl TextReport {
+    /// Lines in `lang` and `style`, kept in a scratch file in `dir` (or the temporary
+    /// folder).
+    pub fn new(dir: Option<&Path>, lang: Lang, style: Style) -> std::io::Result<TextReport> {
+        Ok(TextReport {
+            lines: Scratch::new(dir)?,
+            lang,
+            style,
+        })
+    }
+
+    /// Writes the report to `w`: the head of `report` (a report without its entries)
+    /// and `formats`, the lines of every entry seen, the rows not processed and the
+    /// summary.
+    pub fn finish(
+        self,
+        report: &Report,
+        formats: &[TableRead],
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        w.write_all(head(report, formats, self.lang).as_bytes())?;
+        self.lines.copy_to(w)?;
+        w.write_all(tail(report, self.lang).as_bytes())
+    }
+}
+
+impl Watch for TextReport {
+    fn watch(&mut self, entries: &[ApplicantReport]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut out = String::new();
+        for a in entries {
+            entry(&mut out, a, self.lang, self.style);
+        }
+        self.lines.writer().write_all(out.as_bytes())
+    }
 }
 
 fn status_label(s: Status, lang: Lang) -> &'static str {

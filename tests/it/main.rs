@@ -29,6 +29,7 @@ mod rules;
 mod samples;
 mod scans;
 mod snapshot;
+mod streamed;
 mod templates;
 mod tricky;
 mod workbook;

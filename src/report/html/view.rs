@@ -3,6 +3,7 @@
 //! language and every amount and date formatted.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -166,6 +167,24 @@ impl<'a> View<'a> {
         limit: usize,
         findings_limit: usize,
     ) -> View<'a> {
+        let mut listing = Listing::new(lang, limit, findings_limit);
+        listing.add(&report.applicants, |k| {
+            crate::report::messages::link_of(report, k)
+        });
+        View::of(report, listing)
+    }
+
+    /// The view of `report`, whose entries `listing` has seen (the report itself may
+    /// hold none of them).
+    pub(super) fn of(report: &'a Report, listing: Listing) -> View<'a> {
+        let Listing {
+            lang,
+            limit,
+            groups,
+            missions: by_mission,
+            any_unverified,
+            ..
+        } = listing;
         let mut t = labels(lang);
         super::followup::add_labels(&mut t, lang);
         if report.redacted {
@@ -206,29 +225,16 @@ impl<'a> View<'a> {
         ];
         let groups = GROUP_ORDER
             .iter()
-            .map(|&status| {
+            .zip(groups)
+            .map(|(&status, (count, applicants))| {
                 let (label, _, description) = status_text(status, lang);
-                let of_status = || {
-                    report
-                        .applicants
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, a)| a.status == status)
-                };
-                let count = of_status().count();
                 Group {
                     status: status.label(),
                     label,
                     description,
                     count,
                     more_note: more_note(limit, count, lang),
-                    applicants: of_status()
-                        .take(limit)
-                        .map(|(i, a)| ApplicantView {
-                            whatsapp: crate::report::messages::link_of(report, i),
-                            ..applicant_view(a, lang, findings_limit)
-                        })
-                        .collect(),
+                    applicants,
                 }
             })
             .collect();
@@ -264,16 +270,106 @@ impl<'a> View<'a> {
                 })
                 .collect(),
             rows_rejected,
-            missions: missions(report, lang, limit),
+            missions: missions(by_mission, lang, limit),
             changes: super::followup::changes_view(report, lang, limit),
             next_actions: super::followup::next_actions(report, lang),
             actions_intro: super::followup::actions_intro(report, lang),
             summary: &report.summary,
-            any_unverified: report.applicants.iter().any(|a| {
-                a.findings.iter().any(|f| !f.verified)
-                    || (a.allowance.lifting_total_rub > 0 && !a.allowance.verified())
-            }),
+            any_unverified,
             t,
+        }
+    }
+}
+
+/// What the view lists of the entries, gathered as they come: per status, how many and
+/// the first `limit`; per mission, its counts and the first `limit` of each status;
+/// whether anything shown is unverified. Never more than the view shows.
+pub struct Listing {
+    lang: Lang,
+    limit: usize,
+    findings_limit: usize,
+    /// In [`GROUP_ORDER`]: how many, and the first `limit` in batch order.
+    groups: [(usize, Vec<ApplicantView>); 4],
+    /// By mission id (`None`: no known mission).
+    missions: BTreeMap<Option<String>, MissionAcc>,
+    any_unverified: bool,
+}
+
+/// A mission's applicants as they come.
+struct MissionAcc {
+    /// The first applicant's mission.
+    consulate: Option<Arc<Consulate>>,
+    total: usize,
+    ready: usize,
+    walking: usize,
+    booking_unverified: bool,
+    /// By [`ready_first`]: the first walk-in hours of an applicant of that status, and
+    /// the first `limit` applicants of that status in batch order.
+    walk_in: [Option<String>; 4],
+    listed: [Vec<MissionApplicant>; 4],
+}
+
+impl Listing {
+    pub fn new(lang: Lang, limit: usize, findings_limit: usize) -> Listing {
+        Listing {
+            lang,
+            limit,
+            findings_limit,
+            groups: Default::default(),
+            missions: BTreeMap::new(),
+            any_unverified: false,
+        }
+    }
+
+    /// Adds `entries`, the next of the batch; `link(k)` is the WhatsApp link of
+    /// `entries[k]`, asked only of those listed.
+    pub fn add(&mut self, entries: &[ApplicantReport], link: impl Fn(usize) -> Option<String>) {
+        let (lang, limit) = (self.lang, self.limit);
+        for (k, a) in entries.iter().enumerate() {
+            let g = GROUP_ORDER.iter().position(|&s| s == a.status).unwrap_or(0);
+            let (count, listed) = &mut self.groups[g];
+            *count += 1;
+            if listed.len() < limit {
+                listed.push(ApplicantView {
+                    whatsapp: link(k),
+                    ..applicant_view(a, lang, self.findings_limit)
+                });
+            }
+            let c = a.consulate.as_ref();
+            let m = self
+                .missions
+                .entry(c.map(|c| c.id.clone()))
+                .or_insert_with(|| MissionAcc {
+                    consulate: c.cloned(),
+                    total: 0,
+                    ready: 0,
+                    walking: 0,
+                    booking_unverified: false,
+                    walk_in: Default::default(),
+                    listed: Default::default(),
+                });
+            m.total += 1;
+            m.ready += usize::from(a.status == Status::Ready);
+            m.walking += usize::from(c.is_some_and(|c| c.walk_in.is_some()));
+            m.booking_unverified |= c.is_some_and(|c| c.booking_verified == Some(false));
+            let r = usize::from(ready_first(a.status));
+            if m.walk_in[r].is_none() {
+                m.walk_in[r] = c
+                    .and_then(|c| c.walk_in.as_ref())
+                    .map(|w| w.get(lang).to_string());
+            }
+            if m.listed[r].len() < limit {
+                m.listed[r].push(MissionApplicant {
+                    id: a.applicant_id.clone(),
+                    name: a.name.clone(),
+                    status: a.status.label(),
+                    status_label: status_text(a.status, lang).1,
+                    walk_in: c.is_some_and(|c| c.walk_in.is_some()),
+                });
+            }
+            self.any_unverified = self.any_unverified
+                || a.findings.iter().any(|f| !f.verified)
+                || (a.allowance.lifting_total_rub > 0 && !a.allowance.verified());
         }
     }
 }
@@ -336,80 +432,40 @@ fn by_severity(findings: &[Finding]) -> Vec<&Finding> {
 /// The applicants of each mission, missions by next booking date (unknown last), the
 /// applicants with no known mission at the end; within a mission, ready first, then in
 /// batch order; at most `limit` listed per mission.
-fn missions(report: &Report, lang: Lang, limit: usize) -> Vec<MissionView> {
-    struct Acc<'r> {
-        consulate: Option<&'r Consulate>,
-        members: Vec<&'r ApplicantReport>,
-        walking: usize,
-    }
-    let mut by_id: BTreeMap<Option<&str>, Acc> = BTreeMap::new();
-    for a in &report.applicants {
-        let c = a.consulate.as_deref();
-        let acc = by_id.entry(c.map(|c| c.id.as_str())).or_insert(Acc {
-            consulate: c,
-            members: Vec::new(),
-            walking: 0,
-        });
-        acc.members.push(a);
-        if c.is_some_and(|c| c.walk_in.is_some()) {
-            acc.walking += 1;
-        }
-    }
-    let mut list: Vec<Acc> = by_id.into_values().collect();
+fn missions(
+    by_id: BTreeMap<Option<String>, MissionAcc>,
+    lang: Lang,
+    limit: usize,
+) -> Vec<MissionView> {
+    let mut list: Vec<MissionAcc> = by_id.into_values().collect();
     // Missions with no mission last, then by next booking, unknown booking after known
     // ones.
     list.sort_by(|a, b| {
-        let key = |m: &Acc| {
-            let next = m.consulate.and_then(|c| c.next_booking);
+        let key = |m: &MissionAcc| {
+            let next = m.consulate.as_ref().and_then(|c| c.next_booking);
             (
                 m.consulate.is_none(),
                 next.is_none(),
                 next,
-                m.consulate.map(|c| c.name.get(lang).to_string()),
+                m.consulate.as_ref().map(|c| c.name.get(lang).to_string()),
             )
         };
         key(a).cmp(&key(b))
     });
     list.into_iter()
-        .map(|mut m| {
-            let c = m.consulate;
-            let total = m.members.len();
-            // Stable: batch order within a status.
-            m.members.sort_by_key(|a| ready_first(a.status));
+        .map(|m| {
+            let c = m.consulate.as_deref();
             MissionView {
                 id: c.map(|c| c.id.clone()),
                 name: c.map(|c| c.name.get(lang).to_string()).unwrap_or_default(),
                 next_booking: c.and_then(|c| c.next_booking).map(|d| date_text(d, lang)),
-                walk_in: m
-                    .members
-                    .iter()
-                    .find_map(|a| a.consulate.as_ref().and_then(|c| c.walk_in.as_ref()))
-                    .map(|w| w.get(lang).to_string()),
-                walk_in_partial: m.walking > 0 && m.walking < total,
-                booking_unverified: m.members.iter().any(|a| {
-                    a.consulate
-                        .as_ref()
-                        .is_some_and(|c| c.booking_verified == Some(false))
-                }),
-                ready: m
-                    .members
-                    .iter()
-                    .filter(|a| a.status == Status::Ready)
-                    .count(),
-                total,
-                more_note: more_note(limit, total, lang),
-                applicants: m
-                    .members
-                    .iter()
-                    .take(limit)
-                    .map(|a| MissionApplicant {
-                        id: a.applicant_id.clone(),
-                        name: a.name.clone(),
-                        status: a.status.label(),
-                        status_label: status_text(a.status, lang).1,
-                        walk_in: a.consulate.as_ref().is_some_and(|c| c.walk_in.is_some()),
-                    })
-                    .collect(),
+                walk_in: m.walk_in.into_iter().flatten().next(),
+                walk_in_partial: m.walking > 0 && m.walking < m.total,
+                booking_unverified: m.booking_unverified,
+                ready: m.ready,
+                total: m.total,
+                more_note: more_note(limit, m.total, lang),
+                applicants: m.listed.into_iter().flatten().take(limit).collect(),
             }
         })
         .collect()
