@@ -1,16 +1,17 @@
 //! Data checks that need more than one cell: identifier checksums (IIN and its agreement
 //! with birth date and sex, bank account with BIK, SNILS, INN) and IINs repeated across
 //! the batch. Personal numbers appear in messages masked. The checks of one applicant
-//! run as its rows are typed ([`check_applicant`]); repeated IINs once, from the IINs
-//! read when the rows are sorted out ([`repeated_iins`] of
-//! [`crate::ingest::Prepared::carriers`]).
+//! run as its rows are typed ([`check_applicant`]); repeated IINs are found once, from
+//! the IINs read when the rows are sorted out ([`Repeats::gather`] of
+//! [`crate::ingest::Prepared::carriers`]), and their findings made as each window is
+//! typed ([`Repeats::findings`]).
 
 use rayon::prelude::*;
 
 use crate::checks;
 use crate::columns::{Col, FileKind};
 use crate::findings::words;
-use crate::findings::{Arg, Finding, Fixed, Message, Source, mask};
+use crate::findings::{Arg, Finding, Fixed, Message, mask};
 use crate::ingest::Carrier;
 use crate::model::{Applicant, Batch, Sex};
 
@@ -212,65 +213,137 @@ pub fn carriers(applicants: &[Applicant], first: usize) -> Vec<Carrier> {
         .enumerate()
         .flat_map(|(i, a)| {
             people(a).filter_map(move |p| {
-                let iin: [u8; 12] = p.iin?.as_bytes().try_into().ok()?;
-                Some(Carrier {
-                    iin,
-                    applicant: first + i,
-                    file: p.file,
-                    row: p.row,
-                    member: p.member_id.map(Box::from),
-                })
+                Carrier::new(p.iin?, first + i, p.file, p.row, p.member_id.is_some())
             })
         })
         .collect()
 }
 
-/// IINs carried by more than one person of the batch: a finding for each carrier, with
-/// the index of its applicant, naming the other applications the person is in (one
-/// person in two applications). `batch` gives the cells (its applicants are not read);
-/// `id_of` the applicant id of an index.
-pub fn repeated_iins<'a>(
-    batch: &Batch,
-    mut carriers: Vec<Carrier>,
-    id_of: impl Fn(usize) -> &'a str,
-) -> Vec<(usize, Finding)> {
-    carriers.par_sort_unstable();
-    let mut out = Vec::new();
-    for group in carriers
-        .chunk_by(|x, y| x.iin == y.iin)
-        .filter(|g| g.len() > 1)
-    {
-        let m = mask(std::str::from_utf8(&group[0].iin).unwrap_or_default());
-        let sources: Vec<Source> = group
-            .iter()
-            .map(|c| batch.source(c.file, c.row, Col::Iin))
-            .collect();
-        for (k, c) in group.iter().enumerate() {
-            let others: Vec<String> = sources
-                .iter()
-                .zip(group)
-                .enumerate()
-                .filter(|(j, _)| *j != k)
-                .map(|(_, (s, o))| {
-                    if o.applicant == c.applicant {
-                        s.to_string()
-                    } else {
-                        format!("{s} ({})", id_of(o.applicant))
-                    }
-                })
-                .collect();
-            let others = others.join(", ");
-            out.push((
-                c.applicant,
-                Finding::new("data.duplicate", Message::new(
-                        words!(
-                            "ИИН {0} повторяется: также {1} — один человек не может быть в двух заявлениях",
-                            "IIN {0} is repeated: also at {1} — one person cannot be in two applications",
-                        ),
-                        [Arg::plain(m.as_str()), Arg::plain(others)],
-                    )).member(c.member.as_deref().map(str::to_string)).on(Col::Iin).at(Some(sources[k].clone())),
-            ));
+/// The IINs carried by more than one person of the batch, gathered once when the rows
+/// are sorted out; the findings they give are made applicant by applicant, as each
+/// window is typed ([`Repeats::findings`]), so a batch's thousands of them never stand
+/// in memory at once.
+#[derive(Debug, Default)]
+pub struct Repeats {
+    /// The carriers of repeated IINs only, ordered by IIN: one run per IIN.
+    carriers: Vec<Carrier>,
+    /// Each carrier `k` of `carriers`, ordered by its applicant, then by `k`: an
+    /// applicant's findings come in the order of their IINs.
+    by_applicant: Vec<usize>,
+}
+
+impl Repeats {
+    /// The repeats among `carriers` (everyone of the batch carrying a well-formed IIN).
+    pub fn gather(mut carriers: Vec<Carrier>) -> Repeats {
+        carriers.par_sort_unstable();
+        // Keep only the runs longer than one, in place.
+        let mut kept = 0;
+        let mut start = 0;
+        while start < carriers.len() {
+            let end = start
+                + carriers[start..]
+                    .iter()
+                    .take_while(|c| c.iin == carriers[start].iin)
+                    .count();
+            if end - start > 1 {
+                for k in start..end {
+                    carriers.swap(kept, k);
+                    kept += 1;
+                }
+            }
+            start = end;
+        }
+        carriers.truncate(kept);
+        carriers.shrink_to_fit();
+        let mut by_applicant: Vec<usize> = (0..carriers.len()).collect();
+        by_applicant.par_sort_unstable_by_key(|&k| (carriers[k].applicant, k));
+        Repeats {
+            carriers,
+            by_applicant,
         }
     }
-    out
+
+    /// How many people carry an IIN someone else of the batch carries too.
+    pub fn len(&self) -> usize {
+        self.carriers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.carriers.is_empty()
+    }
+
+    /// The findings of applicant `a`, the batch's applicant number `i`, on its IINs
+    /// carried by someone else too: one for each of its people carrying one, naming the
+    /// other applications the person is in (one person in two applications). `batch`
+    /// gives the cells (its applicants are not read); `id_of` the applicant id of an
+    /// index.
+    pub fn findings<'a>(
+        &self,
+        batch: &Batch,
+        i: usize,
+        a: &Applicant,
+        id_of: impl Fn(usize) -> &'a str,
+    ) -> Vec<Finding> {
+        let of = |k: &usize| self.carriers[*k].applicant as usize;
+        let first = self.by_applicant.partition_point(|k| of(k) < i);
+        self.by_applicant[first..]
+            .iter()
+            .take_while(|k| of(k) == i)
+            .map(|&k| self.finding(batch, k, a, &id_of))
+            .collect()
+    }
+
+    /// The finding of carrier `k`.
+    fn finding<'a>(
+        &self,
+        batch: &Batch,
+        k: usize,
+        a: &Applicant,
+        id_of: &impl Fn(usize) -> &'a str,
+    ) -> Finding {
+        let c = &self.carriers[k];
+        let start = k - self.carriers[..k]
+            .iter()
+            .rev()
+            .take_while(|o| o.iin == c.iin)
+            .count();
+        let end = k + self.carriers[k..]
+            .iter()
+            .take_while(|o| o.iin == c.iin)
+            .count();
+        let source = |o: &Carrier| batch.source(o.file, o.row, Col::Iin);
+        let mut others = String::new();
+        for (j, o) in self.carriers[start..end].iter().enumerate() {
+            if start + j == k {
+                continue;
+            }
+            if !others.is_empty() {
+                others.push_str(", ");
+            }
+            others.push_str(&source(o).to_string());
+            if o.applicant != c.applicant {
+                others.push_str(&format!(" ({})", id_of(o.applicant as usize)));
+            }
+        }
+        let m = mask(&c.iin());
+        // The member carrying it: the one of its row, as typed.
+        let member = a
+            .family
+            .iter()
+            .find(|f| c.member && f.row == c.row)
+            .map(|f| f.member_id.clone());
+        Finding::new(
+            "data.duplicate",
+            Message::new(
+                words!(
+                    "ИИН {0} повторяется: также {1} — один человек не может быть в двух заявлениях",
+                    "IIN {0} is repeated: also at {1} — one person cannot be in two applications",
+                ),
+                [Arg::plain(m.as_str()), Arg::plain(others)],
+            ),
+        )
+        .member(member)
+        .on(Col::Iin)
+        .at(Some(source(c)))
+    }
 }

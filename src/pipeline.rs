@@ -14,15 +14,12 @@
 //! dropped once its entries are made.
 
 use std::ops::Range;
-use std::sync::Mutex;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
-use crate::datacheck;
+use crate::datacheck::{self, Repeats};
 use crate::documents::Folders;
 use crate::error::Error;
-use crate::findings::Finding;
 use crate::ingest::{self, Limits, Prepared};
 use crate::model::{Applicant, Batch, TableRead};
 use crate::report::spill::Keep;
@@ -39,9 +36,9 @@ pub const WINDOW: usize = 4 * 1024;
 pub struct Sorted<'s> {
     prepared: Prepared<'s>,
     folders: Option<Folders>,
-    /// The findings on IINs repeated across the batch, by applicant index: each moved
-    /// to its applicant when it is typed (never copied: a batch may hold a million).
-    repeated: Mutex<FxHashMap<usize, Vec<Finding>>>,
+    /// The IINs repeated across the batch: their findings are made as each window is
+    /// typed (a batch may hold a million).
+    repeats: Repeats,
 }
 
 impl<'s> Sorted<'s> {
@@ -50,16 +47,8 @@ impl<'s> Sorted<'s> {
     /// processed at all (including a file, a row count or a header past `limits`).
     pub fn open(source: &dyn Source, schemas: &'s Schemas, limits: &Limits) -> Result<Self, Error> {
         let mut prepared = ingest::prepare(source, schemas, limits)?;
+        let repeats = Repeats::gather(prepared.repeated_carriers());
         let ids = prepared.ids();
-        let mut repeated: FxHashMap<usize, Vec<Finding>> = FxHashMap::default();
-        for (i, f) in datacheck::repeated_iins(prepared.meta(), prepared.carriers(), |i| ids[i]) {
-            // Most applicants have one: room for one (a first push makes room for four,
-            // half a kilobyte, which at a million applicants is some 400 MB).
-            repeated
-                .entry(i)
-                .or_insert_with(|| Vec::with_capacity(1))
-                .push(f);
-        }
         // The folders of `documents/`, and a warning for each that belongs to none of
         // the accepted applicants: after the warnings of the rows.
         let (folders, warnings) = match source.folder() {
@@ -71,7 +60,7 @@ impl<'s> Sorted<'s> {
         Ok(Sorted {
             prepared,
             folders,
-            repeated: Mutex::new(repeated),
+            repeats,
         })
     }
 
@@ -97,25 +86,19 @@ impl<'s> Sorted<'s> {
     /// Accepted applicants `range`, typed, in parallel, with every finding that is not
     /// the engine's: those of their rows (papers of unknown members among them), of the
     /// checks on the applicant alone (identifiers), of IINs repeated across the batch,
-    /// and their documents. Each applicant is typed once: the findings on its repeated
-    /// IINs move to it.
+    /// and their documents. Each applicant is typed once.
     pub fn applicants(&self, range: Range<usize>) -> Vec<Applicant> {
         let prepared = &self.prepared;
-        let mut repeated: Vec<Vec<Finding>> = match self.repeated.lock() {
-            Ok(mut map) => range
-                .clone()
-                .map(|i| map.remove(&i).unwrap_or_default())
-                .collect(),
-            Err(_) => vec![Vec::new(); range.len()],
-        };
         let mut applicants: Vec<Applicant> = range
             .into_par_iter()
-            .zip(repeated.par_iter_mut())
-            .map(|(i, repeated)| {
+            .map(|i| {
                 let mut a = prepared.applicant(i);
                 let own = datacheck::check_applicant(prepared.meta(), &a);
                 a.findings.extend(own);
-                a.findings.append(repeated);
+                let repeated = self
+                    .repeats
+                    .findings(prepared.meta(), i, &a, |j| prepared.id(j));
+                a.findings.extend(repeated);
                 a
             })
             .collect();
@@ -331,10 +314,18 @@ mod tests {
         let schemas = schema::Schemas::embedded().unwrap();
         let generated = tempfile::tempdir().unwrap();
         synth::generate(generated.path(), 3000, 11).unwrap();
+        // A batch whose IINs repeat across applicants.
+        let repeating = tempfile::tempdir().unwrap();
+        synth::generate(repeating.path(), 2000, 3).unwrap();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let tricky = root.join("tests/fixture/tricky");
         let sample = root.join("samples/batch");
-        for dir in [sample.as_path(), tricky.as_path(), generated.path()] {
+        for dir in [
+            sample.as_path(),
+            tricky.as_path(),
+            generated.path(),
+            repeating.path(),
+        ] {
             let source = Folder::open(dir).unwrap();
             let limits = Limits {
                 max_cell: 40,
@@ -349,6 +340,13 @@ mod tests {
             expected.sort();
             read.sort();
             assert_eq!(read, expected, "{}", dir.display());
+            // Those whose IIN someone else carries too, read in two passes.
+            let mut repeated = prepared.repeated_carriers();
+            repeated.sort();
+            let all = expected.clone();
+            expected.retain(|c| all.iter().filter(|o| o.iin == c.iin).count() > 1);
+            assert!(dir != repeating.path() || !expected.is_empty());
+            assert_eq!(repeated, expected, "{}", dir.display());
         }
     }
 

@@ -186,16 +186,19 @@ impl<'s> Prepared<'s> {
 
     /// The ids of the accepted applicants, in their order, as applicants.csv spells them.
     pub fn ids(&self) -> Vec<&str> {
+        (0..self.len()).map(|i| self.id(i)).collect()
+    }
+
+    /// The id of accepted applicant `i`, as applicants.csv spells it.
+    pub fn id(&self, i: usize) -> &str {
         // Ids have their own limit (64 characters), not the cell limit: read as when
         // the rows were sorted out.
         let cx = Rows {
             schemas: self.rows.schemas,
             max_cell: usize::MAX,
         };
-        self.accepted
-            .iter()
-            .map(|&r| cx.cells(&self.applicants, r as usize).raw(Col::ApplicantId))
-            .collect()
+        cx.cells(&self.applicants, self.accepted[i] as usize)
+            .raw(Col::ApplicantId)
     }
 
     /// The schemas the batch is read with.
