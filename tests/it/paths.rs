@@ -236,14 +236,18 @@ fn out_is_refused_as_the_batch_folder_or_inside_its_documents() {
     assert!(batch.join("out/report.json").is_file());
 }
 
-/// A batch of applicants A001..A00n (valid rows) with family member F1 for A001.
+/// A batch of applicants A001..A00n (valid rows), in the folder `batch` of a new
+/// temporary folder (where the tests put what lies outside the batch).
 #[cfg(unix)]
-fn plain_batch(batch: &Path, n: u32) {
+fn plain_batch(n: u32) -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let batch = t.path().join("batch");
     let mut a = Table::new(APPLICANT_HEADERS);
     for i in 1..=n {
         a.row(&applicant_row(&format!("A00{i}"), "Ёлкин", "Пётр", i));
     }
-    write(batch, "applicants.csv", &a.to_bytes(Format::UTF8));
+    write(&batch, "applicants.csv", &a.to_bytes(Format::UTF8));
+    (t, batch)
 }
 
 /// Held documents of `id`, as the library sees them: (code, evidence path).
@@ -275,10 +279,8 @@ fn held(batch: &Path, id: &str) -> Vec<(String, String)> {
 #[test]
 fn scan_linked_from_outside_the_batch_is_not_counted() {
     use std::os::unix::fs::symlink;
-    let t = tempfile::tempdir().unwrap();
+    let (t, batch) = plain_batch(3);
     let tmp = t.path();
-    let batch = tmp.join("batch");
-    plain_batch(&batch, 3);
     write(tmp, "outside/secret.pdf", PDF);
     // A001: a link to a PDF outside the batch.
     std::fs::create_dir_all(batch.join("documents/A001")).unwrap();
@@ -347,10 +349,8 @@ fn scan_linked_from_outside_the_batch_is_not_counted() {
 #[test]
 fn applicant_folder_linked_outside_is_not_read() {
     use std::os::unix::fs::symlink;
-    let t = tempfile::tempdir().unwrap();
+    let (t, batch) = plain_batch(1);
     let tmp = t.path();
-    let batch = tmp.join("batch");
-    plain_batch(&batch, 1);
     write(tmp, "elsewhere/id_card.pdf", PDF);
     std::fs::create_dir_all(batch.join("documents")).unwrap();
     symlink(tmp.join("elsewhere"), batch.join("documents/A001")).unwrap();
@@ -373,10 +373,8 @@ fn applicant_folder_linked_outside_is_not_read() {
 #[test]
 fn documents_folder_linked_outside_is_not_read() {
     use std::os::unix::fs::symlink;
-    let t = tempfile::tempdir().unwrap();
+    let (t, batch) = plain_batch(1);
     let tmp = t.path();
-    let batch = tmp.join("batch");
-    plain_batch(&batch, 1);
     write(tmp, "elsewhere/A001/id_card.pdf", PDF);
     symlink(tmp.join("elsewhere"), batch.join("documents")).unwrap();
     assert!(held(&batch, "A001").is_empty());
@@ -394,10 +392,8 @@ fn documents_folder_linked_outside_is_not_read() {
 #[test]
 fn nested_link_to_an_outside_folder_is_not_followed() {
     use std::os::unix::fs::symlink;
-    let t = tempfile::tempdir().unwrap();
+    let (t, batch) = plain_batch(1);
     let tmp = t.path();
-    let batch = tmp.join("batch");
-    plain_batch(&batch, 1);
     write(tmp, "elsewhere/id_card.pdf", PDF);
     std::fs::create_dir_all(batch.join("documents/A001")).unwrap();
     symlink(tmp.join("elsewhere"), batch.join("documents/A001/sub")).unwrap();
