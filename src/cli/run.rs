@@ -5,6 +5,7 @@
 //! stderr. What changed since
 //! the last run is read from the report.json found in OUT before it is removed.
 
+use std::cell::RefCell;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -15,12 +16,15 @@ use super::term::say;
 use crate::error::Error;
 use crate::outdir::OutDir;
 use crate::packets::Packets;
-use crate::pipeline::{Sink, Sorted, WINDOW, Window, process};
+use crate::pipeline::{Sink, Sorted, WINDOW, Window, process_into};
 use crate::render::forms;
 use crate::render::{self, Job};
 use crate::report::changes::{self, Previous};
 use crate::report::followup::Followup;
 use crate::report::html;
+use crate::report::messages::Signed;
+use crate::report::spill::Redacting;
+use crate::report::stream::{RunReport, Settings};
 use crate::schema::Schemas;
 use crate::text::escape_controls as esc;
 
@@ -54,15 +58,16 @@ const REPORT_FILES: [&str; 7] = [
     "report.pdf",
 ];
 
-/// The sink of `run`: the packets, and each applicant's follow-up facts kept beside.
-struct WithFollowup<'p, 's> {
+/// The sink of `run`: the packets, and each window's follow-up facts left for the
+/// report's writers ([`RunReport`]), which get the window's entries next.
+struct WithFollowup<'p, 's, 'f> {
     packets: &'p mut dyn Sink,
     schemas: &'s Schemas,
     as_of: jiff::civil::Date,
-    followup: Vec<Followup>,
+    facts: &'f RefCell<Vec<Followup>>,
 }
 
-impl Sink for WithFollowup<'_, '_> {
+impl Sink for WithFollowup<'_, '_, '_> {
     fn window(&mut self, window: &Window<'_>) -> Result<Vec<Vec<String>>, Error> {
         use rayon::prelude::*;
         let (schemas, as_of) = (self.schemas, self.as_of);
@@ -73,7 +78,7 @@ impl Sink for WithFollowup<'_, '_> {
             .zip(window.outcomes)
             .map(|(a, o)| Followup::of(a, o, schemas, as_of))
             .collect_into_vec(&mut facts);
-        self.followup.append(&mut facts);
+        *self.facts.borrow_mut() = facts;
         self.packets.window(window)
     }
 
@@ -127,30 +132,65 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         out.remove(name)?;
     }
     let mut packets = Packets::begin(&engine, &setup.schemas, &out, &options)?;
+    let facts = RefCell::new(Vec::new());
     let mut sink = WithFollowup {
         packets: &mut packets,
         schemas: &setup.schemas,
         as_of: setup.as_of,
-        followup: Vec::new(),
+        facts: &facts,
     };
-    let (mut report, mut formats) = process(sorted, setup.as_of, WINDOW, &mut sink)?;
-    report.followup = sink.followup;
+    let settings = Settings {
+        dir: out.root(),
+        lang: setup.lang,
+        as_of: setup.as_of,
+        next_actions: setup.schemas.rates.next_actions.clone(),
+        by: Signed {
+            org: args.io.org.clone(),
+            contact: args.io.contact.clone(),
+            redacted: args.common.redact,
+        },
+    };
+    let scratch = |e| Error::io(out.root(), e);
+    let mut writers =
+        RunReport::new(settings, &facts, previous.as_ref(), unreadable).map_err(scratch)?;
+    let docs = &setup.schemas.documents;
+    // Each window's entries go to the writers (redacted first with --redact).
+    let (mut report, mut formats, ids) = if args.common.redact {
+        let mut redacting = Redacting::new(&mut writers, docs);
+        let (report, formats) =
+            process_into(sorted, setup.as_of, WINDOW, &mut sink, &mut redacting)?;
+        (report, formats, Some(redacting.ids))
+    } else {
+        let (report, formats) = process_into(sorted, setup.as_of, WINDOW, &mut sink, &mut writers)?;
+        (report, formats, None)
+    };
     let rendered = packets.finish()?;
     let failed = rendered.errors.len();
     report.errors.extend(rendered.errors);
     report.warnings.extend(rendered.warnings);
-    if args.common.redact {
-        report.redact(&setup.schemas.documents);
-        report.followup.iter_mut().for_each(Followup::redact);
+    if let Some(ids) = ids {
+        report.redact_rows(docs, &ids);
         crate::report::redact::redact_reads(&mut formats);
     }
-    report.changes = Some(changes::compare(previous.as_ref(), unreadable, &report));
+    let RunReport {
+        json,
+        csv,
+        html: listing,
+        pdf: pdf_listing,
+        messages,
+        events,
+        changes,
+        workbook,
+        documents,
+        ..
+    } = writers;
+    report.changes = Some(changes.finish());
     report.org = args.io.org.clone();
     report.contact = args.io.contact.clone();
     report.next_actions = Some(setup.schemas.rates.next_actions.clone());
     drop(previous);
-    let documents: usize = report.applicants.iter().map(|a| a.outputs.len()).sum();
-    let mut data = forms::report_data(&report, setup.lang, &args.io.org);
+    let view = html::view_json_listed(&report, pdf_listing);
+    let mut data = forms::report_data_of(&report, view, setup.lang, &args.io.org);
     engine.make_printable(&mut data);
     let job = Job {
         data: serde_json::to_vec(&data).unwrap_or_default(),
@@ -173,7 +213,11 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     };
     // The caseworker's rows with every problem on its cell: the batch read again. A
     // workbook that cannot be made is an error of the report, as a PDF's would be.
-    let xlsx_path = match findings_workbook(&args.io.batch, &report, &setup, out.root()) {
+    // The workbook marks the findings of every entry, kept slim for it.
+    report.applicants = workbook;
+    let book = findings_workbook(&args.io.batch, &report, &setup, out.root());
+    report.applicants = Vec::new();
+    let xlsx_path = match book {
         Ok(mut book) => {
             Some(out.write_with("findings.xlsx", |w| crate::report::xlsx::save(&mut book, w))?)
         }
@@ -185,20 +229,13 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         }
     };
     // The report is written last: report.json, the one programs read, very last.
-    let html_path = out.write("report.html", html::render(&report, setup.lang)?.as_bytes())?;
-    let csv_path = out.write(
-        "findings.csv",
-        crate::report::csv::findings_csv(&report, setup.lang).as_bytes(),
-    )?;
-    let ics_path = out.write(
-        "deadlines.ics",
-        crate::report::ics::calendar(&report, setup.lang).as_bytes(),
-    )?;
-    let messages_path = out.write(
-        "messages.csv",
-        crate::report::messages::messages_csv(&report).as_bytes(),
-    )?;
-    let path = out.write_with("report.json", |w| report.write_json(w))?;
+    let page = html::render_listed(&report, listing)?;
+    let html_path = out.write("report.html", page.as_bytes())?;
+    drop(page);
+    let csv_path = out.write_with("findings.csv", |w| csv.finish(&report, w))?;
+    let ics_path = out.write("deadlines.ics", events.calendar().as_bytes())?;
+    let messages_path = out.write_with("messages.csv", |w| messages.finish(w))?;
+    let path = out.write_with("report.json", |w| json.finish(&report, w))?;
     for f in &formats {
         say(&format!("read {}", esc(&f.to_string())));
     }

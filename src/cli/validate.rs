@@ -115,7 +115,7 @@ enum Writer {
     Json(Spill),
     Csv(FindingsCsv),
     Text(TextReport),
-    Html(html::Listing),
+    Html(Box<html::Listing>),
     /// The HTML page, made of the listing once the report is finished.
     Page(String),
 }
@@ -136,7 +136,7 @@ impl Writer {
     /// Ready to be written once `report` is finished: the HTML page made.
     fn ready(self, report: &Report) -> Result<Writer, Error> {
         Ok(match self {
-            Writer::Html(listing) => Writer::Page(html::render_listed(report, listing)?),
+            Writer::Html(listing) => Writer::Page(html::render_listed(report, *listing)?),
             w => w,
         })
     }
@@ -154,7 +154,7 @@ impl Writer {
             Writer::Csv(csv) => csv.finish(report, w),
             Writer::Text(text) => text.finish(report, formats, w),
             Writer::Html(listing) => {
-                let page = html::render_listed(report, listing).map_err(std::io::Error::other)?;
+                let page = html::render_listed(report, *listing).map_err(std::io::Error::other)?;
                 w.write_all(page.as_bytes())
             }
             Writer::Page(page) => w.write_all(page.as_bytes()),
@@ -184,7 +184,7 @@ fn streamed(args: &ValidateArgs, out: Option<&Path>, setup: &Setup) -> Result<Ex
         Format::Text => {
             Writer::Text(TextReport::new(dir, setup.lang, style).map_err(scratch_error)?)
         }
-        Format::Html => Writer::Html(html::Listing::html(setup.lang)),
+        Format::Html => Writer::Html(Box::new(html::Listing::html(setup.lang))),
         // Refused by out_file before anything was read, or written by `validate`.
         Format::Xlsx => return Err(xlsx_needs_out()),
     };

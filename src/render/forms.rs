@@ -507,6 +507,22 @@ pub fn report_data(
     lang: crate::findings::Lang,
     org: &str,
 ) -> Value {
+    report_data_of(
+        report,
+        crate::report::html::view_json(report, lang),
+        lang,
+        org,
+    )
+}
+
+/// [`report_data`] with the view `view` (made as the entries came,
+/// `report::html::view_json_listed`).
+pub fn report_data_of(
+    report: &crate::report::Report,
+    view: Value,
+    lang: crate::findings::Lang,
+    org: &str,
+) -> Value {
     let title = match lang {
         crate::findings::Lang::Ru => "Отчёт о проверке пакета",
         crate::findings::Lang::En => "Batch validation report",
@@ -518,7 +534,7 @@ pub fn report_data(
         "org": org,
         "as_of": date(Some(report.as_of)),
         "draft": false,
-        "report": crate::report::html::view_json(report, lang),
+        "report": view,
     });
     data
 }

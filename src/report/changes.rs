@@ -19,7 +19,8 @@ use std::path::Path;
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::{Report, Status};
+use super::{ApplicantReport, Report, Status};
+use crate::findings::Message;
 use crate::fsread;
 use crate::values::mask_digit_runs;
 
@@ -40,6 +41,9 @@ pub struct Change {
     pub new_findings: Vec<String>,
     /// Findings of the last report that are gone.
     pub resolved_findings: Vec<String>,
+    /// The message of each new finding (by `new_findings`' order), for the first
+    /// changes of an applicant still in the batch (those report.html lists).
+    pub messages: Vec<Option<Message>>,
 }
 
 /// The comparison with the last run.
@@ -148,84 +152,154 @@ fn id_key(id: &str, mask: bool) -> String {
 /// The changes from `prev` (`None`: no last report) to `report`; `unreadable` says why a
 /// last report that was there was not compared.
 pub fn compare(prev: Option<&Previous>, unreadable: Option<String>, report: &Report) -> Changes {
-    let Some(prev) = prev else {
-        return Changes {
-            since: None,
+    let mut comparer = Comparer::new(prev, unreadable, report.redacted);
+    report.applicants.iter().for_each(|a| comparer.see(a));
+    comparer.finish()
+}
+
+/// The comparison made entry by entry as they come (`run` holds no entry): each
+/// applicant's status and finding keys checked against the last report's at once, and
+/// only the changes kept.
+pub struct Comparer<'p> {
+    prev: Option<&'p Previous>,
+    unreadable: Option<String>,
+    /// Whether the new report is redacted (its entries already are when seen).
+    redacted: bool,
+    mask: bool,
+    /// The last report's applicants by id: status, finding keys, index.
+    before: HashMap<String, (Status, BTreeSet<String>, usize)>,
+    seen: Vec<bool>,
+    entries: Vec<Change>,
+}
+
+impl<'p> Comparer<'p> {
+    pub fn new(prev: Option<&'p Previous>, unreadable: Option<String>, redacted: bool) -> Self {
+        let mask = prev.is_some_and(|p| p.redacted) || redacted;
+        let mut before = HashMap::new();
+        for (i, a) in prev.iter().flat_map(|p| p.applicants.iter()).enumerate() {
+            let keys = a
+                .findings
+                .iter()
+                .map(|f| key(&f.rule, f.member_id.as_deref(), mask))
+                .collect();
+            // Checked at read: every status is known.
+            let status = status_of(&a.status).unwrap_or(Status::Invalid);
+            before
+                .entry(id_key(&a.applicant_id, mask))
+                .or_insert((status, keys, i));
+        }
+        Comparer {
+            prev,
             unreadable,
+            redacted,
+            mask,
+            before,
+            seen: vec![false; prev.map_or(0, |p| p.applicants.len())],
             entries: Vec::new(),
-        };
-    };
-    let mask = prev.redacted || report.redacted;
-    let shown = |id: &str| id_key(id, report.redacted);
-    let mut before: HashMap<String, (Status, BTreeSet<String>, usize)> = HashMap::new();
-    for (i, a) in prev.applicants.iter().enumerate() {
-        let keys = a
-            .findings
-            .iter()
-            .map(|f| key(&f.rule, f.member_id.as_deref(), mask))
-            .collect();
-        // Checked at read: every status is known.
-        let status = status_of(&a.status).unwrap_or(Status::Invalid);
-        before
-            .entry(id_key(&a.applicant_id, mask))
-            .or_insert((status, keys, i));
+        }
     }
-    let mut entries = Vec::new();
-    let mut seen = vec![false; prev.applicants.len()];
-    for a in &report.applicants {
+
+    /// Compares the next entry of the new report.
+    pub fn see(&mut self, a: &ApplicantReport) {
+        if self.prev.is_none() {
+            return;
+        }
+        let mask = self.mask;
+        let shown = id_key(&a.applicant_id, self.redacted);
         let now: BTreeSet<String> = a
             .findings
             .iter()
             .map(|f| key(f.rule, f.member_id.as_deref(), mask))
             .collect();
-        match before.get(&id_key(&a.applicant_id, mask)) {
+        let change = match self.before.get(&id_key(&a.applicant_id, mask)) {
             Some((status, was, i)) => {
-                seen[*i] = true;
+                self.seen[*i] = true;
                 if *status == a.status && *was == now {
-                    continue;
+                    return;
                 }
-                entries.push(Change {
-                    applicant_id: shown(&a.applicant_id),
+                Change {
+                    applicant_id: shown,
                     name: a.name.clone(),
                     from: Some(*status),
                     to: Some(a.status),
                     new_findings: now.difference(was).cloned().collect(),
                     resolved_findings: was.difference(&now).cloned().collect(),
-                });
+                    messages: Vec::new(),
+                }
             }
-            None => entries.push(Change {
-                applicant_id: shown(&a.applicant_id),
+            None => Change {
+                applicant_id: shown,
                 name: a.name.clone(),
                 from: None,
                 to: Some(a.status),
                 new_findings: now.into_iter().collect(),
                 resolved_findings: Vec::new(),
-            }),
-        }
-    }
-    for (a, _) in prev.applicants.iter().zip(&seen).filter(|(_, s)| !**s) {
-        // One entry per id, even if a planted report repeats it.
-        let k = id_key(&a.applicant_id, mask);
-        if before.remove(&k).is_none() {
-            continue;
-        }
-        entries.push(Change {
-            applicant_id: shown(&a.applicant_id),
-            name: if report.redacted && !prev.redacted {
-                super::redact::initials(&a.name)
-            } else {
-                a.name.clone()
+                messages: Vec::new(),
             },
-            from: status_of(&a.status),
-            to: None,
-            new_findings: Vec::new(),
-            resolved_findings: Vec::new(),
-        });
+        };
+        let mut change = change;
+        // The words of the new findings, for the changes the reports list.
+        if change.from.is_some() && self.entries.len() < super::html::DETAIL_LIMIT {
+            change.messages = change
+                .new_findings
+                .iter()
+                .map(|k| {
+                    a.findings
+                        .iter()
+                        .find(|f| match &f.member_id {
+                            Some(m) => *k == format!("{} [{m}]", f.rule),
+                            None => k == f.rule,
+                        })
+                        .map(|f| f.message.clone())
+                })
+                .collect();
+        }
+        self.entries.push(change);
     }
-    Changes {
-        since: prev.as_of.parse().ok(),
-        unreadable: None,
-        entries,
+
+    /// The changes: those of the entries seen, then those who left.
+    pub fn finish(self) -> Changes {
+        let Comparer {
+            prev,
+            unreadable,
+            redacted,
+            mask,
+            mut before,
+            seen,
+            mut entries,
+        } = self;
+        let Some(prev) = prev else {
+            return Changes {
+                since: None,
+                unreadable,
+                entries: Vec::new(),
+            };
+        };
+        for (a, _) in prev.applicants.iter().zip(&seen).filter(|(_, s)| !**s) {
+            // One entry per id, even if a planted report repeats it.
+            let k = id_key(&a.applicant_id, mask);
+            if before.remove(&k).is_none() {
+                continue;
+            }
+            entries.push(Change {
+                applicant_id: id_key(&a.applicant_id, redacted),
+                name: if redacted && !prev.redacted {
+                    super::redact::initials(&a.name)
+                } else {
+                    a.name.clone()
+                },
+                from: status_of(&a.status),
+                to: None,
+                new_findings: Vec::new(),
+                resolved_findings: Vec::new(),
+                messages: Vec::new(),
+            });
+        }
+        Changes {
+            since: prev.as_of.parse().ok(),
+            unreadable: None,
+            entries,
+        }
     }
 }
 

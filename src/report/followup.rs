@@ -7,7 +7,7 @@
 //! day of the monthly-benefit period.
 //!
 //! Gathered from each applicant and the engine's [`Outcome`] while a window is processed
-//! (`run` holds them beside the report, [`Report::followup`](super::Report)), so that
+//! and handed with the window's entries to `run`'s writers (`report::stream`), so that
 //! `deadlines.ics`, `messages.csv` and report.html's next actions and WhatsApp links never
 //! re-read the batch. Every date is the engine's (`rules::plan`: the days its rules and
 //! forms use); nothing here computes or decides one. [`Followup::redact`] leaves the

@@ -21,7 +21,7 @@ use icalendar::{Calendar, Component, Event, EventLike, Property};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::followup::{Deadline, Kind};
+use super::followup::{Deadline, Followup, Kind};
 use super::{ApplicantReport, Report, Status};
 use crate::findings::Lang;
 use crate::values::mask_digit_runs;
@@ -221,18 +221,52 @@ fn booking_entry(a: &ApplicantReport, as_of: Date, redacted: bool, lang: Lang) -
 
 /// The calendar of `report` (its follow-up facts in `report.followup`), in `lang`.
 pub fn calendar(report: &Report, lang: Lang) -> String {
-    let as_of = report.as_of;
-    let mut entries: Vec<Entry> = Vec::new();
-    for (i, a) in report.applicants.iter().enumerate() {
-        entries.extend(booking_entry(a, as_of, report.redacted, lang));
-        if let Some(f) = report.followup.get(i) {
-            entries.extend(
-                f.dates
-                    .iter()
-                    .filter_map(|d| deadline_entry(a, d, as_of, report.redacted, lang)),
-            );
+    let mut events = Events::new(report.as_of, report.redacted, lang);
+    events.add(&report.applicants, &report.followup);
+    events.calendar()
+}
+
+/// The calendar's events gathered as the entries come (each a few lines of text: the
+/// calendar sorts them by day, so it is written once all are there).
+pub struct Events {
+    as_of: Date,
+    redacted: bool,
+    lang: Lang,
+    entries: Vec<Entry>,
+}
+
+impl Events {
+    pub fn new(as_of: Date, redacted: bool, lang: Lang) -> Events {
+        Events {
+            as_of,
+            redacted,
+            lang,
+            entries: Vec::new(),
         }
     }
+
+    /// The events of `entries`, `followup[k]` being the follow-up facts of `entries[k]`.
+    pub fn add(&mut self, entries: &[ApplicantReport], followup: &[Followup]) {
+        let (as_of, redacted, lang) = (self.as_of, self.redacted, self.lang);
+        for (i, a) in entries.iter().enumerate() {
+            self.entries.extend(booking_entry(a, as_of, redacted, lang));
+            if let Some(f) = followup.get(i) {
+                self.entries.extend(
+                    f.dates
+                        .iter()
+                        .filter_map(|d| deadline_entry(a, d, as_of, redacted, lang)),
+                );
+            }
+        }
+    }
+
+    /// The calendar of every event added.
+    pub fn calendar(self) -> String {
+        calendar_of(self.entries, self.as_of, self.lang)
+    }
+}
+
+fn calendar_of(mut entries: Vec<Entry>, as_of: Date, lang: Lang) -> String {
     entries.sort_by(|x, y| (x.date, &x.uid).cmp(&(y.date, &y.uid)));
     // Two ids that differ only in a masked personal number would give one UID: the
     // later keeps its event under a numbered UID rather than replace the first.

@@ -18,7 +18,12 @@
 //! CSV as findings.csv: UTF-8 with a BOM, `;`, CRLF, cells that a spreadsheet would read
 //! as a formula prefixed with an apostrophe.
 
+use std::io::Write;
+use std::path::Path;
+
+use super::csv::SheetCsv;
 use super::followup::{Followup, Kind};
+use super::spill::Scratch;
 use super::{ApplicantReport, Report, Status};
 use crate::findings::Severity;
 
@@ -231,32 +236,94 @@ pub fn link_of(report: &Report, i: usize) -> Option<String> {
     if report.redacted {
         return None;
     }
-    whatsapp_link(&f.phone, &text(a, f, &report.org, &report.contact)?)
+    link(a, f, &report.org, &report.contact)
+}
+
+/// The link of `a` (its follow-up facts `f`), when it has a message signed by `org`
+/// with its `contact` and a valid phone. None for a redacted report.
+pub fn link(a: &ApplicantReport, f: &Followup, org: &str, contact: &str) -> Option<String> {
+    whatsapp_link(&f.phone, &text(a, f, org, contact)?)
+}
+
+/// Who signs the messages, and whether the report is redacted (no phone, no link).
+#[derive(Clone)]
+pub struct Signed {
+    pub org: String,
+    pub contact: String,
+    pub redacted: bool,
+}
+
+/// The row of `a` (its follow-up facts `f`), when it gets a message.
+fn row<W: Write>(w: &mut SheetCsv<W>, a: &ApplicantReport, f: &Followup, by: &Signed) {
+    let Some(t) = text(a, f, &by.org, &by.contact) else {
+        return;
+    };
+    let (phone, link) = if by.redacted {
+        ("", String::new())
+    } else {
+        (
+            f.phone.as_str(),
+            link(a, f, &by.org, &by.contact).unwrap_or_default(),
+        )
+    };
+    w.row([
+        a.applicant_id.as_str(),
+        &a.name,
+        a.status.label(),
+        phone,
+        &link,
+        &t,
+    ]);
 }
 
 /// messages.csv of `report` (starting with a BOM).
 pub fn messages_csv(report: &Report) -> String {
-    let mut w = super::csv::SheetCsv::new(&HEADERS);
-    for (i, (a, f)) in report.applicants.iter().zip(&report.followup).enumerate() {
-        let Some(t) = text(a, f, &report.org, &report.contact) else {
-            continue;
-        };
-        let phone = if report.redacted {
-            ""
-        } else {
-            f.phone.as_str()
-        };
-        let link = link_of(report, i).unwrap_or_default();
-        w.row([
-            a.applicant_id.as_str(),
-            &a.name,
-            a.status.label(),
-            phone,
-            &link,
-            &t,
-        ]);
+    let by = Signed {
+        org: report.org.clone(),
+        contact: report.contact.clone(),
+        redacted: report.redacted,
+    };
+    let mut w = SheetCsv::new(&HEADERS);
+    for (a, f) in report.applicants.iter().zip(&report.followup) {
+        row(&mut w, a, f, &by);
     }
     w.finish()
+}
+
+/// messages.csv written as the entries come: each window's rows go to a scratch file,
+/// written after the header at the end ([`MessagesCsv::finish`]).
+pub struct MessagesCsv {
+    rows: Scratch,
+    by: Signed,
+}
+
+impl MessagesCsv {
+    /// Messages signed `by`, kept in a scratch file in `dir`.
+    pub fn new(dir: Option<&Path>, by: Signed) -> std::io::Result<MessagesCsv> {
+        Ok(MessagesCsv {
+            rows: Scratch::new(dir)?,
+            by,
+        })
+    }
+
+    /// The rows of `entries`, `followup[k]` being the follow-up facts of `entries[k]`.
+    pub fn add(
+        &mut self,
+        entries: &[ApplicantReport],
+        followup: &[Followup],
+    ) -> std::io::Result<()> {
+        let mut w = SheetCsv::rows(self.rows.writer());
+        for (a, f) in entries.iter().zip(followup) {
+            row(&mut w, a, f, &self.by);
+        }
+        w.into_inner().map(drop)
+    }
+
+    /// Writes messages.csv to `w`: the BOM and header, then every row added.
+    pub fn finish(self, w: &mut dyn Write) -> std::io::Result<()> {
+        SheetCsv::begin(&mut *w, &HEADERS).into_inner()?;
+        self.rows.copy_to(w)
+    }
 }
 
 #[cfg(test)]

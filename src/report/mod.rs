@@ -15,6 +15,7 @@ pub mod letter;
 pub mod messages;
 pub mod redact;
 pub mod spill;
+pub mod stream;
 pub mod text;
 pub mod xlsx;
 
@@ -133,8 +134,9 @@ pub struct Report {
     /// What changed since the last run (`run` only; written as `changes` then).
     #[serde(skip)]
     pub changes: Option<changes::Changes>,
-    /// Each applicant's follow-up facts, in the order of `applicants` (`run` only; empty
-    /// otherwise). Never written to report.json.
+    /// Each applicant's follow-up facts, in the order of `applicants`, for the writers of
+    /// a whole report (`run` hands each window's to its writers instead,
+    /// [`stream::RunReport`]). Never written to report.json.
     #[serde(skip)]
     pub followup: Vec<followup::Followup>,
     /// The NGO's name (`--org`), signing the messages to families (`run` only).

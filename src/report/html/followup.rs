@@ -2,14 +2,18 @@
 //! gets the same view as JSON): what changed since the last run, at the top, and their
 //! words in both languages (added to the view's labels `t`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
 
 use serde::Serialize;
 
 use crate::findings::Lang;
 use crate::report::changes::{Change, Changes};
+use crate::report::followup::{Followup, Kind};
 use crate::report::labels::status_text;
 use crate::report::{ApplicantReport, Report, Status};
+use crate::schema::rates::NextActions;
 
 /// The labels of the follow-up parts: key, Russian, English.
 const LABELS: &[(&str, &str, &str)] = &[
@@ -131,35 +135,23 @@ fn counts_text(changes: &Changes, lang: Lang) -> String {
 /// The view of `report.changes`, at most `limit` applicants listed.
 pub(super) fn changes_view(report: &Report, lang: Lang, limit: usize) -> Option<ChangesView> {
     let changes = report.changes.as_ref()?;
-    let by_id: HashMap<&str, &ApplicantReport> = if changes.entries.is_empty() {
-        HashMap::new()
-    } else {
-        report
-            .applicants
-            .iter()
-            .map(|a| (a.applicant_id.as_str(), a))
-            .collect()
-    };
     let status = |s: Option<Status>| (s.map(Status::label), s.map(|s| status_text(s, lang).1));
     let entry = |c: &Change| {
         let (from, from_label) = status(c.from);
         let (to, to_label) = status(c.to);
-        let current = by_id.get(c.applicant_id.as_str());
         let new = if c.from.is_none() {
             Vec::new()
         } else {
             c.new_findings
                 .iter()
-                .map(|k| NewFinding {
+                .enumerate()
+                .map(|(j, k)| NewFinding {
                     rule: k.clone(),
-                    message: current
-                        .and_then(|a| {
-                            a.findings.iter().find(|f| match &f.member_id {
-                                Some(m) => *k == format!("{} [{m}]", f.rule),
-                                None => k == f.rule,
-                            })
-                        })
-                        .map(|f| f.message.get(lang).to_string())
+                    message: c
+                        .messages
+                        .get(j)
+                        .and_then(Option::as_ref)
+                        .map(|m| m.get(lang).to_string())
                         .unwrap_or_default(),
                 })
                 .collect()
@@ -203,7 +195,7 @@ pub(super) struct ActionView {
     more: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Who {
     id: String,
     name: String,
@@ -235,26 +227,49 @@ pub(super) fn actions_intro(report: &Report, lang: Lang) -> String {
 
 /// What to do next, soonest first, within the windows of rates.toml `[next_actions]`:
 /// booking days with the ready applicants who should book; ID documents whose last
-/// filing day comes; certificates ending; stage-2 claims that became possible. None
-/// without the windows (`validate`).
-pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
-    use crate::report::followup::Kind;
-    use jiff::ToSpan;
-    let Some(w) = &report.next_actions else {
-        return Vec::new();
-    };
-    let as_of = report.as_of;
-    let until = |days: i64| as_of.checked_add(days.days()).unwrap_or(as_of);
-    let ru = matches!(lang, Lang::Ru);
-    // (date, order, kind, what) → who
-    let mut groups: BTreeMap<(jiff::civil::Date, u8, String), (&'static str, Vec<Who>)> =
-        BTreeMap::new();
-    let who = |a: &ApplicantReport, member: Option<String>| Who {
-        id: a.applicant_id.clone(),
-        name: a.name.clone(),
-        member,
-    };
-    for (i, a) in report.applicants.iter().enumerate() {
+/// filing day comes; certificates ending; stage-2 claims that became possible (none
+/// without the windows: `validate`).
+/// Gathered entry by entry: per day and action, how many applicants
+/// and the first [`ACTION_NAMES`] of them.
+pub struct Actions {
+    windows: NextActions,
+    as_of: Date,
+    lang: Lang,
+    /// (date, order, what) → (kind, who, how many)
+    groups: BTreeMap<(Date, u8, String), Named>,
+}
+
+/// An action's kind, the first applicants named and how many there are.
+type Named = (&'static str, Vec<Who>, usize);
+
+impl Actions {
+    pub fn new(windows: NextActions, as_of: Date, lang: Lang) -> Actions {
+        Actions {
+            windows,
+            as_of,
+            lang,
+            groups: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the actions of `a`, with its follow-up facts `f`.
+    pub fn add(&mut self, a: &ApplicantReport, f: Option<&Followup>) {
+        use jiff::ToSpan;
+        let (w, as_of) = (&self.windows, self.as_of);
+        let until = |days: i64| as_of.checked_add(days.days()).unwrap_or(as_of);
+        let ru = matches!(self.lang, Lang::Ru);
+        let who = |member: Option<String>| Who {
+            id: a.applicant_id.clone(),
+            name: a.name.clone(),
+            member,
+        };
+        let mut push = |key: (Date, u8, String), kind: &'static str, who: Who| {
+            let (_, list, n) = self.groups.entry(key).or_insert((kind, Vec::new(), 0));
+            *n += 1;
+            if list.len() < ACTION_NAMES {
+                list.push(who);
+            }
+        };
         if a.status == Status::Ready
             && let Some(c) = a.consulate.as_deref()
             && let Some(day) = c.next_booking
@@ -269,14 +284,10 @@ pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
                     c.name.en
                 )
             };
-            groups
-                .entry((day, 0, what))
-                .or_insert(("booking", Vec::new()))
-                .1
-                .push(who(a, None));
+            push((day, 0, what), "booking", who(None));
         }
-        let Some(f) = report.followup.get(i) else {
-            continue;
+        let Some(f) = f else {
+            return;
         };
         for d in &f.dates {
             let (order, kind, shown) = match d.kind {
@@ -323,25 +334,20 @@ pub(super) fn next_actions(report: &Report, lang: Lang) -> Vec<ActionView> {
                 Some(p) => format!("{m} {p}"),
                 None => m.clone(),
             });
-            groups
-                .entry((d.date, order, what))
-                .or_insert((kind, Vec::new()))
-                .1
-                .push(who(a, member));
+            push((d.date, order, what), kind, who(member));
         }
     }
-    groups
-        .into_iter()
-        .map(|((date, _, what), (kind, mut who))| {
-            let more = who.len().saturating_sub(ACTION_NAMES);
-            who.truncate(ACTION_NAMES);
-            ActionView {
-                date: crate::format::date_text(date, lang),
+
+    pub(super) fn view(&self) -> Vec<ActionView> {
+        self.groups
+            .iter()
+            .map(|((date, _, what), (kind, who, n))| ActionView {
+                date: crate::format::date_text(*date, self.lang),
                 kind,
-                what,
-                who,
-                more,
-            }
-        })
-        .collect()
+                what: what.clone(),
+                who: who.clone(),
+                more: n - who.len(),
+            })
+            .collect()
+    }
 }

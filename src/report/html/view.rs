@@ -7,11 +7,14 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::followup::Actions;
 use crate::consulate::Consulate;
 use crate::findings::{Finding, Lang, RowError};
 use crate::format::{date_text, group_thousands, rub, rub_kopecks};
+use crate::report::followup::Followup;
 use crate::report::labels::{labels, status_text};
 use crate::report::{ApplicantReport, Report, Status, Summary};
+use crate::schema::rates::NextActions;
 
 #[derive(Serialize)]
 pub(super) struct View<'a> {
@@ -168,7 +171,10 @@ impl<'a> View<'a> {
         findings_limit: usize,
     ) -> View<'a> {
         let mut listing = Listing::new(lang, limit, findings_limit);
-        listing.add(&report.applicants, |k| {
+        if let Some(windows) = &report.next_actions {
+            listing = listing.follow(windows.clone(), report.as_of);
+        }
+        listing.add_followed(&report.applicants, &report.followup, |k| {
             crate::report::messages::link_of(report, k)
         });
         View::of(report, listing)
@@ -183,6 +189,7 @@ impl<'a> View<'a> {
             groups,
             missions: by_mission,
             any_unverified,
+            actions,
             ..
         } = listing;
         let mut t = labels(lang);
@@ -272,7 +279,7 @@ impl<'a> View<'a> {
             rows_rejected,
             missions: missions(by_mission, lang, limit),
             changes: super::followup::changes_view(report, lang, limit),
-            next_actions: super::followup::next_actions(report, lang),
+            next_actions: actions.map(|a| a.view()).unwrap_or_default(),
             actions_intro: super::followup::actions_intro(report, lang),
             summary: &report.summary,
             any_unverified,
@@ -293,6 +300,8 @@ pub struct Listing {
     /// By mission id (`None`: no known mission).
     missions: BTreeMap<Option<String>, MissionAcc>,
     any_unverified: bool,
+    /// The next actions (`run` only).
+    actions: Option<Actions>,
 }
 
 /// A mission's applicants as they come.
@@ -318,6 +327,33 @@ impl Listing {
             groups: Default::default(),
             missions: BTreeMap::new(),
             any_unverified: false,
+            actions: None,
+        }
+    }
+
+    /// The listing that also gathers the next actions within `windows` as of `as_of`
+    /// (`run`), from the follow-up facts given with the entries.
+    pub fn follow(self, windows: NextActions, as_of: jiff::civil::Date) -> Listing {
+        let lang = self.lang;
+        Listing {
+            actions: Some(Actions::new(windows, as_of, lang)),
+            ..self
+        }
+    }
+
+    /// [`Listing::add`], `followup[k]` being the follow-up facts of `entries[k]` (for
+    /// the next actions).
+    pub fn add_followed(
+        &mut self,
+        entries: &[ApplicantReport],
+        followup: &[Followup],
+        link: impl Fn(usize) -> Option<String>,
+    ) {
+        self.add(entries, link);
+        if let Some(actions) = &mut self.actions {
+            for (k, a) in entries.iter().enumerate() {
+                actions.add(a, followup.get(k));
+            }
         }
     }
 
