@@ -233,7 +233,9 @@ pub struct Repeats {
 }
 
 impl Repeats {
-    /// The repeats among `carriers` (everyone of the batch carrying a well-formed IIN).
+    /// The repeats among `carriers` (any of the batch's carriers: those whose IIN no one
+    /// else carries are dropped here; the pipeline gives only the others, from
+    /// [`crate::ingest::Prepared::repeated_carriers`], so that they are never all held).
     pub fn gather(mut carriers: Vec<Carrier>) -> Repeats {
         carriers.par_sort_unstable();
         // Keep only the runs longer than one, in place.
