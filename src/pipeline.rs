@@ -13,6 +13,7 @@
 //! Memory holds the files' text and the report, never the typed batch: a window is
 //! dropped once its entries are made.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -22,7 +23,7 @@ use crate::documents::Folders;
 use crate::error::Error;
 use crate::ingest::{self, Limits, Prepared};
 use crate::model::{Applicant, Batch, TableRead};
-use crate::report::spill::Keep;
+use crate::report::spill::{Keep, Redacting};
 use crate::report::{ApplicantReport, Report, Status, Summary};
 use crate::rules::{self, Outcome};
 use crate::schema::Schemas;
@@ -220,6 +221,33 @@ pub fn process_into(
         Report::with_summary(Vec::new(), summary, meta, as_of),
         formats,
     ))
+}
+
+/// A report processed into a keep, how each file was read, and the ids of the entries
+/// when they were redacted on their way ([`process_redacted`]).
+pub type Redacted = (Report, Vec<TableRead>, Option<HashSet<String>>);
+
+/// [`process_into`], each entry redacted on its way to `keep` when `redact` gives the
+/// documents schema (`--redact`); then also the ids of the entries, for
+/// [`Report::redact_rows`] once the report's rows, errors and warnings are all in.
+pub fn process_redacted(
+    sorted: Sorted<'_>,
+    as_of: jiff::civil::Date,
+    sink: &mut dyn Sink,
+    keep: &mut dyn Keep,
+    redact: Option<&crate::schema::DocumentSchema>,
+) -> Result<Redacted, Error> {
+    match redact {
+        Some(docs) => {
+            let mut redacting = Redacting::new(keep, docs);
+            let (report, formats) = process_into(sorted, as_of, WINDOW, sink, &mut redacting)?;
+            Ok((report, formats, Some(redacting.ids)))
+        }
+        None => {
+            let (report, formats) = process_into(sorted, as_of, WINDOW, sink, keep)?;
+            Ok((report, formats, None))
+        }
+    }
 }
 
 /// Reads the batch of `source` and validates every applicant as of `as_of`, `window`

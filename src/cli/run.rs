@@ -16,14 +16,13 @@ use super::term::say;
 use crate::error::Error;
 use crate::outdir::OutDir;
 use crate::packets::Packets;
-use crate::pipeline::{Sink, Sorted, WINDOW, Window, process_into};
+use crate::pipeline::{Sink, Sorted, Window, process_redacted};
 use crate::render::forms;
 use crate::render::{self, Job};
 use crate::report::changes::{self, Previous};
 use crate::report::followup::Followup;
 use crate::report::html;
 use crate::report::messages::Signed;
-use crate::report::spill::Redacting;
 use crate::report::stream::{RunReport, Settings};
 use crate::schema::Schemas;
 use crate::text::escape_controls as esc;
@@ -155,15 +154,13 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
         RunReport::new(settings, &facts, previous.as_ref(), unreadable).map_err(scratch)?;
     let docs = &setup.schemas.documents;
     // Each window's entries go to the writers (redacted first with --redact).
-    let (mut report, mut formats, ids) = if args.common.redact {
-        let mut redacting = Redacting::new(&mut writers, docs);
-        let (report, formats) =
-            process_into(sorted, setup.as_of, WINDOW, &mut sink, &mut redacting)?;
-        (report, formats, Some(redacting.ids))
-    } else {
-        let (report, formats) = process_into(sorted, setup.as_of, WINDOW, &mut sink, &mut writers)?;
-        (report, formats, None)
-    };
+    let (mut report, mut formats, ids) = process_redacted(
+        sorted,
+        setup.as_of,
+        &mut sink,
+        &mut writers,
+        args.common.redact.then_some(docs),
+    )?;
     let rendered = packets.finish()?;
     let failed = rendered.errors.len();
     report.errors.extend(rendered.errors);

@@ -14,9 +14,9 @@ use super::common::{
 };
 use crate::error::Error;
 use crate::model::TableRead;
-use crate::pipeline::{Check, Sorted, WINDOW, process_into};
+use crate::pipeline::{Check, Sorted, process_redacted};
 use crate::report::csv::FindingsCsv;
-use crate::report::spill::{Redacting, Spill, Tee, Watch};
+use crate::report::spill::{Spill, Tee, Watch};
 use crate::report::text::TextReport;
 use crate::report::{ApplicantReport, Report, html, text};
 
@@ -188,23 +188,16 @@ fn streamed(args: &ValidateArgs, out: Option<&Path>, setup: &Setup) -> Result<Ex
         // Refused by out_file before anything was read, or written by `validate`.
         Format::Xlsx => return Err(xlsx_needs_out()),
     };
-    let (report, mut formats) = {
+    let (mut report, mut formats, ids) = {
         let mut tee = Tee {
             watchers: vec![&mut writer],
             then: None,
         };
-        if args.common.redact {
-            let docs = &setup.schemas.documents;
-            let mut redacting = Redacting::new(&mut tee, docs);
-            let (mut report, formats) =
-                process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut redacting)?;
-            report.redact_rows(docs, &redacting.ids);
-            (report, formats)
-        } else {
-            process_into(sorted, setup.as_of, WINDOW, &mut Check, &mut tee)?
-        }
+        let docs = args.common.redact.then_some(&setup.schemas.documents);
+        process_redacted(sorted, setup.as_of, &mut Check, &mut tee, docs)?
     };
-    if args.common.redact {
+    if let Some(ids) = ids {
+        report.redact_rows(&setup.schemas.documents, &ids);
         crate::report::redact::redact_reads(&mut formats);
     }
     let writer = writer.ready(&report)?;
