@@ -9,9 +9,10 @@
 //! [`Packets`] is the sink of `run` in the one path (`pipeline`): each window's packets
 //! are rendered as the window completes. Memory stays flat: a document's data is built
 //! by the worker that renders it, one applicant at a time, and dropped once the PDF is
-//! written; what is kept across windows is the file names.
+//! written; what is kept across windows is the manifest, held once (see
+//! [`crate::manifest`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -110,15 +111,15 @@ pub struct Packets<'a> {
     cx: Context<'a>,
     /// resettle's version, the templates' and the schemas' digests: in every hash.
     inputs: [Vec<u8>; 3],
-    /// The manifest of the last run, and the one this run is writing.
-    old: Manifest,
-    state: Manifest,
-    /// What an unfinished run recorded writing, and this run's record.
-    recorded: HashMap<String, Written>,
+    /// The manifest of the last run (with what an unfinished run's journal says), each
+    /// applicant of this run taking the place of its former entry as it comes.
+    manifest: Manifest,
+    /// What the tool recorded writing and the manifest no longer lists (an unfinished
+    /// run's journal), by applicant; an applicant's go as it comes.
+    recorded: HashMap<String, Vec<Written>>,
+    /// Files as recorded that their applicant no longer has: removed at the end.
+    stale: Vec<Written>,
     journal: Journal,
-    /// Every file an applicant has in this run, and the applicants that have some.
-    current: HashSet<String>,
-    rendered_ids: HashSet<String>,
     bar: ProgressBar,
     done: Rendered,
 }
@@ -142,13 +143,19 @@ impl<'a> Packets<'a> {
                 )));
             }
         }
-        let old = Manifest::read(out);
-        let recorded = Journal::read(out);
+        let mut manifest = Manifest::read(out);
+        let mut recorded: HashMap<String, Vec<Written>> = HashMap::new();
+        for w in Journal::replay(out, &mut manifest) {
+            // A file outside an applicant's folder is never an output: never removed.
+            if let Some((id, _)) = w.file.split_once('/') {
+                recorded.entry(id.to_string()).or_default().push(w);
+            }
+        }
         let journal = Journal::open(out)?;
         // Temporary files of a killed run go, wherever a run may have written: a run
-        // writes the manifest, its files as pending, before any document.
+        // records an applicant's files as pending before any of them.
         out.sweep("");
-        for dir in old.folders() {
+        for dir in manifest.folders() {
             out.sweep(dir);
         }
         let bar = if opts.progress {
@@ -179,12 +186,10 @@ impl<'a> Packets<'a> {
                 opts.templates.digest().to_le_bytes().to_vec(),
                 schemas.digest.to_le_bytes().to_vec(),
             ],
-            state: old.clone(),
-            old,
+            manifest,
             recorded,
+            stale: Vec::new(),
             journal,
-            current: HashSet::new(),
-            rendered_ids: HashSet::new(),
             bar,
             done: Rendered::default(),
         })
@@ -197,20 +202,25 @@ impl<'a> Packets<'a> {
     /// rendered.
     pub fn finish(mut self) -> Result<Rendered, Error> {
         self.bar.finish_and_clear();
-        let mut new = std::mem::take(&mut self.state);
-        new.pending.clear();
-        let ids = &self.rendered_ids;
-        new.applicants.retain(|id, _| ids.contains(id.as_str()));
-        let listed = self.old.applicants.values().flat_map(|e| &e.files);
-        let mut stale: BTreeMap<&str, Vec<&Written>> = BTreeMap::new();
-        for w in listed.chain(self.recorded.values()) {
-            stale.entry(w.file.as_str()).or_default().push(w);
+        let mut stale: BTreeMap<String, Vec<Written>> = BTreeMap::new();
+        let mut set_aside = |w: Written| stale.entry(w.file.clone()).or_default().push(w);
+        std::mem::take(&mut self.stale)
+            .into_iter()
+            .for_each(&mut set_aside);
+        // The applicants not in this run, and what the tool recorded writing for them.
+        let gone = std::mem::take(&mut self.manifest.applicants);
+        for (id, entry) in gone {
+            if entry.seen {
+                self.manifest.applicants.insert(id, entry);
+            } else {
+                entry.files.into_iter().for_each(&mut set_aside);
+            }
         }
-        for file in &self.old.pending {
-            stale.entry(file.as_str()).or_default();
-        }
-        stale.retain(|f, _| !self.current.contains(*f));
-        for (file, records) in stale {
+        std::mem::take(&mut self.recorded)
+            .into_values()
+            .flatten()
+            .for_each(&mut set_aside);
+        for (file, records) in &stale {
             let ours = is_output_name(file)
                 && records.iter().any(|w| w.is_intact(self.out))
                 && is_own(self.out, file);
@@ -230,7 +240,8 @@ impl<'a> Packets<'a> {
         // The manifest vouches for the documents only once they are on disk; then the
         // journal has nothing left to prove.
         self.out.sync()?;
-        new.write(self.out)?;
+        self.manifest.pending.clear();
+        self.manifest.write(self.out)?;
         self.journal.close(self.out)?;
         Ok(self.done)
     }
@@ -300,9 +311,12 @@ impl Sink for Packets<'_> {
             }
             let hash = crate::digest::of(&parts);
             let files: Vec<String> = docs.into_iter().map(|(f, _)| f).collect();
-            self.current.extend(files.iter().cloned());
-            self.rendered_ids.insert(a.applicant_id.clone());
-            if !self.opts.force && self.old.is_current(self.out, &a.applicant_id, &hash) {
+            self.set_aside(&a.applicant_id, &files);
+            let id = &a.applicant_id;
+            if !self.opts.force && self.manifest.is_current(self.out, id, &hash) {
+                if let Some(e) = self.manifest.applicants.get_mut(id) {
+                    e.seen = true;
+                }
                 outputs[i] = files;
                 self.done.unchanged += 1;
                 continue;
@@ -317,25 +331,34 @@ impl Sink for Packets<'_> {
             return Ok(outputs);
         }
 
-        // Before a document is written, the manifest stops vouching for the applicants
-        // about to be rendered and lists their files as pending: a run killed half-way
-        // leaves nothing that a later run would trust, or fail to clean up.
-        for p in &planned {
-            self.state
-                .applicants
-                .remove(&w.applicants[p.index].applicant_id);
-            self.state.pending.extend(p.files.iter().cloned());
+        // Before a document is written, the journal records the applicants about to be
+        // rendered and their files as pending: from then on the manifest does not vouch
+        // for them, so a run killed half-way leaves nothing that a later run would
+        // trust, or fail to clean up.
+        let pending: Vec<(&str, &[String])> = planned
+            .iter()
+            .map(|p| (w.applicants[p.index].applicant_id.as_str(), &p.files[..]))
+            .collect();
+        let journal = self.out.root().join(crate::manifest::JOURNAL);
+        self.journal
+            .pending(&pending)
+            .map_err(|e| Error::io(journal, e))?;
+        for (id, _) in pending {
+            self.manifest.applicants.remove(id);
         }
-        self.state.pending.sort();
-        self.state.pending.dedup();
-        self.state.write(self.out)?;
 
         let total: usize = planned.iter().map(|p| p.files.len()).sum();
         self.bar.inc_length(total as u64);
         let results: Mutex<Vec<(usize, Done)>> = Mutex::new(Vec::new());
         render::parallel(self.opts.threads, planned.len(), &|p| {
             let i = planned[p].index;
-            let done = self.render_applicant(&w.applicants[i], &w.outcomes[i], w.statuses[i]);
+            let a = &w.applicants[i];
+            let done = self.render_applicant(a, &w.outcomes[i], w.statuses[i]);
+            if done.errors.is_empty() && !done.records.is_empty() {
+                // Unrecorded, the applicant is only rendered again after a kill.
+                let hash = &planned[p].hash;
+                let _ = self.journal.done(&a.applicant_id, hash, &done.records);
+            }
             if let Ok(mut r) = results.lock() {
                 r.push((p, done));
             }
@@ -359,9 +382,9 @@ impl Sink for Packets<'_> {
             };
             if !done.records.is_empty() {
                 let files = done.records;
-                self.state
-                    .applicants
-                    .insert(id.clone(), Entry { hash, files });
+                let seen = true;
+                let entry = Entry { hash, files, seen };
+                self.manifest.applicants.insert(id.clone(), entry);
             }
             outputs[plan.index] = done.written;
             self.done.errors.extend(done.errors);
@@ -371,6 +394,16 @@ impl Sink for Packets<'_> {
 }
 
 impl Packets<'_> {
+    /// Sets aside the files the tool recorded writing for applicant `id` (in the
+    /// manifest and an unfinished run's journal) that are not among its `files` now.
+    fn set_aside(&mut self, id: &str, files: &[String]) {
+        let listed = self.manifest.applicants.get(id).map(|e| &e.files[..]);
+        let journal = self.recorded.remove(id).unwrap_or_default();
+        let records = listed.unwrap_or_default().iter().cloned().chain(journal);
+        let gone = records.filter(|w| !files.contains(&w.file));
+        self.stale.extend(gone);
+    }
+
     /// Writes `bytes` as `file` (atomically, flushed at the end of the run) and records
     /// it in the journal once it is in place.
     fn write(&self, file: &str, bytes: &[u8]) -> Result<Written, String> {

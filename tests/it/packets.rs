@@ -10,6 +10,7 @@
 
 use crate::common;
 
+mod journal;
 mod outstate;
 mod plan;
 

@@ -100,8 +100,8 @@ fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
     }
     // A manifest that lists them all as an applicant's files (with their true digests,
     // and once with a wrong one) and as pending, and a journal that claims to have
-    // written them: a true digest under an output's name is not enough, the file must
-    // be one resettle renders.
+    // written them, to be rendering them and to have finished: a true digest under an
+    // output's name is not enough, the file must be one resettle renders.
     let files: Vec<Value> = theirs
         .iter()
         .map(|(f, b)| json!({"file": f, "len": b.len(), "digest": digest(b)}))
@@ -119,10 +119,17 @@ fn a_planted_manifest_never_deletes_what_resettle_did_not_write() {
         "pending": names,
     });
     fs::write(out.join(MANIFEST), manifest.to_string()).unwrap();
-    let journal: String = theirs
+    let mut journal: String = theirs
         .iter()
         .map(|(f, b)| format!("{} {} {f}\n", digest(b), b.len()))
         .collect();
+    // And that records A099 as pending and vouches for them all as done.
+    for body in [
+        format!("pending A099 {}", names.join(" ")),
+        format!("done ZZZ 0 {}", names.join(" ")),
+    ] {
+        journal += &format!("{body} {}\n", digest(body.as_bytes()));
+    }
     fs::write(out.join(JOURNAL), journal).unwrap();
     fs::write(t.path().join("escape.txt"), "x").unwrap();
 
