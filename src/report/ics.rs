@@ -17,6 +17,8 @@
 //! are masked), and under `--redact` no name at all. The same input and as-of date give
 //! the same bytes.
 
+use std::collections::HashSet;
+
 use icalendar::{Calendar, Component, Event, EventLike, Property};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -269,12 +271,14 @@ impl Events {
 fn calendar_of(mut entries: Vec<Entry>, as_of: Date, lang: Lang) -> String {
     entries.sort_by(|x, y| (x.date, &x.uid).cmp(&(y.date, &y.uid)));
     // Two ids that differ only in a masked personal number would give one UID: the
-    // later keeps its event under a numbered UID rather than replace the first.
-    for i in 1..entries.len() {
-        if entries[..i].iter().any(|e| e.uid == entries[i].uid) {
-            let uid = entries[i].uid.replacen('@', &format!("-{i}@"), 1);
-            entries[i].uid = uid;
+    // later keeps its event under a numbered UID rather than replace the first (the
+    // UIDs given so far looked up in a set: a batch has millions of events).
+    let mut given: HashSet<String> = HashSet::with_capacity(entries.len());
+    for (i, e) in entries.iter_mut().enumerate() {
+        if given.contains(&e.uid) {
+            e.uid = e.uid.replacen('@', &format!("-{i}@"), 1);
         }
+        given.insert(e.uid.clone());
     }
     let stamp = format!("{}T000000Z", as_of.strftime("%Y%m%d"));
     // Grows with the as-of date, so that a calendar updates an event from a newer file.
@@ -325,6 +329,32 @@ fn date_value(d: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_uid_given_twice_is_numbered_from_the_second_on() {
+        let day = jiff::civil::date(2027, 1, 18);
+        let entry = |uid: &str| Entry {
+            date: day,
+            uid: uid.to_string(),
+            summary: String::new(),
+            description: String::new(),
+            location: None,
+        };
+        let uids = [
+            "b@resettle",
+            "a@resettle",
+            "a@resettle",
+            "a@resettle",
+            "a-1@resettle",
+        ];
+        let cal = calendar_of(uids.map(entry).into(), day, Lang::En);
+        let given: Vec<&str> = cal.lines().filter_map(|l| l.strip_prefix("UID:")).collect();
+        // Sorted by day and UID; `a-1` keeps its UID, the second and third `a` are
+        // numbered by their place.
+        let want = ["a-1@resettle", "a@resettle", "a-2@resettle", "a-3@resettle"];
+        assert_eq!(given[..4], want);
+        assert_eq!(given[4], "b@resettle");
+    }
 
     #[test]
     fn uids_hold_no_personal_number() {
