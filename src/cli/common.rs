@@ -241,22 +241,23 @@ pub(super) fn threads(common: &Common) -> (usize, bool) {
     }
 }
 
-/// findings.xlsx of `report` (validated from the batch at `path`, which is read again
-/// for its rows), to save with [`crate::report::xlsx::save`]; its sheets' rows wait in
+/// findings.xlsx of `report` and its `marks` (validated from the batch at `path`, which
+/// is read again for its rows), to save with [`crate::report::xlsx::save`]; its sheets' rows wait in
 /// temporary files in `tempdir` until then.
 pub(super) fn findings_workbook(
     path: &Path,
     report: &Report,
+    marks: crate::report::xlsx::Marks,
     setup: &Setup,
     tempdir: &Path,
-) -> Result<rust_xlsxwriter::Workbook, Error> {
+) -> Result<crate::report::xlsx::FindingsBook, Error> {
     let source = open_source(path)?;
     let batch = crate::report::xlsx::Batch {
         source: &*source,
         fields: &setup.schemas.fields,
         limits: &setup.limits,
     };
-    crate::report::xlsx::findings_xlsx(report, &batch, setup.lang, tempdir)
+    crate::report::xlsx::findings_xlsx(report, marks, &batch, setup.lang, tempdir)
 }
 
 pub(super) fn setup(common: &Common) -> Result<Setup, Error> {

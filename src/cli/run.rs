@@ -210,10 +210,11 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, Error> {
     };
     // The caseworker's rows with every problem on its cell: the batch read again. A
     // workbook that cannot be made is an error of the report, as a PDF's would be.
-    // The workbook marks the findings of every entry, kept slim for it.
-    report.applicants = workbook;
-    let book = findings_workbook(&args.io.batch, &report, &setup, out.root());
-    report.applicants = Vec::new();
+    // Its marks were gathered from every entry as it passed.
+    let book = workbook
+        .finish(&report.errors, &report.warnings)
+        .map_err(scratch)
+        .and_then(|marks| findings_workbook(&args.io.batch, &report, marks, &setup, out.root()));
     let xlsx_path = match book {
         Ok(mut book) => {
             Some(out.write_with("findings.xlsx", |w| crate::report::xlsx::save(&mut book, w))?)

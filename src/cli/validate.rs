@@ -9,15 +9,14 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::common::{
-    Common, Setup, exit_code, exit_for, findings_workbook, open_source, resolved, setup,
-};
+use super::common::{Common, Setup, exit_for, findings_workbook, open_source, resolved, setup};
 use crate::error::Error;
 use crate::model::TableRead;
 use crate::pipeline::{Check, Sorted, process_redacted};
 use crate::report::csv::FindingsCsv;
 use crate::report::spill::{Spill, Tee, Watch};
 use crate::report::text::TextReport;
+use crate::report::xlsx::Gather;
 use crate::report::{ApplicantReport, Report, html, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,16 +48,6 @@ pub struct ValidateArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
-}
-
-fn load(batch: &Path, setup: &Setup) -> Result<(Report, Vec<TableRead>), Error> {
-    crate::pipeline::validate_in_windows(
-        &*open_source(batch)?,
-        &setup.schemas,
-        setup.as_of,
-        &setup.limits,
-        crate::pipeline::WINDOW,
-    )
 }
 
 fn xlsx_needs_out() -> Error {
@@ -162,6 +151,29 @@ impl Writer {
     }
 }
 
+/// Checks the batch, each window's entries shown to `writer` (redacted first with
+/// `--redact`, and the report's rows and what was read after).
+fn check_into(
+    args: &ValidateArgs,
+    setup: &Setup,
+    sorted: Sorted,
+    writer: &mut dyn Watch,
+) -> Result<(Report, Vec<TableRead>), Error> {
+    let (mut report, mut formats, ids) = {
+        let mut tee = Tee {
+            watchers: vec![writer],
+            then: None,
+        };
+        let docs = args.common.redact.then_some(&setup.schemas.documents);
+        process_redacted(sorted, setup.as_of, &mut Check, &mut tee, docs)?
+    };
+    if let Some(ids) = ids {
+        report.redact_rows(&setup.schemas.documents, &ids);
+        crate::report::redact::redact_reads(&mut formats);
+    }
+    Ok((report, formats))
+}
+
 /// `validate` in every format but xlsx: each window's entries are written as they are
 /// made (redacted first with `--redact`), to a scratch file beside the output (or in the
 /// temporary folder for stdout), and the output is written around them at the end; the
@@ -188,18 +200,7 @@ fn streamed(args: &ValidateArgs, out: Option<&Path>, setup: &Setup) -> Result<Ex
         // Refused by out_file before anything was read, or written by `validate`.
         Format::Xlsx => return Err(xlsx_needs_out()),
     };
-    let (mut report, mut formats, ids) = {
-        let mut tee = Tee {
-            watchers: vec![&mut writer],
-            then: None,
-        };
-        let docs = args.common.redact.then_some(&setup.schemas.documents);
-        process_redacted(sorted, setup.as_of, &mut Check, &mut tee, docs)?
-    };
-    if let Some(ids) = ids {
-        report.redact_rows(&setup.schemas.documents, &ids);
-        crate::report::redact::redact_reads(&mut formats);
-    }
+    let (report, formats) = check_into(args, setup, sorted, &mut writer)?;
     let writer = writer.ready(&report)?;
     match out {
         Some(path) => {
@@ -228,24 +229,29 @@ fn streamed(args: &ValidateArgs, out: Option<&Path>, setup: &Setup) -> Result<Ex
 pub(super) fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let out = out_file(args)?;
     let setup = setup(&args.common)?;
-    let Some(path) = out.filter(|_| args.format == Format::Xlsx) else {
-        return streamed(args, out, &setup);
-    };
-    // findings.xlsx holds the whole report.
-    let (mut report, formats) = load(&args.batch, &setup)?;
-    if args.common.redact {
-        report.redact(&setup.schemas.documents);
+    match out.filter(|_| args.format == Format::Xlsx) {
+        Some(path) => workbook(args, path, &setup),
+        None => streamed(args, out, &setup),
     }
+}
+
+/// `validate --format xlsx`: each window's entries pass findings.xlsx's marks (redacted
+/// first with `--redact`), kept in scratch files beside the output; then the batch is
+/// read again for its rows and the workbook written.
+fn workbook(args: &ValidateArgs, path: &Path, setup: &Setup) -> Result<ExitCode, Error> {
+    let sorted = Sorted::open(&*open_source(&args.batch)?, &setup.schemas, &setup.limits)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut book = findings_workbook(&args.batch, &report, &setup, dir)?;
-    // The workbook holds all it needs: the report and what was read go before it is
-    // saved, when rust_xlsxwriter's notes take the most memory.
-    let code = exit_code(&report);
-    drop((report, formats));
+    let scratch = |e| Error::io(dir, e);
+    let mut gather = Gather::new(dir, setup.lang).map_err(scratch)?;
+    let (report, _) = check_into(args, setup, sorted, &mut gather)?;
+    let marks = gather
+        .finish(&report.errors, &report.warnings)
+        .map_err(scratch)?;
+    let mut book = findings_workbook(&args.batch, &report, marks, setup, dir)?;
     crate::outdir::write_file_at(path, |w| crate::report::xlsx::save(&mut book, w))?;
     super::term::say(&format!("wrote {}", path.display()));
-    Ok(code)
+    Ok(exit_for(report))
 }

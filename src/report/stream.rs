@@ -3,8 +3,8 @@
 //! rows written to scratch files, deadlines.ics's events gathered, the views of
 //! report.html and report.pdf keeping only what they list (with the next actions and
 //! WhatsApp links, from each window's follow-up facts), what changed since the last run
-//! compared entry by entry, and findings.xlsx's entries kept slim (their findings,
-//! which the workbook marks on the batch's cells, and no amounts or outputs).
+//! compared entry by entry, and findings.xlsx's marks gathered ([`Gather`]: kept in
+//! scratch files too).
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -17,6 +17,7 @@ use super::html::Listing;
 use super::ics::Events;
 use super::messages::{MessagesCsv, Signed};
 use super::spill::{Keep, Spill, Watch};
+use super::xlsx::Gather;
 use crate::findings::Lang;
 use crate::schema::rates::NextActions;
 
@@ -33,8 +34,8 @@ pub struct RunReport<'a> {
     pub messages: MessagesCsv,
     pub events: Events,
     pub changes: Comparer<'a>,
-    /// The entries for findings.xlsx, slim.
-    pub workbook: Vec<ApplicantReport>,
+    /// What findings.xlsx marks on the batch's cells and lists.
+    pub workbook: Gather,
     /// The files written for the applicants.
     pub documents: usize,
 }
@@ -76,7 +77,7 @@ impl<'a> RunReport<'a> {
             messages: MessagesCsv::new(Some(dir), by.clone())?,
             events: Events::new(as_of, by.redacted, lang),
             changes: Comparer::new(previous, unreadable, by.redacted),
-            workbook: Vec::new(),
+            workbook: Gather::new(dir, lang)?,
             documents: 0,
             by,
         })
@@ -100,15 +101,10 @@ impl Keep for RunReport<'_> {
         self.pdf.add_followed(&entries, &facts, link);
         self.messages.add(&entries, &facts)?;
         self.events.add(&entries, &facts);
-        for a in entries {
-            self.changes.see(&a);
+        self.workbook.watch(&entries)?;
+        for a in &entries {
+            self.changes.see(a);
             self.documents += a.outputs.len();
-            // The workbook reads no amount and no output.
-            let mut slim = a;
-            slim.outputs = Vec::new();
-            slim.allowance.persons = Vec::new();
-            slim.allowance.unverified = Vec::new();
-            self.workbook.push(slim);
         }
         Ok(())
     }

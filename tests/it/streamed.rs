@@ -181,7 +181,7 @@ impl Sink for Facts<'_> {
 }
 
 /// Every file of `run`'s report but the PDF and the workbook (their data: the PDF's
-/// view, the workbook's entries' findings).
+/// view, the rows of the workbook's Findings sheet: id, rule, message).
 #[derive(PartialEq)]
 struct RunOutputs {
     json: Vec<u8>,
@@ -190,7 +190,7 @@ struct RunOutputs {
     pdf: serde_json::Value,
     ics: String,
     messages: Vec<u8>,
-    workbook: Vec<(String, usize)>,
+    workbook: Vec<(String, String, String)>,
 }
 
 const ORG: &str = "Фонд «Дом»";
@@ -226,7 +226,15 @@ fn run_whole(dir: &Path, redact: bool, lang: Lang, prev: Option<&Previous>) -> R
         workbook: report
             .applicants
             .iter()
-            .map(|a| (a.applicant_id.clone(), a.findings.len()))
+            .flat_map(|a| {
+                a.findings.iter().map(|f| {
+                    (
+                        a.applicant_id.clone(),
+                        f.rule.to_string(),
+                        f.message.get(lang),
+                    )
+                })
+            })
             .collect(),
     }
 }
@@ -284,12 +292,16 @@ fn run_streamed(
         pdf: html::view_json_listed(&report, writers.pdf),
         ics: writers.events.calendar(),
         messages: Vec::new(),
-        workbook: writers
-            .workbook
-            .iter()
-            .map(|a| (a.applicant_id.clone(), a.findings.len()))
-            .collect(),
+        workbook: Vec::new(),
     };
+    let marks = writers
+        .workbook
+        .finish(&report.errors, &report.warnings)
+        .unwrap();
+    for row in marks.listing().unwrap() {
+        let row = row.unwrap();
+        out.workbook.push((row.id, row.rule, row.message));
+    }
     writers.json.finish(&report, &mut out.json).unwrap();
     writers.csv.finish(&report, &mut out.csv).unwrap();
     writers.messages.finish(&mut out.messages).unwrap();

@@ -12,10 +12,7 @@
 use rust_xlsxwriter::{Url, Workbook, Worksheet, XlsxError};
 
 use crate::columns::FileKind;
-use crate::findings::Finding;
-use crate::report::{ApplicantReport, Report};
 
-use super::marks::place;
 use super::rows::status_fill;
 use super::style::{Shape, word, wrapped_height};
 use super::{Ctx, MAX_ROWS, Written, cell_link};
@@ -27,33 +24,15 @@ const MESSAGE_CHARS: usize = 75;
 const MAX_LINKS: u32 = 65_000;
 
 /// The cell of the row sheets a finding points at: its sheet's name, row and column.
-pub fn target<'w>(
-    ctx: &Ctx<'_>,
-    written: &'w [Written],
+pub fn target(
+    written: &[Written],
     file: FileKind,
-    row: u64,
+    at: u32,
     column: Option<u32>,
-) -> Option<(&'w str, u32, u16)> {
+) -> Option<(&str, u32, u16)> {
     let sheet = written.iter().find(|w| w.file == file)?;
-    let at = ctx.marks.written_at(file, row)?;
     let col = column.map_or(Some(0), |c| u16::try_from(c).ok())?;
     Some((sheet.name.as_str(), at, col))
-}
-
-fn target_of<'w>(
-    ctx: &Ctx<'_>,
-    written: &'w [Written],
-    a: &ApplicantReport,
-    f: &Finding,
-) -> Option<(&'w str, u32, u16)> {
-    match f.source.as_ref().and_then(place) {
-        Some((file, row, column)) => target(ctx, written, file, row, column),
-        None => {
-            let sheet = written.iter().find(|w| w.file == FileKind::Applicants)?;
-            let at = ctx.marks.applicant_row(&a.applicant_id)?;
-            Some((sheet.name.as_str(), at, 0))
-        }
-    }
 }
 
 /// Writes `text` at (`row`, `col`) as a link to `to` when there is one (and links are
@@ -89,7 +68,6 @@ pub fn link_or_text(
 pub fn write(
     book: &mut Workbook,
     ctx: &Ctx<'_>,
-    report: &Report,
     written: &[Written],
 ) -> Result<Worksheet, XlsxError> {
     let lang = ctx.lang;
@@ -112,36 +90,32 @@ pub fn write(
     }
     let mut row = 0u32;
     let mut links = 0u32;
-    'all: for a in &report.applicants {
-        let (_, status, _) = crate::report::labels::status_text(a.status, lang);
-        for f in &a.findings {
-            if row + 1 >= MAX_ROWS {
-                break 'all;
-            }
-            row += 1;
-            ws.write_string(row, 0, &a.applicant_id)?;
-            ws.write_string(row, 1, &a.name)?;
-            let format = ctx.styles.cell(Shape::Plain, status_fill(a.status));
-            ws.write_string_with_format(row, 2, status, format)?;
-            ws.write_string(row, 3, f.rule)?;
-            let format = ctx.styles.cell(Shape::Plain, Some(f.severity));
-            ws.write_string_with_format(row, 4, f.severity.label(lang), format)?;
-            if let Some(m) = &f.member_id {
-                ws.write_string(row, 5, m)?;
-            }
-            let message = f.message.get(lang);
-            ws.write_string_with_format(row, 6, &message, &ctx.styles.wrap)?;
-            if message.chars().count() > MESSAGE_CHARS {
-                ws.set_row_height(row, wrapped_height(&message, MESSAGE_CHARS))?;
-            }
-            let source = f
-                .source
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let to = target_of(ctx, written, a, f);
-            link_or_text(&mut ws, row, 7, &source, to, &mut links, ctx)?;
+    for f in ctx.marks.listing()? {
+        let f = f?;
+        if row + 1 >= MAX_ROWS {
+            break;
         }
+        row += 1;
+        let (_, status, _) = crate::report::labels::status_text(f.status, lang);
+        ws.write_string(row, 0, &f.id)?;
+        ws.write_string(row, 1, &f.name)?;
+        let format = ctx.styles.cell(Shape::Plain, status_fill(f.status));
+        ws.write_string_with_format(row, 2, status, format)?;
+        ws.write_string(row, 3, &f.rule)?;
+        let format = ctx.styles.cell(Shape::Plain, Some(f.severity));
+        ws.write_string_with_format(row, 4, f.severity.label(lang), format)?;
+        if let Some(m) = &f.member {
+            ws.write_string(row, 5, m)?;
+        }
+        ws.write_string_with_format(row, 6, &f.message, &ctx.styles.wrap)?;
+        if f.message.chars().count() > MESSAGE_CHARS {
+            ws.set_row_height(row, wrapped_height(&f.message, MESSAGE_CHARS))?;
+        }
+        let to = ctx
+            .marks
+            .target(&f)
+            .and_then(|(file, at, column)| target(written, file, at, column));
+        link_or_text(&mut ws, row, 7, &f.source, to, &mut links, ctx)?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, row, (headers.len() - 1) as u16)?;

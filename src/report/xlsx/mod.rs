@@ -15,16 +15,20 @@
 //!   read and accounted for per table, each mission's next booking day, and the rows
 //!   that were not processed, linked to their rows (`summary`).
 //!
-//! The report does not hold the rows: after validation the tables are read again
-//! through the same [`Source`] (the same bytes, the same header, the same line or row
-//! numbers the findings' sources name), one table at a time, and streamed row by row
-//! into constant-memory worksheets whose rows go to a temporary file in the output's
-//! folder; the report gives only what goes on them. Cells are written as they were read
-//! (`cells`), and `--redact` hides in the rows what the redacted report hides.
+//! Neither the report's entries nor the rows are held. The entries pass a [`Gather`] as
+//! each window is finished, which keeps what goes on the sheets (marks, the Findings
+//! rows, the missions' counts) in scratch files and lets them go (`marks`). After
+//! validation the tables are read again through the same [`Source`] (the same bytes,
+//! the same header, the same line or row numbers the findings' sources name), one table
+//! at a time, and streamed row by row into constant-memory worksheets whose rows and
+//! notes go to temporary files in the output's folder (`notes`: rust_xlsxwriter would
+//! hold every note until the end). Cells are written as they were read (`cells`), and
+//! `--redact` hides in the rows what the redacted report hides.
 
 mod cells;
 mod listing;
 mod marks;
+mod notes;
 mod rows;
 mod style;
 mod summary;
@@ -42,7 +46,7 @@ use crate::schema::FieldSchema;
 use crate::source::{Content, Source, is_table_sheet};
 
 use super::Report;
-use marks::Marks;
+pub use marks::{Gather, Marks};
 use rows::RowSheet;
 use style::{Styles, word};
 
@@ -53,10 +57,12 @@ pub(crate) const MAX_COLS: u16 = 1 << 14;
 
 /// What every sheet writer shares.
 pub struct Ctx<'r> {
-    pub marks: Marks<'r>,
+    pub marks: Marks,
     pub styles: Styles,
     pub lang: Lang,
     pub redact: bool,
+    /// Where the notes are spilled (the output's folder).
+    pub tempdir: &'r Path,
 }
 
 /// A table written as a sheet: which table, the sheet's name, rows that did not fit.
@@ -109,14 +115,24 @@ fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
     name
 }
 
+/// findings.xlsx before it is saved: rust_xlsxwriter's workbook and the notes of its
+/// row sheets, each sheet's rows and notes in temporary files until then.
+pub struct FindingsBook {
+    book: Workbook,
+    notes: Vec<notes::SheetNotes>,
+    tempdir: std::path::PathBuf,
+}
+
 /// The workbook of `report` over the rows of `batch`, to [`save`]; its row sheets keep
-/// their rows in temporary files in `tempdir` (the output's folder) until then.
+/// their rows and notes in temporary files in `tempdir` (the output's folder) until
+/// then.
 pub fn findings_xlsx(
     report: &Report,
+    marks: Marks,
     batch: &Batch<'_>,
     lang: Lang,
     tempdir: &Path,
-) -> Result<Workbook, Error> {
+) -> Result<FindingsBook, Error> {
     let mut book = Workbook::new();
     book.set_tempdir(tempdir).map_err(xlsx_error)?;
     // Dated the as-of day, so the same batch and --as-of give the same bytes.
@@ -130,16 +146,18 @@ pub fn findings_xlsx(
             .set_creation_datetime(&created),
     );
     let mut ctx = Ctx {
-        marks: Marks::new(report),
+        marks,
         styles: Styles::new(),
         lang,
         redact: report.redacted,
+        tempdir,
     };
     let mut taken: HashSet<String> = ["col_findings", "summary"]
         .iter()
         .map(|k| word(k, lang).to_lowercase())
         .collect();
     let mut written = Vec::new();
+    let mut sheet_notes = Vec::new();
     for file in FileKind::ALL {
         let Some(content) =
             crate::ingest::read_bounded(batch.source, file, batch.limits.max_file_size)?
@@ -149,7 +167,7 @@ pub fn findings_xlsx(
         let mut ws = book
             .new_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
-        let dropped = match content {
+        let (dropped, notes) = match content {
             Content::Grid(grid) => {
                 if grid.cells.is_empty() {
                     continue; // an empty optional sheet, ignored as validation did
@@ -187,6 +205,7 @@ pub fn findings_xlsx(
                 sheet.finish().map_err(xlsx_error)?
             }
         };
+        sheet_notes.extend(notes);
         written.push(Written {
             file,
             name: ws.name(),
@@ -194,20 +213,38 @@ pub fn findings_xlsx(
         });
         book.push_worksheet(ws);
     }
-    let findings = listing::write(&mut book, &ctx, report, &written).map_err(xlsx_error)?;
+    let findings = listing::write(&mut book, &ctx, &written).map_err(xlsx_error)?;
     book.push_worksheet(findings);
     let summary = summary::write(&ctx, report, &written).map_err(xlsx_error)?;
     book.push_worksheet(summary);
-    Ok(book)
+    Ok(FindingsBook {
+        book,
+        notes: sheet_notes,
+        tempdir: tempdir.to_path_buf(),
+    })
 }
 
-/// Writes `book` to `w`, streaming each row sheet from its temporary file (never the
-/// whole workbook in memory).
-pub fn save(book: &mut Workbook, w: &mut (dyn std::io::Write + Send)) -> std::io::Result<()> {
-    book.save_to_writer(w).map_err(|e| match e {
+/// Writes `findings` to `w`, streaming each row sheet from its temporary file (never
+/// the whole workbook in memory): saved by rust_xlsxwriter to a temporary file, then
+/// copied with the row sheets' notes written from their spills (`notes`).
+pub fn save(
+    findings: &mut FindingsBook,
+    w: &mut (dyn std::io::Write + Send),
+) -> std::io::Result<()> {
+    let io = |e| match e {
         XlsxError::IoError(e) => e,
         e => std::io::Error::other(e.to_string()),
-    })
+    };
+    if findings.notes.is_empty() {
+        return findings.book.save_to_writer(w).map_err(io);
+    }
+    let mut saved =
+        std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(&findings.tempdir)?);
+    findings.book.save_to_writer(&mut saved).map_err(io)?;
+    let mut saved = saved.into_inner().map_err(|e| e.into_error())?;
+    std::io::Seek::rewind(&mut saved)?;
+    let notes = std::mem::take(&mut findings.notes);
+    notes::patch(std::io::BufReader::with_capacity(1 << 20, saved), notes, w)
 }
 
 /// The `internal:` link to the cell at 0-based (`row`, `col`) of sheet `name`, and the

@@ -12,7 +12,7 @@
 //! finding; its note lists what was found on the row but on no cell of it (and, on
 //! the applicants sheet, what was found on no row at all: a missing scan).
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet, XlsxError};
 
 use crate::columns::{Col, ColumnMap, FileKind};
 use crate::findings::Severity;
@@ -23,6 +23,7 @@ use crate::values::mask_digit_runs;
 
 use super::cells::{Out, Privacy, of_text, of_value};
 use super::marks::{Mark, note_text};
+use super::notes::{NoteSpill, SheetNotes, column_pixels};
 use super::style::{Shape, word};
 use super::{Ctx, MAX_COLS, MAX_ROWS};
 
@@ -42,6 +43,7 @@ pub struct RowSheet<'w, 'c, 'r> {
     /// The last row written and the widest column, for the autofilter.
     last: (u32, u16),
     header: Option<u32>,
+    notes: NoteSpill<'r>,
 }
 
 /// The fill a status gives its status cell.
@@ -54,19 +56,9 @@ pub fn status_fill(status: Status) -> Option<Severity> {
     }
 }
 
-/// A note holding `text`, sized for it.
-pub fn note(text: &str) -> Note {
-    let chars = text.chars().count();
-    let lines = text.lines().count().max(1) + chars / 48;
-    Note::new(text)
-        .set_author("resettle")
-        .add_author_prefix(false)
-        .set_width(320)
-        .set_height((lines as u32 * 16 + 12).clamp(40, 600))
-}
-
 impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
     pub fn new(ws: &'w mut Worksheet, ctx: &'c mut Ctx<'r>, file: FileKind) -> Self {
+        let tempdir = ctx.tempdir;
         RowSheet {
             ws,
             ctx,
@@ -75,6 +67,7 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
             dropped: 0,
             last: (0, 0),
             header: None,
+            notes: NoteSpill::new(tempdir),
         }
     }
 
@@ -188,12 +181,11 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
         is_header: bool,
     ) -> Result<(), XlsxError> {
         let lang = self.ctx.lang;
-        let marks = self.ctx.marks.row(self.file, line);
-        let (cell_marks, mut row_marks, refused): (Vec<(u32, Mark<'r>)>, Vec<Mark<'r>>, bool) =
-            match marks {
-                Some(m) => (m.cells.clone(), m.row.clone(), m.refused),
-                None => (Vec::new(), Vec::new(), false),
-            };
+        let marks = self.ctx.marks.row(self.file, line)?;
+        let (cell_marks, mut row_marks, refused) = match marks {
+            Some(m) => (m.cells, m.row, m.refused),
+            None => (Vec::new(), Vec::new(), false),
+        };
         // Ids are looked up as the report spells them (masked when redacted).
         let id = id.map(|id| {
             if self.ctx.redact {
@@ -207,7 +199,7 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
             && let Some(id) = id.as_deref()
             && status.is_some()
         {
-            row_marks.extend_from_slice(self.ctx.marks.unplaced(id));
+            row_marks.extend(self.ctx.marks.unplaced(id)?);
             self.ctx.marks.applicant_written(id, row);
         }
         self.ctx.marks.written(self.file, line, row);
@@ -236,18 +228,18 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
                 let format: Format = self.ctx.styles.cell(Shape::Plain, fill).clone().set_bold();
                 self.ws.write_string_with_format(row, 0, status, &format)?;
             }
-            self.ws
-                .insert_note(row, 0, &note(&note_text(&row_marks, lang)))?;
+            self.notes
+                .add(self.ws, row, 0, note_text(&row_marks, lang))?;
         }
         // The cells, each filled by its marks.
         let mut marked: Vec<u32> = cell_marks.iter().map(|(c, _)| *c).collect();
         marked.sort_unstable();
         marked.dedup();
         for (col, out) in cells {
-            let on: Vec<Mark<'_>> = cell_marks
+            let on: Vec<Mark> = cell_marks
                 .iter()
                 .filter(|(c, _)| *c == u32::from(*col))
-                .map(|(_, m)| *m)
+                .map(|(_, m)| m.clone())
                 .collect();
             let fill = on.iter().map(|m| m.severity).max();
             if is_header && fill.is_none() {
@@ -265,8 +257,7 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
                 self.put(row, *col, out, fill)?;
             }
             if !on.is_empty() {
-                self.ws
-                    .insert_note(row, *col, &note(&note_text(&on, lang)))?;
+                self.notes.add(self.ws, row, *col, note_text(&on, lang))?;
             }
         }
         // Marked cells that hold nothing: filled empty, with their note.
@@ -275,14 +266,13 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
             if col == 0 || col >= MAX_COLS || cells.iter().any(|(x, _)| *x == col) {
                 continue;
             }
-            let on: Vec<Mark<'_>> = cell_marks
+            let on: Vec<Mark> = cell_marks
                 .iter()
                 .filter(|(x, _)| *x == c)
-                .map(|(_, m)| *m)
+                .map(|(_, m)| m.clone())
                 .collect();
             self.put(row, col, &Out::Empty, on.iter().map(|m| m.severity).max())?;
-            self.ws
-                .insert_note(row, col, &note(&note_text(&on, lang)))?;
+            self.notes.add(self.ws, row, col, note_text(&on, lang))?;
         }
         Ok(())
     }
@@ -299,12 +289,15 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
     }
 
     /// Widths that fit, the header frozen with the status column, a filter on the
-    /// header, and printing in landscape with the header on every page.
-    pub fn finish(self) -> Result<u64, XlsxError> {
+    /// header, and printing in landscape with the header on every page; the rows that
+    /// did not fit and the sheet's notes.
+    pub fn finish(self) -> Result<(u64, Option<SheetNotes>), XlsxError> {
+        let mut pixels = Vec::with_capacity(self.widths.len());
         for (i, w) in self.widths.iter().enumerate() {
             let Ok(col) = u16::try_from(i) else { break };
-            let width = (*w + 2).clamp(6, MAX_WIDTH);
-            self.ws.set_column_width(col, width as f64)?;
+            let width = (*w + 2).clamp(6, MAX_WIDTH) as f64;
+            self.ws.set_column_width(col, width)?;
+            pixels.push(column_pixels(width));
         }
         if let Some(h) = self.header {
             self.ws.set_freeze_panes(h + 1, 1)?;
@@ -313,7 +306,8 @@ impl<'w, 'c, 'r> RowSheet<'w, 'c, 'r> {
         }
         self.ws.set_landscape();
         self.ws.set_paper_size(9); // A4
-        Ok(self.dropped)
+        let notes = self.notes.finish(self.ws, pixels)?;
+        Ok((self.dropped, notes))
     }
 }
 

@@ -11,8 +11,6 @@
 //! - the rows that were not processed and the batch's warnings: where (a link to the
 //!   row in its sheet), the rule, and the message.
 
-use std::collections::BTreeMap;
-
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use crate::findings::{Lang, RowError, Severity};
@@ -27,38 +25,6 @@ use super::{Ctx, Written};
 
 /// About how many characters a line of a message (columns C to G) holds.
 const MESSAGE_CHARS: usize = 80;
-
-/// A mission's line: its name, next booking day, whether that day rests on a verified
-/// schedule, its applicants and how many are ready.
-struct Mission {
-    name: String,
-    next: Option<jiff::civil::Date>,
-    verified: Option<bool>,
-    applicants: usize,
-    ready: usize,
-}
-
-fn missions(report: &Report, lang: Lang) -> Vec<Mission> {
-    let mut by_id: BTreeMap<&str, Mission> = BTreeMap::new();
-    for a in &report.applicants {
-        let Some(c) = a.consulate.as_deref() else {
-            continue;
-        };
-        let m = by_id.entry(c.id.as_str()).or_insert_with(|| Mission {
-            name: c.name.get(lang).to_string(),
-            next: c.next_booking,
-            verified: c.booking_verified,
-            applicants: 0,
-            ready: 0,
-        });
-        m.applicants += 1;
-        m.ready += usize::from(a.status == Status::Ready);
-    }
-    let mut list: Vec<Mission> = by_id.into_values().collect();
-    // By booking day, the unknown last.
-    list.sort_by_key(|m| (m.next.is_none(), m.next, m.name.clone()));
-    list
-}
 
 /// Writes a heading at `row`, then the column headers of `keys` under it (none when
 /// empty); returns the next row.
@@ -119,8 +85,9 @@ fn row_errors(
         &["col_source_link", "col_rule", "col_message"],
     )?;
     for e in list {
-        let to =
-            place(&e.source).and_then(|(file, r, column)| target(ctx, written, file, r, column));
+        let to = place(&e.source).and_then(|(file, r, column)| {
+            target(written, file, ctx.marks.written_at(file, r)?, column)
+        });
         link_or_text(ws, row, 0, &e.source.to_string(), to, links, ctx)?;
         ws.write_string(row, 1, e.rule)?;
         // The message over the columns to the right, wrapped.
@@ -236,7 +203,7 @@ pub fn write(ctx: &Ctx<'_>, report: &Report, written: &[Written]) -> Result<Work
         "col_ready",
     ];
     row = section(&mut ws, ctx, row, "missions_title", &keys)?;
-    let missions = missions(report, lang);
+    let missions = ctx.marks.missions();
     if missions.is_empty() {
         ws.write_string(row, 0, word("none", lang))?;
         row += 1;
