@@ -203,25 +203,24 @@ fn next_note(r: &mut impl BufRead) -> std::io::Result<Option<Spilled>> {
 }
 
 /// Copies the workbook `saved` (as rust_xlsxwriter wrote it) to `w`, each sheet's
-/// comments and drawing written from its spilled `notes` (the sheets with notes, in
-/// sheet order).
+/// comments and drawing written from its spilled notes (`sheets`: the sheets with
+/// notes, in sheet order).
 pub fn patch(
     saved: impl Read + Seek,
-    notes: Vec<SheetNotes>,
+    mut sheets: Vec<SheetNotes>,
     w: &mut (dyn Write + Send),
 ) -> std::io::Result<()> {
     let mut archive = ZipArchive::new(saved).map_err(std::io::Error::other)?;
     // As rust_xlsxwriter numbers them: each sheet with notes takes the next comments
     // and drawing files, and a block of 1,024 shape ids per 1,024 notes.
-    let mut ids = Vec::with_capacity(notes.len());
+    let mut ids = Vec::with_capacity(sheets.len());
     let (mut data_id, mut shape_id) = (1u64, 1024u64);
-    for n in &notes {
+    for n in &sheets {
         ids.push((data_id, shape_id));
         let blocks = (1024 + n.count) / 1024;
         data_id += blocks;
         shape_id += 1024 * blocks;
     }
-    let mut sheets: Vec<Option<SheetNotes>> = notes.into_iter().map(Some).collect();
     let mut out = ZipWriter::new_stream(w);
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -230,28 +229,22 @@ pub fn patch(
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(std::io::Error::other)?;
         let name = entry.name().map_err(std::io::Error::other)?.to_string();
+        // Any other entry, and one of a sheet without a spill, is copied as it is.
         let part = part_of(&name).and_then(|(kind, k)| Some((kind, k, sheets.get_mut(k - 1)?)));
         match part {
             Some((Part::Comments, _, sheet)) => {
-                let Some(sheet) = sheet.as_mut() else {
-                    continue;
-                };
                 out.start_file(name, options)?;
                 sheet.file.rewind()?;
                 write_comments(&mut BufReader::new(&mut sheet.file), &mut out)?;
             }
             Some((Part::Drawing, k, sheet)) => {
-                let Some(sheet) = sheet.as_mut() else {
-                    continue;
-                };
                 out.start_file(name, options)?;
                 sheet.file.rewind()?;
-                let widths = std::mem::take(&mut sheet.widths);
                 write_drawing(
                     &mut BufReader::new(&mut sheet.file),
                     sheet.count,
                     ids[k - 1],
-                    &widths,
+                    &sheet.widths,
                     &mut out,
                 )?;
             }
